@@ -1,0 +1,70 @@
+"""The command line: the click group, global options, and the one error → exit-code boundary.
+
+Commands live in ``regctl/commands/``; each module there exposes ``COMMANDS`` (a list of click
+commands/groups) and is discovered automatically, so adding a command touches no shared file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from typing import Any
+
+import click
+
+from regctl import __version__
+from regctl.errors import RegctlError
+
+__all__ = ["main"]
+
+
+class Context:
+    """State shared by every command (click's ``ctx.obj``)."""
+
+    def __init__(self, db_url: str | None, verbose: bool, json_output: bool = False) -> None:
+        self.db_url = db_url
+        self.verbose = verbose
+        self.json_output = json_output
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", envvar="REGCTL_DATABASE_URL", metavar="URL",
+              help="Database URL (default: sqlite file regctl.db here; env REGCTL_DATABASE_URL).")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and debug logging.")
+@click.version_option(__version__, prog_name="regctl")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, verbose: bool) -> None:
+    """Onboard restaurants onto the ordering platform in durable, resumable batches."""
+    ctx.obj = Context(db_url=db_url, verbose=verbose)
+
+
+def _discover() -> None:
+    import regctl.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"regctl.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+_discover()
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI, mapping regctl errors to one line and an exit code."""
+    verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
+    try:
+        rc = cli.main(args=argv, prog_name="regctl", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except RegctlError as exc:
+        if verbose:
+            raise
+        click.echo(f"regctl: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(rc if isinstance(rc, int) else 0)

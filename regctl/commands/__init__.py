@@ -1,0 +1,1 @@
+"""One module per command family. Each exposes ``COMMANDS``; regctl.cli discovers them."""

@@ -1,0 +1,1 @@
+"""The durable engine: states and transitions, policies (retry/timeouts/limits), the supervisor."""

@@ -1,0 +1,1 @@
+"""Step types: the registry, the built-ins, and the onboarding pipeline's steps."""
