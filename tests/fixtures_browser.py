@@ -1,0 +1,1 @@
+"""Fixtures: browser (placeholder until its area lands)."""

@@ -1,0 +1,1 @@
+"""Fixtures: db (placeholder until its area lands)."""

@@ -1,0 +1,1 @@
+"""Fixtures: sandbox (placeholder until its area lands)."""
