@@ -1,0 +1,167 @@
+"""The company register: NZBN API v5 (search by name, by address keyword; entity detail).
+
+Shapes follow the public NZBN API v5 (``/entities?search-term=…``, ``/entities/{nzbn}``; the
+subscription key goes in ``Ocp-Apim-Subscription-Key``). Results are turned into plain dicts:
+a *candidate* (``company_name, company_number, nzbn, status, incorporation_date,
+registered_address, entity_type``) and *details* (directors, shareholders, addresses, GST numbers,
+e-mails, phones, and the raw record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from regctl.providers.http import HttpProvider
+from regctl.targets import Target
+
+__all__ = ["CompanyRegister", "candidate_from_entity", "details_from_entity"]
+
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
+ADDRESS_PARAM = "address-keyword"  # the sandbox's address keyword search (docs/sandbox.md)
+PAGE_SIZE = 50
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v not in (None, "", [])), None)
+
+
+def _address_text(address: Mapping[str, Any]) -> str:
+    if address.get("fullAddress") or address.get("full_address"):
+        return str(address.get("fullAddress") or address.get("full_address"))
+    parts = [address.get(f"address{i}") for i in range(1, 5)] + [address.get("postCode")]
+    return ", ".join(str(p) for p in parts if p)
+
+
+def _addresses(entity: Mapping[str, Any]) -> list[dict[str, Any]]:
+    raw = entity.get("addresses") or []
+    if isinstance(raw, Mapping):
+        raw = raw.get("addressList") or []
+    return [{"address_type": a.get("addressType", ""), "full_address": _address_text(a)} for a in raw]
+
+
+def _registered_address(entity: Mapping[str, Any]) -> str:
+    if entity.get("registeredAddress"):
+        value = entity["registeredAddress"]
+        return _address_text(value) if isinstance(value, Mapping) else str(value)
+    addresses = _addresses(entity)
+    registered = [a for a in addresses if "REGISTERED" in str(a["address_type"]).upper()]
+    return str(_first(*(a["full_address"] for a in registered + addresses)) or "")
+
+
+def candidate_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
+    """A search item (or full entity) as a candidate company."""
+    return {
+        "company_name": entity.get("entityName", ""),
+        "company_number": str(_first(entity.get("sourceRegisterUniqueId"), entity.get("companyNumber"),
+                                     entity.get("nzbn")) or ""),
+        "nzbn": str(entity.get("nzbn") or ""),
+        "status": _first(entity.get("entityStatusDescription"), entity.get("entityStatusCode")) or "",
+        "incorporation_date": entity.get("registrationDate") or "",
+        "registered_address": _registered_address(entity),
+        "entity_type": _first(entity.get("entityTypeDescription"), entity.get("entityTypeCode")) or "",
+    }
+
+
+def _person_name(person: Mapping[str, Any]) -> str:
+    parts = (person.get("firstName"), person.get("middleNames"), person.get("lastName"))
+    return " ".join(str(p) for p in parts if p)
+
+
+def _role_address(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else {}
+    return _address_text(value) if isinstance(value, Mapping) else str(value or "")
+
+
+def _director(role: Mapping[str, Any]) -> dict[str, Any]:
+    person = role.get("rolePerson") or {}
+    name = _person_name(person) or str((role.get("roleEntity") or {}).get("entityName") or "")
+    return {
+        "name": name,
+        "full_legal_name": name,
+        "position": role.get("roleType", ""),
+        "appointment_date": role.get("startDate") or "",
+        "cessation_date": role.get("endDate") or "",
+        "status": role.get("roleStatus", ""),
+        "address": _role_address(role.get("roleAddress")),
+    }
+
+
+def _shareholders(entity: Mapping[str, Any]) -> list[dict[str, Any]]:
+    details = entity.get("company-details") or entity.get("companyDetails") or {}
+    holding = details.get("shareholding") or {}
+    found = []
+    for allocation in holding.get("shareAllocation") or []:
+        for holder in allocation.get("shareholders") or []:
+            person = holder.get("individualShareholder") or {}
+            other = holder.get("otherShareholder") or {}
+            name = _person_name(person) or other.get("currentEntityName") or other.get("entityName") or ""
+            found.append({"name": name, "shareholder_type": holder.get("type", ""),
+                          "shares": allocation.get("allocation")})
+    return found
+
+
+def _values(entity: Mapping[str, Any], key: str, field: str) -> list[str]:
+    out = []
+    for item in entity.get(key) or []:
+        if isinstance(item, Mapping):
+            value = item.get(field)
+            if key == "phoneNumbers":
+                value = " ".join(str(item[p]) for p in ("phoneCountryCode", "phoneAreaCode", "phoneNumber")
+                                 if item.get(p))
+            if value:
+                out.append(str(value))
+        elif item:
+            out.append(str(item))
+    return out
+
+
+def details_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
+    """The full NZBN entity as the details extract_company_details stores (raw record kept)."""
+    roles = entity.get("roles") or []
+    directors = [_director(r) for r in roles if "DIRECTOR" in str(r.get("roleType", "")).upper()]
+    return {
+        "company_info": candidate_from_entity(entity),
+        "directors": directors,
+        "shareholders": _shareholders(entity),
+        "addresses": _addresses(entity),
+        "gst_numbers": _values(entity, "gstNumbers", "gstNumber"),
+        "email_addresses": _values(entity, "emailAddresses", "emailAddress"),
+        "phone_numbers": _values(entity, "phoneNumbers", "phoneNumber"),
+        "trading_names": _values(entity, "tradingNames", "name"),
+        "raw": dict(entity),
+    }
+
+
+class CompanyRegister(HttpProvider):
+    system = "company_register"
+
+    @classmethod
+    def for_target(cls, target: Target, *, transport: httpx.BaseTransport | None = None,
+                   before_request: Callable[[], None] | None = None) -> CompanyRegister:
+        sys = target.system("company_register")
+        return cls(sys.url, headers={KEY_HEADER: sys.credential("key"), "Accept": "application/json"},
+                   credential_env=sys.credential_env("key"), secrets=target.secrets(), transport=transport,
+                   before_request=before_request)
+
+    def _search(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        params = {**params, "entity-status": "Registered", "page-size": str(PAGE_SIZE)}
+        body = self.get_json("/entities", params=params)
+        items = body.get("items") or [] if isinstance(body, Mapping) else []
+        return [candidate_from_entity(i) for i in items]
+
+    def search_by_name(self, name: str) -> list[dict[str, Any]]:
+        return self._search({"search-term": name})
+
+    def search_by_address(self, keyword: str) -> list[dict[str, Any]]:
+        return self._search({ADDRESS_PARAM: keyword})
+
+    def entity(self, nzbn: str) -> dict[str, Any]:
+        body = self.get_json(f"/entities/{nzbn}")
+        return dict(body) if isinstance(body, Mapping) else {}
+
+    def details(self, nzbn: str) -> dict[str, Any]:
+        return details_from_entity(self.entity(nzbn))

@@ -1,0 +1,74 @@
+"""The extraction API: Firecrawl v2 ``POST /v2/scrape`` with the ``json`` (+schema) and ``branding`` formats.
+
+Every call first runs ``before_request`` — the steps pass ``ctx.acquire_rate_limit("extraction_api")``
+so the 10-per-60-s limit holds across all supervisors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from regctl.errors import PermanentStepError
+from regctl.providers.http import HttpProvider
+from regctl.targets import Target
+
+__all__ = ["MENU_SCHEMA", "ExtractionApi"]
+
+SCRAPE_TIMEOUT_MS = 120_000
+MENU_PROMPT = ("Extract the full menu: every category with its items (name, price, description, image URL) "
+               "and every option set (name, required, min/max selections, options with prices).")
+
+_OPTION_SET = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"}, "required": {"type": "boolean"},
+        "min_selections": {"type": "integer"}, "max_selections": {"type": "integer"},
+        "options": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "price": {"type": "number"}}}},
+    },
+}
+MENU_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "categories": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"},
+            "items": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "price": {"type": "number"}, "description": {"type": "string"},
+                "image_url": {"type": "string"}, "option_sets": {"type": "array", "items": _OPTION_SET},
+            }}},
+        }}},
+    },
+}
+
+
+class ExtractionApi(HttpProvider):
+    system = "extraction_api"
+
+    @classmethod
+    def for_target(cls, target: Target, *, transport: httpx.BaseTransport | None = None,
+                   before_request: Callable[[], None] | None = None) -> ExtractionApi:
+        sys = target.system("extraction_api")
+        return cls(sys.url, headers={"Authorization": f"Bearer {sys.credential('key')}"},
+                   credential_env=sys.credential_env("key"), secrets=target.secrets(),
+                   timeout=SCRAPE_TIMEOUT_MS / 1000 + 15, transport=transport, before_request=before_request)
+
+    def scrape(self, url: str, formats: list[Any], *, wait_for_ms: int = 3000) -> dict[str, Any]:
+        """The ``data`` object of one scrape; PermanentStepError when the API says it failed."""
+        body = self.post_json("/v2/scrape", {"url": url, "formats": formats, "onlyMainContent": False,
+                                             "waitFor": wait_for_ms, "timeout": SCRAPE_TIMEOUT_MS})
+        if not isinstance(body, Mapping) or body.get("success") is False or "data" not in body:
+            error = body.get("error") if isinstance(body, Mapping) else None
+            raise PermanentStepError(f"extraction_api: scrape of {url} failed: {error or 'no data'}")
+        return dict(body["data"])
+
+    def extract_menu(self, store_url: str) -> dict[str, Any]:
+        data = self.scrape(store_url, [{"type": "json", "schema": MENU_SCHEMA, "prompt": MENU_PROMPT}])
+        return dict(data.get("json") or {})
+
+    def branding(self, website_url: str) -> dict[str, Any]:
+        """The ``branding`` object plus the page metadata (og:image lives there)."""
+        data = self.scrape(website_url, ["branding"])
+        return {"branding": dict(data.get("branding") or {}), "metadata": dict(data.get("metadata") or {})}

@@ -1,0 +1,130 @@
+"""Secrets at rest and in text: Fernet encryption with an ``enc:`` prefix, masking and redaction.
+
+The key comes from ``REGCTL_SECRET_KEY`` (a urlsafe base64 Fernet key). Values stored in the
+database carry the ``enc:`` prefix so a reader can tell ciphertext from plain text; a value without
+it is never decrypted. :func:`redact` is applied wherever an error or log line is formatted from
+text that may echo a secret (e.g. an HTTP error body).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from regctl.errors import ConfigError
+
+__all__ = [
+    "ENC_PREFIX",
+    "KEY_ENV",
+    "MASK",
+    "SECRET_FIELDS",
+    "decrypt",
+    "decrypt_secret_fields",
+    "encrypt",
+    "encrypt_secret_fields",
+    "how_to_make_key",
+    "is_encrypted",
+    "key_problem",
+    "mask_secret_fields",
+    "redact",
+    "secret_values",
+]
+
+KEY_ENV = "REGCTL_SECRET_KEY"
+ENC_PREFIX = "enc:"
+MASK = "********"
+# (section, field) pairs of the registration config (SPEC §4) that hold secrets.
+SECRET_FIELDS: tuple[tuple[str, str], ...] = (("account", "password"), ("onboarding", "user_password"))
+_MIN_REDACT_LEN = 4  # shorter "secrets" would redact ordinary words
+
+
+def how_to_make_key() -> str:
+    """One paragraph telling an operator how to create and set the key."""
+    return (f"Set {KEY_ENV} to a Fernet key, e.g.\n"
+            f"  export {KEY_ENV}=$(python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')\n"
+            "Keep it in your secret manager: passwords stored by regctl cannot be read without it.")
+
+
+def key_problem(env: Mapping[str, str] | None = None) -> str | None:
+    """Why the key from the environment is unusable, or None when it is fine (for `regctl doctor`)."""
+    raw = (env if env is not None else os.environ).get(KEY_ENV, "")
+    if not raw:
+        return f"{KEY_ENV} is not set"
+    try:
+        Fernet(raw.encode())
+    except (ValueError, TypeError):
+        return f"{KEY_ENV} is not a valid Fernet key (32 url-safe base64-encoded bytes)"
+    return None
+
+
+def _fernet() -> Fernet:
+    problem = key_problem()
+    if problem:
+        raise ConfigError(f"{problem}. {how_to_make_key()}")
+    return Fernet(os.environ[KEY_ENV].encode())
+
+
+def is_encrypted(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(ENC_PREFIX)
+
+
+def encrypt(value: str) -> str:
+    """``enc:<token>``; an already encrypted value is returned unchanged."""
+    if is_encrypted(value):
+        return value
+    return ENC_PREFIX + _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(value: str) -> str:
+    """The plain text of an ``enc:`` value; plain values pass through unchanged."""
+    if not is_encrypted(value):
+        return value
+    try:
+        return _fernet().decrypt(value[len(ENC_PREFIX):].encode()).decode()
+    except InvalidToken:
+        raise ConfigError(f"a stored secret cannot be decrypted with {KEY_ENV}: was the key changed?"
+                          ) from None
+
+
+def _map_secret_fields(config: Mapping[str, Any], fn: Any) -> dict[str, Any]:
+    out = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in config.items()}
+    for section, name in SECRET_FIELDS:
+        part = out.get(section)
+        if isinstance(part, dict) and isinstance(part.get(name), str) and part[name]:
+            part[name] = fn(part[name])
+    return out
+
+
+def encrypt_secret_fields(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a registration config with every secret field encrypted."""
+    return _map_secret_fields(config, encrypt)
+
+
+def decrypt_secret_fields(config: Mapping[str, Any]) -> dict[str, Any]:
+    return _map_secret_fields(config, decrypt)
+
+
+def mask_secret_fields(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy safe to show or to put in a decision request: secrets replaced by :data:`MASK`."""
+    return _map_secret_fields(config, lambda _v: MASK)
+
+
+def secret_values(config: Mapping[str, Any]) -> list[str]:
+    """The plain secrets of a (decrypted) config, for :func:`redact`."""
+    found = []
+    for section, name in SECRET_FIELDS:
+        part = config.get(section)
+        if isinstance(part, Mapping) and isinstance(part.get(name), str) and part[name]:
+            found.append(part[name])
+    return found
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with every occurrence of each secret (≥ 4 characters) replaced by :data:`MASK`."""
+    for secret in sorted((s for s in secrets if s and len(s) >= _MIN_REDACT_LEN), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text

@@ -1,0 +1,214 @@
+"""Targets: where each external system lives and which credentials it takes.
+
+A manifest names a target. ``sandbox`` resolves to the sandbox at ``REGCTL_SANDBOX_URL`` or, when that
+is unset, to one started in-process for the life of the process (:func:`sandbox_session`).
+Every other name is a production profile read from the environment only (no file, so secrets live in
+one place — the secret manager that fills the environment)::
+
+    REGCTL_TARGET_<PROFILE>_<SYSTEM>_URL          base URL of a system, e.g.
+    REGCTL_TARGET_PROD_NZ_COMPANY_REGISTER_URL=https://api.business.govt.nz/gateway/nzbn/v5
+    REGCTL_TARGET_<PROFILE>_<SYSTEM>_<CREDENTIAL>  a credential, e.g. ..._EXTRACTION_API_KEY
+    REGCTL_TARGET_<PROFILE>_COUNTRY / _LOCALE / _TIMEZONE / _CURRENCY
+
+``<PROFILE>`` is the profile name upper-cased with ``-`` → ``_``. Credentials never appear in a
+Target's repr, and errors name the variable, never its value.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from regctl.errors import ConfigError
+
+__all__ = [
+    "SANDBOX",
+    "SANDBOX_URL_ENV",
+    "SYSTEMS",
+    "System",
+    "Target",
+    "missing_credentials",
+    "resolve_target",
+    "sandbox_session",
+]
+
+SANDBOX = "sandbox"
+SANDBOX_URL_ENV = "REGCTL_SANDBOX_URL"
+
+# system → the credentials it needs (names become env var suffixes).
+SYSTEMS: dict[str, tuple[str, ...]] = {
+    "platform_api": ("integrator_id", "secret", "admin_code"),
+    "admin_portal": (),
+    "marketing_hub": ("email", "password"),
+    "company_register": ("key",),
+    "extraction_api": ("key",),
+    "image_cdn": ("public_key",),
+    "onboarding_db": ("key",),
+    "websites": (),  # restaurant websites: fetched as they are (the sandbox serves them under /sites)
+}
+LOCALE_FIELDS = ("country", "locale", "timezone", "currency")
+NZ_DEFAULTS = {"country": "New Zealand", "locale": "New Zealand", "timezone": "Auckland", "currency": "NZD"}
+
+# Where each system sits under the sandbox's one base URL (docs/sandbox.md).
+SANDBOX_PATHS = {
+    "platform_api": "/platform-api", "admin_portal": "/admin", "marketing_hub": "/hub",
+    "company_register": "/nzbn/v5", "extraction_api": "/firecrawl", "image_cdn": "/cdn",
+    "onboarding_db": "/onboarding/rest/v1", "websites": "/sites",
+}
+# Fixed fictional sandbox credentials (docs/sandbox.md). Not secrets: the sandbox is loopback only.
+SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {
+    "platform_api": {"integrator_id": "CWI_sandbox", "secret": "CWS_sandbox_secret",
+                     "admin_code": "sandbox-admin-code"},
+    "marketing_hub": {"email": "admin@hub.sandbox", "password": "sandbox-hub-password"},
+    "company_register": {"key": "sandbox-nzbn-key"},
+    "extraction_api": {"key": "fc-sandbox"},
+    "image_cdn": {"public_key": "sandbox-pub-key"},
+    "onboarding_db": {"key": "sandbox-onboarding-key"},
+}
+
+
+@dataclass(frozen=True)
+class System:
+    """One external system of a target: its base URL and credentials (values hidden from repr)."""
+
+    name: str
+    url: str
+    credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
+    env_names: Mapping[str, str] = field(default_factory=dict)  # credential → env var (for messages)
+
+    def credential(self, name: str) -> str:
+        """The credential's value; a ConfigError naming its variable when it is missing."""
+        value = self.credentials.get(name)
+        if not value:
+            raise ConfigError(f"{self.name}: credential {self.env_names.get(name, name)} is not set")
+        return value
+
+    def credential_env(self, name: str) -> str:
+        return self.env_names.get(name, name)
+
+    def secrets(self) -> list[str]:
+        return [v for v in self.credentials.values() if v]
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    systems: Mapping[str, System]
+    country: str = NZ_DEFAULTS["country"]
+    locale: str = NZ_DEFAULTS["locale"]
+    timezone: str = NZ_DEFAULTS["timezone"]
+    currency: str = NZ_DEFAULTS["currency"]
+
+    def system(self, name: str) -> System:
+        try:
+            return self.systems[name]
+        except KeyError:
+            raise ConfigError(f"target {self.name!r} has no {name} configured "
+                              f"(set {_env_prefix(self.name)}{name.upper()}_URL)") from None
+
+    def secrets(self) -> list[str]:
+        """Every credential value of this target, for :func:`regctl.secrets.redact`."""
+        return [s for sys in self.systems.values() for s in sys.secrets()]
+
+
+def _env_prefix(profile: str) -> str:
+    return f"REGCTL_TARGET_{profile.upper().replace('-', '_')}_"
+
+
+def _profile_from_env(name: str, env: Mapping[str, str]) -> Target:
+    prefix = _env_prefix(name)
+    systems = {}
+    for sys_name, creds in SYSTEMS.items():
+        base = f"{prefix}{sys_name.upper()}_"
+        env_names = {c: f"{base}{c.upper()}" for c in creds}
+        url = env.get(f"{base}URL", "")
+        creds_values = {c: env.get(v, "") for c, v in env_names.items()}
+        systems[sys_name] = System(sys_name, url.rstrip("/"), creds_values, env_names)
+    if not any(s.url for s in systems.values()):
+        raise ConfigError(f"unknown target {name!r}: no {prefix}<SYSTEM>_URL variables are set "
+                          f"(systems: {', '.join(SYSTEMS)})")
+    place = {f: env.get(f"{prefix}{f.upper()}", NZ_DEFAULTS[f]) for f in LOCALE_FIELDS}
+    return Target(name, {k: v for k, v in systems.items() if v.url or k != "websites"}, **place)
+
+
+def sandbox_target(base_url: str) -> Target:
+    base = base_url.rstrip("/")
+    systems = {name: System(name, base + path, SANDBOX_CREDENTIALS.get(name, {}),
+                            {c: f"sandbox {name}.{c}" for c in SYSTEMS[name]})
+               for name, path in SANDBOX_PATHS.items()}
+    return Target(SANDBOX, systems)
+
+
+class _InProcessSandbox:
+    """The sandbox started lazily for this process when no REGCTL_SANDBOX_URL is set."""
+
+    lock = threading.Lock()
+    handle: Any = None
+    context: Any = None
+
+    @classmethod
+    def url(cls) -> str:
+        with cls.lock:
+            if cls.handle is None:
+                from regctl.sandbox.server import running_sandbox  # heavy: only when needed
+
+                cls.context = running_sandbox()
+                cls.handle = cls.context.__enter__()
+                atexit.register(cls.stop)
+            return str(cls.handle.url)
+
+    @classmethod
+    def stop(cls) -> None:
+        with cls.lock:
+            if cls.context is not None:
+                cls.context.__exit__(None, None, None)
+            cls.context = cls.handle = None
+
+
+@contextmanager
+def sandbox_session() -> Iterator[str]:
+    """Make sure a sandbox runs for the duration: yields its URL and exports REGCTL_SANDBOX_URL.
+
+    Reuses a sandbox already named by the environment; otherwise starts one in-process and stops it
+    on exit (so supervisors started by `regctl run` in this process find it through the variable).
+    """
+    existing = os.environ.get(SANDBOX_URL_ENV)
+    if existing:
+        yield existing
+        return
+    from regctl.sandbox.server import running_sandbox
+
+    with running_sandbox() as handle:
+        os.environ[SANDBOX_URL_ENV] = str(handle.url)
+        try:
+            yield str(handle.url)
+        finally:
+            os.environ.pop(SANDBOX_URL_ENV, None)
+
+
+def resolve_target(name: str, env: Mapping[str, str] | None = None) -> Target:
+    """The target called ``name``; ConfigError naming what is missing when it cannot be built."""
+    env = os.environ if env is None else env
+    if name == SANDBOX:
+        return sandbox_target(env.get(SANDBOX_URL_ENV) or _InProcessSandbox.url())
+    return _profile_from_env(name, env)
+
+
+def missing_credentials(target: Target) -> list[str]:
+    """Env variables (or sandbox names) of credentials and URLs the target lacks, for `regctl doctor`."""
+    missing = []
+    for sys_name in SYSTEMS:
+        system = target.systems.get(sys_name)
+        if system is None:
+            if sys_name != "websites":
+                missing.append(f"{_env_prefix(target.name)}{sys_name.upper()}_URL")
+            continue
+        if not system.url:
+            missing.append(f"{_env_prefix(target.name)}{sys_name.upper()}_URL")
+        missing.extend(system.credential_env(c) for c in SYSTEMS[sys_name] if not system.credentials.get(c))
+    return missing
