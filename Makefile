@@ -34,6 +34,9 @@ check: lint typecheck test
 bench: install
 	$(BIN)/python bench/engine.py
 
+chaos: install ## kill -9 / race / SIGTERM / restart Postgres under running batches; prove nothing lost (minutes)
+	$(BIN)/python bench/chaos.py
+
 migration: ## regenerate the initial migration from regctl/db/schema.py (pre-release only)
 	$(BIN)/python -m regctl.db.migrate regenerate
 

@@ -1,0 +1,299 @@
+"""The chaos suite (`make chaos`): crash supervisors and the database, then prove nothing was lost.
+
+Scenarios, each a number of trials with a fixed seed (SPEC §9 "crash safety"):
+
+- ``kill``      kill -9 of a `regctl supervise` at a random moment, then `regctl resume --all`;
+- ``race``      three supervisors racing over one PostgreSQL database: every step executed once;
+- ``sigterm``   SIGTERM mid-run: graceful stop (leases released), then `regctl resume --all`;
+- ``pgrestart`` PostgreSQL restarted mid-run: supervisors reconnect and finish (disruptive: it
+                restarts the shared server for a second or two, so it runs one trial unless asked);
+
+Each trial runs in its own database ``regctl_chaos_<scenario>_<n>`` (created and dropped here) and
+is judged by chaos_harness.check: every batch finished, no step lost, no step recorded completed
+twice (event log), no step attempt executed twice (the chaos_steps effects file).
+
+    .venv/bin/python bench/chaos.py                      # the full suite: 50 kills + the rest
+    .venv/bin/python bench/chaos.py --scenarios kill --trials 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import chaos_harness as h
+
+DEFAULT_TRIALS = {"kill": 50, "race": 5, "sigterm": 5, "pgrestart": 1}
+RESUME_TIMEOUT = 180.0
+
+
+@dataclass
+class Outcome:
+    trial: h.Trial
+    verdict: h.Verdict | None
+    recovery: float | None  # seconds from the fault to the batch finished
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is not None and self.verdict.ok and not self.error
+
+
+# ------------------------------------------------------------------ setting a trial up ----------
+
+
+def submit(trial: h.Trial, rng: random.Random, *, restaurants: int, steps: int, seconds: float) -> None:
+    """Write the trial's manifest and queue its batch through the library (no supervisor yet)."""
+    from regctl.engine import api
+    from regctl.manifest import load_manifest
+
+    trial.effects = trial.workdir / "effects.log"
+    manifest = h.write_manifest(trial.workdir / "manifest.yaml", batch=f"{trial.scenario}-{trial.number}",
+                                restaurants=restaurants, steps=steps, effects=trial.effects,
+                                seconds=seconds)
+    store = api.open_store(trial.db_url)
+    try:
+        api.submit_batch(store, load_manifest(manifest), actor="chaos")
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
+
+
+def resume_all(trial: h.Trial) -> subprocess.CompletedProcess[str]:
+    done = h.regctl(["resume", "--all"], trial.db_url, timeout=RESUME_TIMEOUT)
+    if done.returncode != 0:
+        trial.notes.append(f"resume exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    return done
+
+
+def recover(trial: h.Trial) -> None:
+    resume_all(trial)
+    if h.batch_finished(trial.db_url):
+        trial.recovered_at = time.monotonic()
+
+
+# ------------------------------------------------------------------ the scenarios ---------------
+
+
+def kill_trial(trial: h.Trial, rng: random.Random) -> None:
+    submit(trial, rng, restaurants=rng.randint(4, 10), steps=5, seconds=rng.choice([0.0, 0.02, 0.1]))
+    logs = trial.workdir / "supervise.log"
+    procs = [h.spawn_supervisor(trial.db_url, logs) for _ in range(rng.choice([1, 1, 2]))]
+    time.sleep(rng.uniform(0.4, 3.0))  # a random moment: start-up, mid-step, between steps, at the end
+    if procs[0].poll() is not None:
+        trial.notes.append("victim had already finished")
+    h.stop(procs[0], signal.SIGKILL)
+    trial.killed_at = time.monotonic()
+    for other in procs[1:]:
+        other.wait(timeout=RESUME_TIMEOUT)
+    recover(trial)
+
+
+def race_trial(trial: h.Trial, rng: random.Random) -> None:
+    submit(trial, rng, restaurants=rng.randint(15, 30), steps=5, seconds=rng.choice([0.0, 0.01]))
+    logs = trial.workdir / "supervise.log"
+    trial.killed_at = time.monotonic()
+    procs = [h.spawn_supervisor(trial.db_url, logs) for _ in range(3)]
+    codes = [p.wait(timeout=RESUME_TIMEOUT) for p in procs]
+    if any(codes):
+        trial.notes.append(f"supervisor exit codes {codes}")
+    if h.batch_finished(trial.db_url):
+        trial.recovered_at = time.monotonic()
+
+
+def sigterm_trial(trial: h.Trial, rng: random.Random) -> None:
+    submit(trial, rng, restaurants=rng.randint(4, 8), steps=5, seconds=0.1)
+    proc = h.spawn_supervisor(trial.db_url, trial.workdir / "supervise.log", until_idle=False)
+    time.sleep(rng.uniform(0.8, 3.0))
+    trial.killed_at = time.monotonic()
+    code = h.stop(proc, signal.SIGTERM, wait=60)
+    if code is None:
+        trial.notes.append("no graceful stop within 60 s: killed")
+    if running_steps(trial.db_url):
+        trial.notes.append(f"{running_steps(trial.db_url)} steps still leased after a graceful stop")
+    recover(trial)
+
+
+def pgrestart_trial(trial: h.Trial, rng: random.Random) -> None:
+    submit(trial, rng, restaurants=8, steps=5, seconds=0.1)
+    logs = trial.workdir / "supervise.log"
+    procs = [h.spawn_supervisor(trial.db_url, logs) for _ in range(2)]
+    time.sleep(rng.uniform(1.0, 2.5))
+    print("  !! restarting PostgreSQL (other sessions on this server see a brief disconnect)", flush=True)
+    trial.killed_at = time.monotonic()
+    try:
+        restart_postgres()
+    finally:
+        ensure_postgres_running()
+    codes = [p.wait(timeout=RESUME_TIMEOUT) for p in procs]
+    if any(codes):
+        trial.notes.append(f"supervisors after the restart exited {codes}")
+    if h.batch_finished(trial.db_url):
+        trial.recovered_at = time.monotonic()
+    else:
+        trial.notes.append("supervisors did not finish the batch after the restart")
+        resume_all(trial)
+
+
+SCENARIOS: dict[str, Callable[[h.Trial, random.Random], None]] = {
+    "kill": kill_trial, "race": race_trial, "sigterm": sigterm_trial, "pgrestart": pgrestart_trial,
+}
+
+
+def running_steps(db_url: str) -> int:
+    import sqlalchemy as sa
+
+    from regctl.db import schema
+
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            query = sa.select(sa.func.count()).where(schema.steps.c.status == "running")
+            return int(conn.execute(query.select_from(schema.steps)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+# ------------------------------------------------------------------ PostgreSQL restarts ---------
+
+
+def restart_postgres() -> None:
+    version, cluster = postgres_cluster()
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "restart"],
+                   check=True, capture_output=True, timeout=120)
+
+
+def ensure_postgres_running() -> None:
+    """Whatever happened, leave the shared server up: start it if it is down, wait until it answers."""
+    version, cluster = postgres_cluster()
+    status = subprocess.run(["pg_ctlcluster", version, cluster, "status"], capture_output=True, timeout=30)
+    if status.returncode != 0:
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "start"],
+                       capture_output=True, timeout=120)
+    if not h.wait_until(postgres_answers, timeout=60, interval=0.2):
+        raise RuntimeError("PostgreSQL is not answering after the restart trial: start it by hand")
+
+
+def postgres_cluster() -> tuple[str, str]:
+    out = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True)
+    for line in out.stdout.splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and fields[2] == "5432":
+            return fields[0], fields[1]
+    raise RuntimeError("no PostgreSQL cluster on port 5432 (pg_lsclusters)")
+
+
+def postgres_answers() -> bool:
+    try:
+        with h.psycopg.connect(h.PG_ADMIN, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except h.psycopg.Error:
+        return False
+
+
+# ------------------------------------------------------------------ running and reporting -------
+
+
+def run_trial(scenario: str, number: int, seed: int, root: Path) -> Outcome:
+    rng = random.Random(f"{seed}:{scenario}:{number}")
+    workdir = root / f"{scenario}-{number}"
+    workdir.mkdir()
+    trial = h.Trial(scenario=scenario, number=number, seed=seed, workdir=workdir)
+    with h.postgres_database(f"{scenario}_{number}") as url:
+        trial.db_url = url
+        try:
+            SCENARIOS[scenario](trial, rng)
+            verdict = h.check(trial)
+        except Exception as exc:  # a trial that blows up is a failed trial, reported, not a crash
+            return Outcome(trial, None, None, error=f"{type(exc).__name__}: {exc}")
+    recovery = None
+    if trial.killed_at is not None and trial.recovered_at is not None:
+        recovery = trial.recovered_at - trial.killed_at
+    return Outcome(trial, verdict, recovery)
+
+
+def table(outcomes: list[Outcome]) -> str:
+    header = ("scenario", "trials", "batches finished", "steps lost", "duplicates", "median recovery")
+    rows = [header]
+    for scenario in dict.fromkeys(o.trial.scenario for o in outcomes):
+        mine = [o for o in outcomes if o.trial.scenario == scenario]
+        verdicts = [o.verdict for o in mine if o.verdict]
+        recoveries = [o.recovery for o in mine if o.recovery is not None]
+        dupes = sum(v.recorded_twice + v.executed_twice for v in verdicts)
+        if scenario == "race":  # no kill: any second execution at all is a duplicate
+            dupes += sum(v.extra_executions for v in verdicts)
+        rows.append((scenario, str(len(mine)),
+                     f"{sum(v.batches_finished for v in verdicts)}/{len(mine)}",
+                     str(sum(v.steps_lost for v in verdicts) + sum(o.verdict is None for o in mine)),
+                     str(dupes),
+                     f"{statistics.median(recoveries):.2f} s" if recoveries else "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=7, help="fixed seed: the same trials every run")
+    parser.add_argument("--scenarios", default="kill,race,sigterm,pgrestart",
+                        help=f"comma-separated subset of {','.join(SCENARIOS)}")
+    parser.add_argument("--trials", type=int, default=None,
+                        help=f"trials per scenario (default {DEFAULT_TRIALS})")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    unknown = [s for s in scenarios if s not in SCENARIOS]
+    if unknown:
+        print(f"chaos: unknown scenario(s) {unknown}; known: {list(SCENARIOS)}", file=sys.stderr)
+        return 2
+    if h.drop_leftovers():
+        print("chaos: dropped regctl_chaos_ databases left by an interrupted run")
+    h.make_template()
+    outcomes: list[Outcome] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="regctl-chaos-") as tmp:
+            for scenario in scenarios:
+                for n in range(args.trials or DEFAULT_TRIALS[scenario]):
+                    outcome = run_trial(scenario, n, args.seed, Path(tmp))
+                    report_trial(outcome)
+                    outcomes.append(outcome)
+    finally:
+        h.drop_database(h.TEMPLATE)
+        if "pgrestart" in scenarios:
+            ensure_postgres_running()
+    print(f"\nchaos suite, seed {args.seed}\n")
+    print(table(outcomes))
+    failed = [o for o in outcomes if not o.ok]
+    print(f"\n{len(outcomes) - len(failed)}/{len(outcomes)} trials passed")
+    return 1 if failed else 0
+
+
+def report_trial(o: Outcome) -> None:
+    status = "ok  " if o.ok else "FAIL"
+    recovery = f"{o.recovery:.2f}s" if o.recovery is not None else "-"
+    detail = o.error or ("; ".join(o.trial.notes) if o.trial.notes else "")
+    v = o.verdict
+    facts = (f"steps {v.steps} lost {v.steps_lost} twice-recorded {v.recorded_twice} "
+             f"twice-executed {v.executed_twice} re-executed {v.extra_executions}") if v else ""
+    print(f"{status} {o.trial.scenario:9} #{o.trial.number:<3} recovery {recovery:>7}  {facts}  {detail}",
+          flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""The chaos suite's machinery: throw-away databases, supervisor processes, and the verdict.
+
+Everything here talks to real things: each trial gets its own PostgreSQL database (``regctl_chaos_…``,
+cloned from a template migrated once, dropped afterwards), real ``regctl supervise`` / ``regctl resume``
+processes, and reads the outcome straight from the tables and the effects file of chaos_steps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+import yaml
+
+from regctl.db import schema
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+PG_ADMIN = os.environ.get("REGCTL_CHAOS_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PREFIX = "regctl_chaos_"
+TEMPLATE = f"{PREFIX}template"
+FINISHED_STEPS = ("completed", "skipped")
+FINISHED_BATCHES = ("completed", "completed_with_warnings")
+
+__all__ = ["Trial", "Verdict", "check", "postgres_database", "regctl", "spawn_supervisor", "write_manifest"]
+
+
+def sa_url(name: str) -> str:
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{name}"
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]  # names are ours, never user input
+
+
+def drop_database(name: str) -> None:
+    assert name.startswith(PREFIX), name
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_template() -> None:
+    """(Re)create the migrated template every trial database is cloned from."""
+    drop_database(TEMPLATE)
+    _admin(f'CREATE DATABASE "{TEMPLATE}"')
+    done = regctl(["db", "upgrade"], sa_url(TEMPLATE), timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"regctl db upgrade failed on {TEMPLATE}: {done.stderr.strip()}")
+
+
+@contextlib.contextmanager
+def postgres_database(name: str) -> Iterator[str]:
+    """A fresh migrated database for one trial; dropped on the way out whatever happened."""
+    full = f"{PREFIX}{name}"
+    drop_database(full)
+    _admin(f'CREATE DATABASE "{full}" TEMPLATE "{TEMPLATE}"')
+    try:
+        yield sa_url(full)
+    finally:
+        with contextlib.suppress(psycopg.Error):
+            drop_database(full)
+
+
+def drop_leftovers() -> int:
+    """Drop every regctl_chaos_ database (an interrupted earlier run); returns how many."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'regctl\\_chaos\\_%'")]
+    for name in names:
+        drop_database(name)
+    return len(names)
+
+
+def child_env(db_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(BENCH), env.get("PYTHONPATH", "")) if p)
+    env["REGCTL_DATABASE_URL"] = db_url
+    env.update(extra or {})
+    return env
+
+
+def regctl_argv(args: list[str]) -> list[str]:
+    return [sys.executable, "-c", "from regctl.cli import main; main()", *args]
+
+
+def regctl(args: list[str], db_url: str, *, timeout: float = 300,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run one regctl command to completion against ``db_url``."""
+    return subprocess.run(regctl_argv(args), env=child_env(db_url, env), capture_output=True,
+                          text=True, timeout=timeout, cwd=REPO, check=False)
+
+
+def spawn_supervisor(db_url: str, log: Path, *, until_idle: bool = True, concurrency: int = 8,
+                     env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """A `regctl supervise` process in its own process group, output to ``log``."""
+    args = ["supervise", "--concurrency", str(concurrency)] + (["--until-idle"] if until_idle else [])
+    out = log.open("ab")
+    return subprocess.Popen(regctl_argv(args), env=child_env(db_url, env), stdout=out,
+                            stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+
+
+def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL, wait: float = 30) -> int | None:
+    """Send ``sig`` and wait up to ``wait`` s; a process that does not exit by then is killed."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, sig)
+    try:
+        return proc.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return None
+
+
+def write_manifest(path: Path, *, batch: str, restaurants: int, steps: int, effects: Path,
+                   seconds: float) -> Path:
+    """A chain-and-fan pipeline of chaos_steps:record over ``restaurants`` restaurants."""
+    specs: list[dict[str, Any]] = []
+    for i in range(steps):
+        spec: dict[str, Any] = {"key": f"s{i}", "uses": "chaos_steps:record",
+                                "with": {"log": str(effects), "seconds": seconds}}
+        if i:  # s1..: each needs the one before; every third one fans out from s0 instead
+            spec["needs"] = ["s0"] if i % 3 == 0 else [f"s{i - 1}"]
+        specs.append(spec)
+    manifest = {
+        "batch": batch, "organisation": "chaos", "target": "sandbox",
+        "pipeline": {"steps": specs},
+        "execution": {"mode": "parallel", "max_parallel_restaurants": restaurants},
+        "restaurants": [{"name": f"Chaos Kitchen {batch} {n}", "address": f"{n} Chaos Road, Auckland",
+                         "city": "Auckland"} for n in range(restaurants)],
+    }
+    path.write_text(yaml.safe_dump(manifest, sort_keys=False))
+    return path
+
+
+@dataclass
+class Trial:
+    """One trial's identity and what it did; filled in by the scenario, judged by :func:`check`."""
+
+    scenario: str
+    number: int
+    seed: int
+    workdir: Path
+    db_url: str = ""
+    effects: Path = field(default_factory=Path)
+    killed_at: float | None = None  # monotonic time of the fault (kill, SIGTERM, restart)
+    recovered_at: float | None = None  # monotonic time the batch was seen finished after it
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    batches: int
+    batches_finished: int
+    steps: int
+    steps_lost: int  # not completed/skipped at the end
+    recorded_twice: int  # steps with more than one "completed" event
+    executed_twice: int  # same (job, step, attempt) executed more than once: two owners at once
+    extra_executions: int  # executions beyond one per step (allowed only after a kill)
+
+    @property
+    def ok(self) -> bool:
+        return (self.batches > 0 and self.steps > 0 and self.batches_finished == self.batches
+                and self.steps_lost == 0
+                and self.recorded_twice == 0 and self.executed_twice == 0)
+
+
+def check(trial: Trial) -> Verdict:
+    """Judge the trial from the database (statuses, event log) and the effects file."""
+    from chaos_steps import read_effects
+
+    engine = sa.create_engine(trial.db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            batches = conn.execute(sa.select(schema.batches.c.status)).scalars().all()
+            statuses = conn.execute(sa.select(schema.steps.c.status)).scalars().all()
+            completions = conn.execute(
+                sa.select(schema.step_events.c.step_id)
+                .where(schema.step_events.c.to_status == "completed")).scalars().all()
+    finally:
+        engine.dispose()
+    effects = read_effects(trial.effects)
+    per_attempt = Counter((job, key, attempt) for job, key, attempt, _ in effects)
+    per_step = Counter((job, key) for job, key, _, _ in effects)
+    return Verdict(
+        batches=len(batches), batches_finished=sum(s in FINISHED_BATCHES for s in batches),
+        steps=len(statuses), steps_lost=sum(s not in FINISHED_STEPS for s in statuses),
+        recorded_twice=sum(n > 1 for n in Counter(completions).values()),
+        executed_twice=sum(n > 1 for n in per_attempt.values()),
+        extra_executions=sum(n - 1 for n in per_step.values()),
+    )
+
+
+def batch_finished(db_url: str) -> bool:
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            open_batches = conn.execute(sa.select(sa.func.count()).select_from(schema.batches)
+                                        .where(schema.batches.c.status.not_in(FINISHED_BATCHES)))
+            return open_batches.scalar_one() == 0
+    finally:
+        engine.dispose()
+
+
+def wait_until(predicate: Any, timeout: float, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
