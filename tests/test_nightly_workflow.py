@@ -71,6 +71,15 @@ def test_database_and_credentials_come_from_repository_secrets(workflow: dict[An
         assert env[name] == f"${{{{ secrets.{name} }}}}", f"{name} must come from secrets.{name}"
 
 
+def test_every_production_credential_of_the_target_is_passed(workflow: dict[Any, Any]) -> None:
+    from regctl.targets import SYSTEMS
+
+    env = workflow["jobs"]["resume"]["env"]
+    wanted = [f"REGCTL_TARGET_PROD_NZ_{system.upper()}_{part.upper()}"
+              for system, creds in SYSTEMS.items() if system != "websites" for part in ("url", *creds)]
+    assert [name for name in wanted if name not in env] == []
+
+
 def test_no_secret_is_written_literally_anywhere() -> None:
     text = WORKFLOW.read_text()
     for line in text.splitlines():
