@@ -1,0 +1,88 @@
+"""What the twelve registration steps share: the target, config sections, results of other steps.
+
+Kept tiny on purpose: each step module holds its own flow; this holds only lookups every one of them
+would otherwise repeat. No browser and no HTTP here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from regctl.errors import PermanentStepError
+from regctl.steps.base import StepContext
+from regctl.targets import Target, resolve_target
+
+__all__ = [
+    "JSON",
+    "account_credentials",
+    "config_section",
+    "normalise_nz_phone",
+    "portal_restaurant",
+    "require",
+    "target_of",
+]
+
+JSON = dict[str, Any]
+
+_TARGETS_KEY = "regctl.targets"
+
+
+def target_of(ctx: StepContext) -> Target:
+    """The job's target, resolved once per supervisor (cached in ``ctx.shared``)."""
+    cache: dict[str, Target] = ctx.shared.setdefault(_TARGETS_KEY, {})
+    if ctx.target not in cache:
+        cache[ctx.target] = resolve_target(ctx.target)
+    return cache[ctx.target]
+
+
+def config_section(ctx: StepContext, name: str) -> Mapping[str, Any]:
+    """One section of the registration config (SPEC §4); {} when absent."""
+    section = (ctx.config or {}).get(name) or {}
+    return section if isinstance(section, Mapping) else {}
+
+
+def require(section: Mapping[str, Any], name: str, where: str) -> Any:
+    """A config field that must be present; a PermanentStepError naming ``where.name`` otherwise."""
+    value = section.get(name)
+    if value in (None, ""):
+        raise PermanentStepError(f"registration config {where}.{name} is empty: set it in "
+                                 "configure_registration (regctl review)")
+    return value
+
+
+def account_credentials(ctx: StepContext) -> tuple[str, str]:
+    """The platform account's e-mail and password (decrypted by the engine)."""
+    account = config_section(ctx, "account")
+    return str(require(account, "email", "account")).strip(), str(require(account, "password", "account"))
+
+
+def portal_restaurant(ctx: StepContext) -> JSON:
+    """The register_restaurant result this step builds on (RES id, name, URLs)."""
+    found = ctx.results.get("register_restaurant") or {}
+    if not found.get("restaurant_id"):
+        raise PermanentStepError("register_restaurant has no restaurant id in its result: "
+                                 "run it first (regctl retry JOB --from register_restaurant)")
+    return dict(found)
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def normalise_nz_phone(raw: str | None, where: str = "account.phone") -> str:
+    """E.164 for New Zealand numbers: ``09 836 1234`` → ``+6498361234``; ``64…``/``+64…`` kept.
+
+    Raises a PermanentStepError naming ``where`` when the text cannot be an NZ number.
+    """
+    digits = _DIGITS.sub("", raw or "")
+    if digits.startswith("64"):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    else:
+        national = digits
+    national = national.lstrip("0")
+    if not 7 <= len(national) <= 10:
+        raise PermanentStepError(f"{where}: {raw!r} is not a New Zealand phone number")
+    return f"+64{national}"
