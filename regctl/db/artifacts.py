@@ -19,6 +19,16 @@ from regctl.db.schema import artifacts, steps
 __all__ = ["Artifact", "artifacts_of_job", "record_artifact"]
 
 _engines: dict[str, sa.Engine] = {}
+
+
+def _open(url: str) -> sa.Engine:
+    """An engine for the step's database (psycopg 3 on PostgreSQL; SQLite waits for its lock)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    if url.startswith("sqlite"):
+        return sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    return sa.create_engine(url, pool_size=2, max_overflow=4)
 _lock = threading.Lock()
 
 
@@ -34,8 +44,7 @@ class Artifact:
 def _engine(database_url: str) -> sa.Engine:
     with _lock:
         if database_url not in _engines:
-            _engines[database_url] = sa.create_engine(database_url, pool_size=1, max_overflow=2) \
-                if not database_url.startswith("sqlite") else sa.create_engine(database_url)
+            _engines[database_url] = _open(database_url)
         return _engines[database_url]
 
 

@@ -1,0 +1,103 @@
+"""upload_images — put the selected menu's item images on the CDN (Uploadcare upload-from-URL).
+
+Only images without a CDN id are sent, five at a time; each upload is polled until the CDN says
+success or error (up to :data:`POLL_LIMIT_S`), and its CDN id, URL and filename are recorded at once,
+so a retry after a partial failure sends only what is still missing. Any failed image fails the
+attempt with a retryable error listing how many; import_menu runs *after* this step whatever its
+outcome, and imports the images that made it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlparse
+
+from regctl.errors import PermanentStepError, RetryableStepError, StepError
+from regctl.providers.cdn import MAX_FILENAME, Cdn
+from regctl.steps.base import StepContext
+from regctl.steps.onboarding import menu_records
+from regctl.steps.onboarding.registration_common import JSON, config_section, target_of
+from regctl.steps.registry import step_type
+
+__all__ = ["CONCURRENCY", "cdn_filename", "upload_images"]
+
+CONCURRENCY = 5
+POLL_INTERVAL_S = 0.25
+POLL_LIMIT_S = 60.0
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    image_id: int
+    uuid: str | None = None
+    error: str | None = None
+    retryable: bool = True
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-")
+
+
+def cdn_filename(category: str, item: str, source_url: str) -> str:
+    """``<category-slug>-<URL basename>`` (or ``<item-slug>.jpg``), at most 100 characters."""
+    base = PurePosixPath(urlparse(source_url).path).name
+    name = f"{_slug(category)}-{base}" if base and "." in base else f"{_slug(category)}-{_slug(item)}.jpg"
+    return name.strip("-")[:MAX_FILENAME]
+
+
+def _wait_for(cdn: Cdn, token: str, beat: Callable[[], None]) -> str:
+    deadline = time.monotonic() + POLL_LIMIT_S
+    while time.monotonic() < deadline:
+        status = cdn.status(token)
+        if status.status == "success" and status.uuid:
+            return status.uuid
+        if status.status == "error":
+            raise PermanentStepError(f"the CDN could not fetch the image: {status.error or 'error'}")
+        beat()
+        time.sleep(POLL_INTERVAL_S)  # polling an upload in progress, not a retry
+    raise RetryableStepError(f"the CDN did not finish the upload within {POLL_LIMIT_S:g} s")
+
+
+def _upload_one(ctx: StepContext, cdn: Cdn, image: menu_records.ImageToUpload) -> Outcome:
+    filename = cdn_filename(image.category, image.item, image.source_url)
+    try:
+        ctx.check_cancelled()
+        uuid = _wait_for(cdn, cdn.start_upload(image.source_url, filename), ctx.heartbeat)
+    except StepError as exc:
+        return Outcome(image.image_id, error=str(exc), retryable=exc.retryable)
+    menu_records.record_cdn_image(ctx.database_url, image.image_id, uuid=uuid, url=cdn.cdn_url(uuid),
+                                  filename=filename)
+    return Outcome(image.image_id, uuid=uuid)
+
+
+def _summary(outcomes: list[Outcome], already: int) -> JSON:
+    failed = [o for o in outcomes if o.error]
+    return {"uploaded": len(outcomes) - len(failed), "already_on_cdn": already, "failed": len(failed),
+            "errors": sorted({o.error for o in failed if o.error})[:5]}
+
+
+@step_type("upload_images", timeout=600.0, retries=3,
+           description="Upload the menu's images to the CDN (five at a time), recording CDN ids")
+def upload_images(ctx: StepContext) -> JSON:
+    menu_id = config_section(ctx, "menu").get("menu_id")
+    if not menu_id:
+        return {"uploaded": 0, "already_on_cdn": 0, "failed": 0, "note": "no menu selected"}
+    pending, already = menu_records.images_to_upload(ctx.database_url, int(menu_id))
+    cdn = Cdn.for_target(target_of(ctx))
+    try:
+        with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="cdn") as pool:
+            outcomes = list(pool.map(lambda image: _upload_one(ctx, cdn, image), pending))
+    finally:
+        cdn.close()
+    result = _summary(outcomes, already)
+    if result["failed"]:
+        detail = "; ".join(result["errors"])
+        error = RetryableStepError if any(o.retryable for o in outcomes if o.error) else PermanentStepError
+        raise error(f"{result['failed']} of {len(pending)} images did not reach the CDN ({detail})")
+    return result
