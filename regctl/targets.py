@@ -60,16 +60,21 @@ SANDBOX_PATHS = {
     "company_register": "/nzbn/v5", "extraction_api": "/firecrawl", "image_cdn": "/cdn",
     "onboarding_db": "/onboarding/rest/v1", "websites": "/sites",
 }
-# Fixed fictional sandbox credentials (docs/sandbox.md). Not secrets: the sandbox is loopback only.
-SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {
-    "platform_api": {"integrator_id": "CWI_sandbox", "secret": "CWS_sandbox_secret",
-                     "admin_code": "sandbox-admin-code"},
-    "marketing_hub": {"email": "admin@hub.sandbox", "password": "sandbox-hub-password"},
-    "company_register": {"key": "sandbox-nzbn-key"},
-    "extraction_api": {"key": "fc-sandbox"},
-    "image_cdn": {"public_key": "sandbox-pub-key"},
-    "onboarding_db": {"key": "sandbox-onboarding-key"},
-}
+
+
+def sandbox_credentials() -> dict[str, dict[str, str]]:
+    """The sandbox's fixed fictional credentials (regctl.sandbox.credentials; not secrets)."""
+    from regctl.sandbox import credentials as c
+
+    return {
+        "platform_api": {"integrator_id": c.INTEGRATOR_ID, "secret": c.INTEGRATOR_SECRET,
+                         "admin_code": c.ADMIN_CONFIRMATION_CODE},
+        "marketing_hub": dict(getattr(c, "HUB_CREDENTIALS", {})),
+        "company_register": {"key": c.NZBN_SUBSCRIPTION_KEY},
+        "extraction_api": {"key": c.FIRECRAWL_API_KEY},
+        "image_cdn": {"public_key": c.UPLOADCARE_PUBLIC_KEY},
+        "onboarding_db": {"key": c.ONBOARDING_API_KEY},
+    }
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,8 @@ def _profile_from_env(name: str, env: Mapping[str, str]) -> Target:
 
 def sandbox_target(base_url: str) -> Target:
     base = base_url.rstrip("/")
-    systems = {name: System(name, base + path, SANDBOX_CREDENTIALS.get(name, {}),
+    creds = sandbox_credentials()
+    systems = {name: System(name, base + path, creds.get(name, {}),
                             {c: f"sandbox {name}.{c}" for c in SYSTEMS[name]})
                for name, path in SANDBOX_PATHS.items()}
     return Target(SANDBOX, systems)

@@ -1,0 +1,259 @@
+"""The domain store: restaurants, menus (categories → items → images; option sets), company search.
+
+The only SQL of the enrichment steps. Each write is one transaction; a menu is replaced whole (a
+re-run of extract_menu never duplicates). Steps reach it through :func:`records_for` with the
+``ctx.database_url`` they are given. (The task named this module db/records.py; that name holds the
+engine's plain records, so the domain store lives here.)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from regctl.db.connect import open_engine
+from regctl.db.schema import (
+    company_search_candidates,
+    item_images,
+    jobs,
+    menu_categories,
+    menu_item_option_sets,
+    menu_items,
+    menus,
+    option_set_options,
+    option_sets,
+    restaurants,
+)
+from regctl.errors import NotFound
+
+__all__ = ["CategoryData", "DomainStore", "ItemData", "MenuData", "OptionSetData", "records_for"]
+
+
+@dataclass
+class OptionSetData:
+    name: str
+    required: bool = False
+    min_select: int = 0
+    max_select: int = 1
+    options: list[tuple[str, Decimal]] = field(default_factory=list)  # (name, price)
+    display_name: str | None = None
+
+    @property
+    def multiple(self) -> bool:
+        return self.max_select > 1
+
+
+@dataclass
+class ItemData:
+    name: str
+    price: Decimal
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    image_urls: list[str] = field(default_factory=list)
+    option_sets: list[str] = field(default_factory=list)  # names of OptionSetData in the menu
+    item_type: str = "standard"
+
+
+@dataclass
+class CategoryData:
+    name: str
+    items: list[ItemData] = field(default_factory=list)
+
+
+@dataclass
+class MenuData:
+    categories: list[CategoryData] = field(default_factory=list)
+    option_sets: list[OptionSetData] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        items = [i for c in self.categories for i in c.items]
+        return {"categories": len(self.categories), "items": len(items),
+                "option_sets": len(self.option_sets),
+                "options": sum(len(s.options) for s in self.option_sets),
+                "images": sum(len(i.image_urls) for i in items),
+                "tagged_items": sum(1 for i in items if i.tags)}
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _engine(url: str) -> Engine:
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = open_engine(url)
+        return _engines[url]
+
+
+def records_for(database_url: str) -> DomainStore:
+    """A :class:`DomainStore` on that database (engines are shared per URL within the process)."""
+    return DomainStore(_engine(database_url))
+
+
+def _now() -> float:
+    return time.time()
+
+
+class DomainStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -------------------------------------------------------------- restaurants -----------------
+
+    def restaurant(self, restaurant_id: int) -> dict[str, Any]:
+        """The restaurant row as a dict, with ``menus`` (id, source, counts) added."""
+        with self.engine.connect() as conn:
+            query = select(restaurants).where(restaurants.c.id == restaurant_id)
+            row = conn.execute(query).mappings().first()
+            if row is None:
+                raise NotFound(f"restaurant {restaurant_id} does not exist")
+            out = dict(row)
+            out["menus"] = self._menus_txn(conn, restaurant_id)
+        return out
+
+    def _menus_txn(self, conn: Connection, restaurant_id: int) -> list[dict[str, Any]]:
+        rows = conn.execute(select(menus.c.id, menus.c.source, menus.c.source_ref)
+                            .where(menus.c.restaurant_id == restaurant_id).order_by(menus.c.id)).mappings()
+        return [dict(r) | {"items": self._count_txn(conn, menu_items, r["id"]),
+                           "option_sets": self._count_txn(conn, option_sets, r["id"])} for r in rows]
+
+    @staticmethod
+    def _count_txn(conn: Connection, table: Any, menu_id: int) -> int:
+        return int(conn.execute(select(func.count()).select_from(table).where(table.c.menu_id == menu_id))
+                   .scalar_one())
+
+    def _set_json(self, restaurant_id: int, column: str, value: Mapping[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(update(restaurants).where(restaurants.c.id == restaurant_id)
+                                .values({column: dict(value), "updated_at": _now()}))
+            if done.rowcount == 0:
+                raise NotFound(f"restaurant {restaurant_id} does not exist")
+
+    def set_branding(self, restaurant_id: int, branding: Mapping[str, Any]) -> None:
+        self._set_json(restaurant_id, "branding", branding)
+
+    def set_company(self, restaurant_id: int, company: Mapping[str, Any]) -> None:
+        self._set_json(restaurant_id, "company", company)
+
+    # -------------------------------------------------------------- menus -----------------------
+
+    def replace_menu(self, restaurant_id: int, source: str, source_ref: str | None, menu: MenuData) -> int:
+        """Store ``menu`` as the restaurant's menu from that source, replacing an earlier one; its id."""
+        with self.engine.begin() as conn:
+            old = conn.execute(select(menus.c.id).where(menus.c.restaurant_id == restaurant_id,
+                                                        menus.c.source == source)).scalars().all()
+            for menu_id in old:
+                self._delete_menu_txn(conn, menu_id)
+            menu_id = conn.execute(insert(menus).values(restaurant_id=restaurant_id, source=source,
+                                                        source_ref=source_ref, created_at=_now())
+                                   .returning(menus.c.id)).scalar_one()
+            set_ids = self._insert_option_sets_txn(conn, menu_id, menu.option_sets)
+            for position, category in enumerate(menu.categories):
+                self._insert_category_txn(conn, menu_id, position, category, set_ids)
+        return int(menu_id)
+
+    def _delete_menu_txn(self, conn: Connection, menu_id: int) -> None:
+        item_ids = select(menu_items.c.id).where(menu_items.c.menu_id == menu_id)
+        set_ids = select(option_sets.c.id).where(option_sets.c.menu_id == menu_id)
+        conn.execute(delete(menu_item_option_sets).where(menu_item_option_sets.c.item_id.in_(item_ids)))
+        conn.execute(delete(item_images).where(item_images.c.item_id.in_(item_ids)))
+        conn.execute(delete(option_set_options).where(option_set_options.c.option_set_id.in_(set_ids)))
+        conn.execute(delete(menu_items).where(menu_items.c.menu_id == menu_id))
+        conn.execute(delete(menu_categories).where(menu_categories.c.menu_id == menu_id))
+        conn.execute(delete(option_sets).where(option_sets.c.menu_id == menu_id))
+        conn.execute(delete(menus).where(menus.c.id == menu_id))
+
+    def _insert_option_sets_txn(self, conn: Connection, menu_id: int,
+                                sets: Sequence[OptionSetData]) -> dict[str, int]:
+        ids = {}
+        for s in sets:
+            set_id = conn.execute(insert(option_sets).values(
+                menu_id=menu_id, name=s.name, display_name=s.display_name, required=s.required,
+                multiple=s.multiple, min_select=s.min_select, max_select=s.max_select,
+            ).returning(option_sets.c.id)).scalar_one()
+            ids[s.name] = int(set_id)
+            if s.options:
+                conn.execute(insert(option_set_options), [
+                    {"option_set_id": set_id, "name": n, "price": p, "position": i}
+                    for i, (n, p) in enumerate(s.options)])
+        return ids
+
+    def _insert_category_txn(self, conn: Connection, menu_id: int, position: int, category: CategoryData,
+                             set_ids: Mapping[str, int]) -> None:
+        category_id = conn.execute(insert(menu_categories).values(menu_id=menu_id, name=category.name,
+                                                                  position=position)
+                                   .returning(menu_categories.c.id)).scalar_one()
+        for i, item in enumerate(category.items):
+            item_id = conn.execute(insert(menu_items).values(
+                menu_id=menu_id, category_id=category_id, name=item.name, price=item.price,
+                description=item.description, item_type=item.item_type, tags=list(item.tags), position=i,
+            ).returning(menu_items.c.id)).scalar_one()
+            if item.image_urls:
+                conn.execute(insert(item_images), [{"item_id": item_id, "source_url": u}
+                                                   for u in item.image_urls])
+            links = sorted({set_ids[n] for n in item.option_sets if n in set_ids})
+            if links:
+                conn.execute(insert(menu_item_option_sets), [{"item_id": item_id, "option_set_id": s}
+                                                             for s in links])
+
+    def menu_items(self, menu_id: int) -> list[dict[str, Any]]:
+        """Items with category name, tags and image URLs (for show/export and the tests)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(menu_items, menu_categories.c.name.label("category"))
+                                .join(menu_categories, menu_categories.c.id == menu_items.c.category_id)
+                                .where(menu_items.c.menu_id == menu_id)
+                                .order_by(menu_categories.c.position, menu_items.c.position)).mappings().all()
+            images = conn.execute(select(item_images.c.item_id, item_images.c.source_url)
+                                  .where(item_images.c.item_id.in_([r["id"] for r in rows]))).all()
+        by_item: dict[int, list[str]] = {}
+        for item_id, url in images:
+            by_item.setdefault(item_id, []).append(url)
+        return [dict(r) | {"images": by_item.get(r["id"], [])} for r in rows]
+
+    # -------------------------------------------------------------- company search --------------
+
+    def save_search(self, job_id: int, restaurant_id: int, *, queries: Mapping[str, Any],
+                    name_results: list[dict[str, Any]], address_results: list[dict[str, Any]],
+                    candidates: list[dict[str, Any]], status: str) -> None:
+        """Insert or replace the job's search (a re-search overwrites and clears the selection)."""
+        values = {"queries": dict(queries), "name_results": name_results, "address_results": address_results,
+                  "candidates": candidates, "status": status, "searched_at": _now(),
+                  "selected_company_number": None, "selected_at": None}
+        with self.engine.begin() as conn:
+            done = conn.execute(update(company_search_candidates)
+                                .where(company_search_candidates.c.job_id == job_id).values(values))
+            if done.rowcount == 0:
+                conn.execute(insert(company_search_candidates)
+                             .values(job_id=job_id, restaurant_id=restaurant_id, **values))
+
+    def search(self, job_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(company_search_candidates)
+                               .where(company_search_candidates.c.job_id == job_id)).mappings().first()
+        return dict(row) if row else None
+
+    def record_selection(self, job_id: int, status: str, company_number: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(company_search_candidates).where(company_search_candidates.c.job_id == job_id)
+                         .values(status=status, selected_company_number=company_number, selected_at=_now()))
+
+    # -------------------------------------------------------------- job config ------------------
+
+    def set_job_config(self, job_id: int, config: Mapping[str, Any]) -> None:
+        """Store the (already encrypted) registration config on the job."""
+        with self.engine.begin() as conn:
+            done = conn.execute(update(jobs).where(jobs.c.id == job_id).values(config=dict(config),
+                                                                               updated_at=_now()))
+            if done.rowcount == 0:
+                raise NotFound(f"job {job_id} does not exist")
+
+    def job_config(self, job_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(jobs.c.config).where(jobs.c.id == job_id)).scalar_one_or_none()
+        return dict(value or {})
