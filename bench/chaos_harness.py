@@ -51,21 +51,21 @@ def drop_database(name: str) -> None:
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def make_template() -> None:
+def make_template(name: str = TEMPLATE) -> None:
     """(Re)create the migrated template every trial database is cloned from."""
-    drop_database(TEMPLATE)
-    _admin(f'CREATE DATABASE "{TEMPLATE}"')
-    done = regctl(["db", "upgrade"], sa_url(TEMPLATE), timeout=120)
+    drop_database(name)
+    _admin(f'CREATE DATABASE "{name}"')
+    done = regctl(["db", "upgrade"], sa_url(name), timeout=120)
     if done.returncode != 0:
-        raise RuntimeError(f"regctl db upgrade failed on {TEMPLATE}: {done.stderr.strip()}")
+        raise RuntimeError(f"regctl db upgrade failed on {name}: {done.stderr.strip()}")
 
 
 @contextlib.contextmanager
-def postgres_database(name: str) -> Iterator[str]:
+def postgres_database(name: str, template: str = TEMPLATE) -> Iterator[str]:
     """A fresh migrated database for one trial; dropped on the way out whatever happened."""
     full = f"{PREFIX}{name}"
     drop_database(full)
-    _admin(f'CREATE DATABASE "{full}" TEMPLATE "{TEMPLATE}"')
+    _admin(f'CREATE DATABASE "{full}" TEMPLATE "{template}"')
     try:
         yield sa_url(full)
     finally:

@@ -1,0 +1,184 @@
+"""Scale benchmark: 100,000 queued steps (10,000 restaurants × 10) on PostgreSQL.
+
+Reports, for a 1,000-restaurant batch (10k steps) and a 10,000-restaurant batch (100k steps):
+- the time to queue the batch (`submit_batch` from a manifest whose restaurants come from a CSV);
+- the peak resident memory (VmHWM) of one `regctl supervise --until-idle` process running the whole
+  batch of `builtin.noop` steps — SPEC §9 says it stays flat as batches grow — and its steps/s;
+- the latency of `regctl status` (every batch) and `regctl status BATCH --json` for the big batch,
+  in-process (warm, the median of several calls: what a user waits for beyond Python start-up)
+  and as a fresh process (what `time regctl status` shows). SPEC §9 aims at < 300 ms.
+
+Each size gets its own database ``regctl_chaos_scale_<n>`` (created and dropped here).
+
+    .venv/bin/python bench/scale.py                 # 10k and 100k steps
+    .venv/bin/python bench/scale.py --sizes 100,1000 --skip-run
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import chaos_harness as h
+import yaml
+
+STEPS_PER_JOB = 10
+TEMPLATE = f"{h.PREFIX}scale_template"
+
+
+@dataclass
+class Figures:
+    restaurants: int
+    steps: int
+    submit_s: float
+    run_s: float | None = None
+    peak_rss_mb: float | None = None
+    status_all_ms: float | None = None
+    status_batch_ms: float | None = None
+    status_process_ms: float | None = None
+
+
+def write_batch(workdir: Path, restaurants: int) -> Path:
+    leads = workdir / "leads.csv"
+    with leads.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["name", "address", "city"])
+        for n in range(restaurants):
+            out.writerow([f"Scale Kitchen {n}", f"{n} Scale Street, Auckland", "Auckland"])
+    steps = [{"key": f"s{i}", "uses": "builtin.noop", **({"needs": [f"s{i - 1}"]} if i % 2 else {})}
+             for i in range(STEPS_PER_JOB)]
+    manifest = {"batch": f"scale-{restaurants}", "organisation": "scale", "target": "sandbox",
+                "pipeline": {"steps": steps},
+                "execution": {"mode": "parallel", "max_parallel_restaurants": restaurants},
+                "restaurants_from": leads.name}
+    path = workdir / "manifest.yaml"
+    path.write_text(yaml.safe_dump(manifest, sort_keys=False))
+    return path
+
+
+def submit(db_url: str, manifest: Path) -> float:
+    from regctl.engine import api
+    from regctl.manifest import load_manifest
+
+    started = time.perf_counter()
+    store = api.open_store(db_url)
+    api.submit_batch(store, load_manifest(manifest), actor="scale")
+    elapsed = time.perf_counter() - started
+    if hasattr(store, "close"):
+        store.close()
+    return elapsed
+
+
+def run_supervisor(db_url: str, workdir: Path) -> tuple[float, float]:
+    """Run the batch with one supervisor to the end; (seconds, peak RSS in MB)."""
+    started = time.perf_counter()
+    proc = h.spawn_supervisor(db_url, workdir / "supervise.log", concurrency=16)
+    peak_kb = 0
+    while proc.poll() is None:
+        peak_kb = max(peak_kb, vm_hwm_kb(proc.pid))
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        log = (workdir / "supervise.log").read_text()[-2000:]
+        raise RuntimeError(f"supervise exited {proc.returncode}: {log}")
+    return elapsed, peak_kb / 1024
+
+
+def vm_hwm_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def status_in_process_ms(db_url: str, args: list[str], repeat: int = 5) -> float:
+    """Median wall time of `regctl --db URL status …` through the CLI, imports already warm."""
+    from regctl.cli import main
+
+    times = []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+            try:
+                main(["--db", db_url, "status", *args])
+            except SystemExit as exc:
+                if exc.code not in (0, 1, 3, None):
+                    raise RuntimeError(f"regctl status {args} exited {exc.code}") from None
+        times.append(time.perf_counter() - started)
+    return statistics.median(times[1:]) * 1000  # the first call warms the connection pool
+
+
+def status_process_ms(db_url: str, batch: str) -> float:
+    started = time.perf_counter()
+    done = h.regctl(["status", batch, "--json"], db_url, timeout=120)
+    elapsed = (time.perf_counter() - started) * 1000
+    if done.returncode not in (0, 1, 3):
+        raise RuntimeError(f"regctl status exited {done.returncode}: {done.stderr[-500:]}")
+    return elapsed
+
+
+def measure(restaurants: int, *, run: bool) -> Figures:
+    with tempfile.TemporaryDirectory(prefix="regctl-scale-") as tmp, \
+            h.postgres_database(f"scale_{restaurants}", template=TEMPLATE) as db_url:
+        workdir = Path(tmp)
+        figures = Figures(restaurants, restaurants * STEPS_PER_JOB,
+                          submit(db_url, write_batch(workdir, restaurants)))
+        batch = f"scale-{restaurants}"
+        figures.status_all_ms = status_in_process_ms(db_url, [])
+        figures.status_batch_ms = status_in_process_ms(db_url, [batch, "--json"])
+        figures.status_process_ms = status_process_ms(db_url, batch)
+        if run:
+            figures.run_s, figures.peak_rss_mb = run_supervisor(db_url, workdir)
+        return figures
+
+
+def render(rows: list[Figures]) -> str:
+    def fmt(value: float | None, spec: str) -> str:
+        return "-" if value is None else format(value, spec)
+
+    lines = ["| steps | restaurants | queue (s) | run (s) | steps/s | supervisor peak RSS (MB) "
+             "| status all (ms) | status BATCH --json (ms) | status, fresh process (ms) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for f in rows:
+        rate = f.steps / f.run_s if f.run_s else None
+        lines.append(f"| {f.steps:,} | {f.restaurants:,} | {f.submit_s:.1f} | {fmt(f.run_s, '.1f')} "
+                     f"| {fmt(rate, ',.0f')} | {fmt(f.peak_rss_mb, '.0f')} | {fmt(f.status_all_ms, '.0f')} "
+                     f"| {fmt(f.status_batch_ms, '.0f')} | {fmt(f.status_process_ms, '.0f')} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="restaurants per batch, comma-separated")
+    parser.add_argument("--skip-run", action="store_true", help="queue and time status only")
+    args = parser.parse_args(argv)
+    h.make_template(TEMPLATE)
+    try:
+        rows = []
+        for size in (int(s) for s in args.sizes.split(",")):
+            rows.append(measure(size, run=not args.skip_run))
+            print(render(rows[-1:]).splitlines()[-1], flush=True)
+    finally:
+        h.drop_database(TEMPLATE)
+    print()
+    print(render(rows))
+    if len(rows) >= 2 and rows[0].peak_rss_mb and rows[-1].peak_rss_mb:
+        print(f"\npeak RSS ratio {rows[-1].steps:,} vs {rows[0].steps:,} steps: "
+              f"{rows[-1].peak_rss_mb / rows[0].peak_rss_mb:.2f}× (flat = 1.0)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
