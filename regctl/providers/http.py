@@ -14,7 +14,7 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -68,7 +68,7 @@ class HttpProvider:
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self) -> HttpProvider:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -51,7 +51,8 @@ def build_queries(restaurant: Mapping[str, Any],
     name = str(restaurant.get("name") or "")
     address = str(restaurant.get("address") or "")
     city = str(restaurant.get("city") or "")
-    queries = {"restaurant_name": clean_name(name), "street": street_of(address), "city": city}
+    queries: dict[str, Any] = {"restaurant_name": clean_name(name), "street": street_of(address),
+                               "city": city}
     for key, field in (("name", "restaurant_name"), ("street", "street"), ("city", "city")):
         if overrides and overrides.get(key) not in (None, ""):
             queries[field] = str(overrides[key]).strip()

@@ -1,0 +1,143 @@
+"""Menu sources → :class:`MenuData`: the extraction API's JSON, a JSON file, or a CSV file.
+
+Parsers are pure and tolerant of the shapes seen in practice: snake_case (our extraction schema),
+the prior system's ``dishName/dishPrice/dishDescription/imageUrl/optionSets`` and the platform's
+import CSV columns (``categoryName, dishName, dishPrice, dishDescription, tags, imageExternalURL…``).
+Option sets given per item are de-duplicated by name across the menu. Tags come from menu_tags.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from regctl.db.domain import CategoryData, ItemData, MenuData, OptionSetData
+from regctl.errors import PermanentStepError
+from regctl.menu_tags import tag_item
+
+__all__ = ["menu_from_csv", "menu_from_file", "menu_from_json", "parse_price"]
+
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def parse_price(value: object) -> Decimal:
+    """``12.5``, ``"$12.50"``, ``"+$2"`` → Decimal with 2 places; anything else → 0.00."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    match = _NUMBER.search(str(value or ""))
+    if not match:
+        return Decimal("0.00")
+    try:
+        return Decimal(match.group(0).replace(",", ".")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return Decimal("0.00")
+
+
+def _get(d: Mapping[str, Any], *keys: str) -> Any:
+    return next((d[k] for k in keys if d.get(k) not in (None, "")), None)
+
+
+def _option_set(raw: Mapping[str, Any]) -> OptionSetData:
+    options = [(str(_get(o, "name", "optionName") or ""), parse_price(_get(o, "price", "priceValue")))
+               for o in raw.get("options") or [] if isinstance(o, Mapping)]
+    required = bool(_get(raw, "required", "is_required", "isRequired"))
+    minimum = int(_get(raw, "min_selections", "minSelections", "min") or (1 if required else 0))
+    maximum = int(_get(raw, "max_selections", "maxSelections", "max") or max(1, minimum))
+    return OptionSetData(name=str(raw.get("name") or "Options"), required=required, min_select=minimum,
+                         max_select=maximum, options=[o for o in options if o[0]])
+
+
+def _images(raw: Mapping[str, Any]) -> list[str]:
+    found = raw.get("image_urls") or raw.get("images") or []
+    single = _get(raw, "image_url", "imageUrl", "image", "imageExternalURL")
+    urls = [str(u.get("url") if isinstance(u, Mapping) else u) for u in found]
+    urls += [str(single)] if single else []
+    return list(dict.fromkeys(u for u in urls if u))
+
+
+class _Builder:
+    """Collects categories and de-duplicated option sets while parsing."""
+
+    def __init__(self) -> None:
+        self.menu = MenuData()
+        self.sets: dict[str, OptionSetData] = {}
+
+    def option_set(self, raw: Mapping[str, Any] | str) -> str:
+        if isinstance(raw, str):
+            return raw
+        parsed = _option_set(raw)
+        self.sets.setdefault(parsed.name, parsed)
+        return parsed.name
+
+    def item(self, raw: Mapping[str, Any], category: str) -> ItemData:
+        description = _get(raw, "description", "dishDescription")
+        tagged = tag_item(str(_get(raw, "name", "dishName") or ""), description, category,
+                          _given_tags(raw.get("tags")))
+        sets = [self.option_set(s) for s in _get(raw, "option_sets", "optionSets") or []]
+        return ItemData(name=tagged.name, price=parse_price(_get(raw, "price", "dishPrice")),
+                        description=_get(raw, "description", "dishDescription"), tags=tagged.tags,
+                        image_urls=_images(raw), option_sets=sets,
+                        item_type=str(_get(raw, "item_type", "dishType") or "standard"))
+
+    def finish(self, top_level_sets: list[Any]) -> MenuData:
+        for raw in top_level_sets:
+            if isinstance(raw, Mapping):
+                self.option_set(raw)
+        self.menu.option_sets = list(self.sets.values())
+        return self.menu
+
+
+def _given_tags(raw: object) -> list[str]:
+    if isinstance(raw, str):
+        return [t.strip() for t in raw.split(",") if t.strip()]
+    return [str(t) for t in raw or []] if isinstance(raw, list) else []
+
+
+def menu_from_json(data: Mapping[str, Any]) -> MenuData:
+    """From ``{categories: [{name, items: [...]}], option_sets: [...]}`` (or ``menu: {...}``)."""
+    data = data.get("menu", data) if isinstance(data.get("menu"), Mapping) else data
+    builder = _Builder()
+    for raw_category in data.get("categories") or []:
+        name = str(_get(raw_category, "name", "categoryName") or "Menu")
+        items = [builder.item(i, name) for i in _get(raw_category, "items", "dishes") or []
+                 if isinstance(i, Mapping) and _get(i, "name", "dishName")]
+        builder.menu.categories.append(CategoryData(name, items))
+    return builder.finish(list(data.get("option_sets") or data.get("optionSets") or []))
+
+
+def menu_from_csv(text: str) -> MenuData:
+    """From the platform's import CSV (one row per item; option sets cannot be expressed there)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or "dishName" not in reader.fieldnames:
+        raise PermanentStepError("menu CSV: the header must have the platform's columns (dishName, "
+                                 "dishPrice, categoryName, …)")
+    builder = _Builder()
+    categories: dict[str, CategoryData] = {}
+    for row in reader:
+        if not (row.get("dishName") or "").strip():
+            continue
+        name = (row.get("categoryName") or "Menu").strip()
+        category = categories.setdefault(name, CategoryData(name))
+        category.items.append(builder.item(row, name))
+    builder.menu.categories = list(categories.values())
+    return builder.finish([])
+
+
+def menu_from_file(path: Path) -> MenuData:
+    """A CSV or JSON menu file; a PermanentStepError naming the file when it is unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PermanentStepError(f"menu_file {path}: cannot read it ({exc.strerror})") from None
+    if path.suffix.lower() == ".json":
+        try:
+            return menu_from_json(json.loads(text))
+        except (json.JSONDecodeError, AttributeError) as exc:
+            raise PermanentStepError(f"menu_file {path}: not a menu JSON ({exc})") from None
+    return menu_from_csv(text)
