@@ -7,7 +7,7 @@ would otherwise repeat. No browser and no HTTP here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from regctl.errors import PermanentStepError
@@ -18,6 +18,7 @@ __all__ = [
     "JSON",
     "account_credentials",
     "config_section",
+    "hour_rows",
     "normalise_nz_phone",
     "portal_restaurant",
     "require",
@@ -65,6 +66,16 @@ def portal_restaurant(ctx: StepContext) -> JSON:
         raise PermanentStepError("register_restaurant has no restaurant id in its result: "
                                  "run it first (regctl retry JOB --from register_restaurant)")
     return dict(found)
+
+
+def hour_rows(rows: Iterable[Mapping[str, Any]] | None) -> list[tuple[str, str, str]]:
+    """(day, open, close) from ``[{day, open, close}]`` or the legacy ``[{day, hours: {open, close}}]``."""
+    out = []
+    for row in rows or ():
+        nested = row.get("hours")
+        hours: Mapping[str, Any] = nested if isinstance(nested, Mapping) else row
+        out.append((str(row.get("day") or ""), str(hours.get("open") or ""), str(hours.get("close") or "")))
+    return out
 
 
 _DIGITS = re.compile(r"\D")

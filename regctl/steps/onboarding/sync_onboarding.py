@@ -15,7 +15,7 @@ from typing import Any
 from regctl.errors import PermanentStepError, StepError
 from regctl.providers.onboarding_db import OnboardingDb
 from regctl.steps.base import StepContext
-from regctl.steps.onboarding.registration_common import JSON, config_section, target_of
+from regctl.steps.onboarding.registration_common import JSON, config_section, hour_rows, target_of
 from regctl.steps.registry import step_type
 
 __all__ = ["hours_text", "onboarding_fields", "sync_onboarding"]
@@ -23,23 +23,12 @@ __all__ = ["hours_text", "onboarding_fields", "sync_onboarding"]
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _slot(entry: Mapping[str, Any]) -> tuple[str, str, str] | None:
-    """(day, open, close) from either ``{day, open, close}`` or ``{day, hours: {open, close}}``."""
-    nested = entry.get("hours")
-    hours: Mapping[str, Any] = nested if isinstance(nested, Mapping) else entry
-    day, opens, closes = entry.get("day"), hours.get("open"), hours.get("close")
-    if not (day and opens and closes) or str(opens).lower() == "closed":
-        return None
-    return str(day), str(opens), str(closes)
-
-
 def hours_text(opening_hours: Iterable[Mapping[str, Any]] | None) -> str:
     """``"Monday: 09:00 - 17:00. Tuesday: …"`` in weekday order; several slots of a day joined by ", "."""
     by_day: dict[str, list[str]] = {}
-    for entry in opening_hours or ():
-        slot = _slot(entry)
-        if slot:
-            by_day.setdefault(slot[0], []).append(f"{slot[1]} - {slot[2]}")
+    for day, opens, closes in hour_rows(opening_hours):
+        if day and opens and closes and "closed" not in (opens.lower(), closes.lower()):
+            by_day.setdefault(day, []).append(f"{opens} - {closes}")
     order = sorted(by_day, key=lambda d: DAYS.index(d) if d in DAYS else len(DAYS))
     return " ".join(f"{day}: {', '.join(by_day[day])}." for day in order)
 
