@@ -91,7 +91,7 @@ def _check_unary(node: Any, source: str) -> None:
 
 
 def _check_compare(node: Any, source: str) -> None:
-    allowed = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, *_ORDERINGS)
+    allowed: tuple[type[ast.cmpop], ...] = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, *_ORDERINGS)
     for op in node.ops:
         if not isinstance(op, allowed):
             raise ConditionError(f"comparison {type(op).__name__} is not allowed ({source!r})")

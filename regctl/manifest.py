@@ -1,17 +1,29 @@
 """YAML manifest → validated :class:`Manifest`; every error names file, line and field.
 
 CONTRACT (the engine consumes :class:`Manifest`; the manifest work implements :func:`load_manifest`).
+
+Loading is pure: nothing is written anywhere. The order of checks is YAML → `${ENV}` references →
+shape and types (pydantic, :mod:`regctl.manifest_models`) → the pipeline graph
+(:mod:`regctl.pipeline`) → restaurants (inline or ``restaurants_from`` CSV) → cross-field rules.
+The first problem found is raised as a :class:`~regctl.errors.ManifestError`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from regctl.pipeline import Pipeline
+from pydantic import ValidationError
 
-__all__ = ["Execution", "Manifest", "load_manifest"]
+from regctl.errors import ManifestError
+from regctl.manifest_csv import read_restaurants_csv
+from regctl.manifest_models import ManifestModel, PipelineModel, RestaurantModel, first_error
+from regctl.manifest_yaml import Located, expand_env, load_located
+from regctl.pipeline import Pipeline, PipelineError, StepSpec, build_pipeline, builtin_pipeline, make_step
+
+__all__ = ["Execution", "Manifest", "load_manifest", "restaurant_key"]
 
 
 @dataclass(frozen=True)
@@ -39,4 +51,147 @@ class Manifest:
 
 
 def load_manifest(path: str | Path) -> Manifest:
-    raise NotImplementedError
+    """Read and validate a manifest file; raises :class:`ManifestError` (file, line, field)."""
+    source = Path(path)
+    located = load_located(_read(source), str(path))
+    if not isinstance(located.value, dict):
+        raise ManifestError("the manifest must be a mapping of keys (batch, organisation, restaurants, …)",
+                            file=located.file, line=located.line_of(()), field="top level")
+    expanded = expand_env(located.value, located)
+    try:
+        model = ManifestModel.model_validate(expanded)
+    except ValidationError as exc:
+        raise first_error(exc, located) from None
+    pipeline = _pipeline(model.pipeline, located)
+    _check_policies(model.policies, pipeline, located)
+    restaurants = _restaurants(model, source, located)
+    return Manifest(batch=model.batch, organisation=model.organisation, target=model.target,
+                    pipeline=pipeline, execution=_execution(model), policies=dict(model.policies),
+                    defaults=dict(model.defaults), notify=model.notify, restaurants=restaurants,
+                    source=source, raw=_normalised(located.value, pipeline))
+
+
+def _read(source: Path) -> str:
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        raise ManifestError("no such file", file=str(source)) from None
+    except OSError as exc:
+        raise ManifestError(f"cannot read the manifest: {exc.strerror}", file=str(source)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ManifestError(f"not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded",
+                            file=str(source), line=line) from None
+
+
+# ---------------------------------------------------------------- pipeline -----------------------
+
+def _pipeline(value: Any, located: Located) -> Pipeline:
+    if isinstance(value, str):
+        try:
+            return builtin_pipeline(value)
+        except PipelineError as exc:
+            raise located.error(exc.message, ("pipeline",)) from None
+    if not isinstance(value, dict):
+        raise located.error("pipeline must be a built-in pipeline's name or {steps: [...]}", ("pipeline",))
+    try:
+        model = PipelineModel.model_validate(value)
+    except ValidationError as exc:
+        raise first_error(exc, located, ("pipeline",)) from None
+    try:
+        return build_pipeline(model.name, [_step(s, i) for i, s in enumerate(model.steps)])
+    except PipelineError as exc:
+        raise _locate_pipeline_error(exc, located) from None
+
+
+def _step(step: Any, index: int) -> StepSpec:
+    return make_step(step.key, step.uses, params=step.with_, needs=step.needs, after=step.after,
+                     when=step.when, critical=step.critical, retries=step.retries, timeout=step.timeout,
+                     index=index)
+
+
+def _locate_pipeline_error(exc: PipelineError, located: Located) -> ManifestError:
+    if exc.index is None:
+        return located.error(exc.message, ("pipeline", exc.field or "steps"))
+    path: tuple[str | int, ...] = ("pipeline", "steps", exc.index)
+    return located.error(exc.message, (*path, exc.field) if exc.field else path)
+
+
+def _check_policies(policies: dict[str, str], pipeline: Pipeline, located: Located) -> None:
+    for key in policies:
+        if key not in pipeline.keys:
+            raise located.error(f"policy for unknown step {key!r}; steps: {', '.join(pipeline.keys)}",
+                                ("policies", key))
+
+
+# ---------------------------------------------------------------- restaurants --------------------
+
+def _restaurants(model: ManifestModel, source: Path, located: Located) -> list[dict[str, Any]]:
+    if (model.restaurants is None) == (model.restaurants_from is None):
+        raise located.error("give exactly one of 'restaurants' (a list) or 'restaurants_from' (a CSV file)",
+                            ("restaurants",))
+    if model.restaurants_from is not None:
+        rows = _csv_rows(source.parent / model.restaurants_from, located)
+    else:
+        rows = Located(located.file, model.restaurants, located.lines)
+    if not rows.value:
+        raise rows.error("at least one restaurant is needed", ("restaurants",))
+    restaurants = [_restaurant(item, i, rows) for i, item in enumerate(rows.value)]
+    _check_duplicates(restaurants, rows)
+    return restaurants
+
+
+def _csv_rows(csv_path: Path, located: Located) -> Located:
+    if not csv_path.is_file():
+        raise located.error(f"no such CSV file: {csv_path}", ("restaurants_from",))
+    return read_restaurants_csv(csv_path)
+
+
+def _restaurant(item: Any, index: int, rows: Located) -> dict[str, Any]:
+    try:
+        model = RestaurantModel.model_validate(item)
+    except ValidationError as exc:
+        raise first_error(exc, rows, ("restaurants", index)) from None
+    data = model.model_dump(exclude_none=True)
+    data["extra"] = dict(model.extra)
+    return data
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def restaurant_key(restaurant: dict[str, Any]) -> str:
+    """Identity of a restaurant for duplicate detection: normalised name + address."""
+    name = _NOT_WORD.sub(" ", str(restaurant.get("name", "")).lower()).strip()
+    address = _NOT_WORD.sub(" ", str(restaurant.get("address") or "").lower()).strip()
+    return f"{name}|{address}"
+
+
+def _check_duplicates(restaurants: list[dict[str, Any]], rows: Located) -> None:
+    seen: dict[str, int] = {}
+    for i, restaurant in enumerate(restaurants):
+        key = restaurant_key(restaurant)
+        if key in seen:
+            first = rows.line_of(("restaurants", seen[key]))
+            raise rows.error(f"duplicate restaurant {restaurant['name']!r} (same name and address as "
+                             f"restaurants[{seen[key]}] at line {first})", ("restaurants", i, "name"))
+        seen[key] = i
+
+
+# ---------------------------------------------------------------- the rest -----------------------
+
+def _execution(model: ManifestModel) -> Execution:
+    ex = model.execution
+    return Execution(mode=ex.mode, max_parallel_restaurants=ex.max_parallel_restaurants,
+                     limits=dict(ex.limits),
+                     rate_limits={n: {"capacity": float(r.capacity), "window": r.window}
+                                  for n, r in ex.rate_limits.items()})
+
+
+def _normalised(raw: dict[str, Any], pipeline: Pipeline) -> dict[str, Any]:
+    """The document as written (``${ENV}`` unexpanded, so no secret is stored) with the pipeline resolved."""
+    normal = dict(raw)
+    normal["pipeline"] = {"name": pipeline.name, "steps": pipeline.to_json()}
+    return normal

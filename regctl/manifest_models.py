@@ -1,0 +1,198 @@
+"""The manifest's shape as pydantic models (SPEC §5), and pydantic errors → located ManifestErrors.
+
+The models only check shape and types; graph rules (cycles, unknown needs, step types) are
+:mod:`regctl.pipeline`'s, and cross-field rules (duplicate restaurants, policies naming steps) are
+:mod:`regctl.manifest`'s.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+)
+
+from regctl.errors import ManifestError
+from regctl.manifest_yaml import Located, Path_
+
+__all__ = [
+    "ExecutionModel",
+    "ManifestModel",
+    "PipelineModel",
+    "RestaurantModel",
+    "StepModel",
+    "first_error",
+    "parse_duration",
+]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$")
+_UNITS = {"": 1.0, "ms": 0.001, "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
+          "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+          "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "hours": 3600.0}
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from ``30``, ``"30s"``, ``"2m"``, ``"150 s"``, ``"30 min"``, ``"1h"``, ``"500ms"``."""
+    if isinstance(value, bool):
+        raise ValueError("a duration, like 30s, 2m or 1h, not a boolean")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value).lower())
+        if match is None or match.group(2) not in _UNITS:
+            raise ValueError(f"{value!r} is not a duration (like 30s, 2m, 150s, 1h)")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"{value!r} must be a positive duration")
+    return seconds
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+PositiveInt = Annotated[StrictInt, Field(ge=1)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+_TIME = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StepModel(_Strict):
+    key: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")]
+    uses: Annotated[str, Field(min_length=1)]
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    needs: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+    when: str | None = None
+    critical: StrictBool = True
+    retries: PositiveInt | None = None  # attempts in all
+    timeout: Duration | None = None
+
+
+class PipelineModel(_Strict):
+    name: Name = "custom"
+    steps: Annotated[list[StepModel], Field(min_length=1)]
+
+
+class RateLimitModel(_Strict):
+    capacity: PositiveInt
+    window: Duration
+
+
+class ExecutionModel(_Strict):
+    mode: Literal["parallel", "sequential"] = "parallel"
+    max_parallel_restaurants: PositiveInt = 10
+    limits: dict[str, PositiveInt] = Field(default_factory=dict)
+    rate_limits: dict[str, RateLimitModel] = Field(default_factory=dict)
+
+
+class OpeningHoursModel(_Strict):
+    day: Day
+    open: Annotated[str, Field(pattern=_TIME)]
+    close: Annotated[str, Field(pattern=_TIME)]
+
+
+class RestaurantModel(_Strict):
+    """One restaurant. Inline, unknown keys are typos (rejected); custom data goes under ``extra``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=300)]
+    address: str | None = None
+    city: str | None = None
+    phone: str | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    website: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    ubereats_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    menu_file: str | None = None
+    opening_hours: list[OpeningHoursModel] | None = None
+    cuisines: list[str] | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the name must not be blank")
+        return value.strip()
+
+
+class ManifestModel(_Strict):
+    """The top level. ``pipeline`` and ``restaurants`` are validated separately, item by item."""
+
+    batch: Name
+    organisation: Name
+    target: Name = "sandbox"
+    pipeline: Any = "onboarding"
+    execution: ExecutionModel = Field(default_factory=ExecutionModel)
+    policies: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    notify: dict[str, Any] | None = None
+    restaurants: list[Any] | None = None
+    restaurants_from: Annotated[str, Field(min_length=1)] | None = None
+
+    @field_validator("batch")
+    @classmethod
+    def _batch_not_a_number(cls, value: str) -> str:
+        if value.strip().isdigit():
+            raise ValueError("a batch name must not be a plain number (numbers address batches by id)")
+        if value != value.strip() or not value:
+            raise ValueError("a batch name must not start or end with spaces")
+        return value
+
+
+RESTAURANT_FIELDS = tuple(n for n in RestaurantModel.model_fields if n != "extra")
+
+
+def first_error(exc: ValidationError, located: Located, base: Path_ = ()) -> ManifestError:
+    """The earliest (by line) error of a pydantic ValidationError, located in the file."""
+    errors = sorted(exc.errors(), key=lambda e: located.line_of((*base, *e["loc"])) or 0)
+    err = errors[0]
+    path: Path_ = (*base, *err["loc"])
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return located.error(_message(err, path) + more, path)
+
+
+def _message(err: Any, path: Path_) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {path[-1]!r}" + _allowed_hint(path)
+    if kind == "missing":
+        return f"required key {path[-1]!r} is missing"
+    if kind == "string_pattern_mismatch":
+        return f"{err['input']!r} is not a valid {_PATTERN_NAMES.get(str(path[-1]), str(path[-1]))}"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{message} (got {err['input']!r})" if _shows_input(err) else message
+
+
+_PATTERN_NAMES = {"email": "e-mail address", "website": "URL (http:// or https://)",
+                  "ubereats_url": "URL (http:// or https://)", "open": "time (HH:MM, 00:00 to 24:00)",
+                  "close": "time (HH:MM, 00:00 to 24:00)", "key": "step key (letters, digits, _ . -)"}
+
+
+def _shows_input(err: Any) -> bool:
+    return not isinstance(err.get("input"), dict | list) and err["type"] != "value_error"
+
+
+def _allowed_hint(path: Path_) -> str:
+    named = [p for p in reversed(path[:-1]) if isinstance(p, str) and p in _MODELS]
+    model = _MODELS[named[0]] if named else ManifestModel
+    allowed = ", ".join(f.alias or n for n, f in model.model_fields.items())
+    hint = "; put custom data under 'extra'" if model is RestaurantModel else ""
+    return f"; allowed: {allowed}{hint}"
+
+
+_MODELS: dict[str, type[BaseModel]] = {
+    "execution": ExecutionModel, "restaurants": RestaurantModel, "steps": StepModel,
+    "opening_hours": OpeningHoursModel, "rate_limits": RateLimitModel, "pipeline": PipelineModel,
+}
