@@ -46,14 +46,14 @@ def _social(ctx: StepContext, name: str) -> Any:
 
 def onboarding_fields(ctx: StepContext) -> JSON:
     """The onboarding record's columns this restaurant fills; empty values left out."""
-    restaurant, account = config_section(ctx, "restaurant"), config_section(ctx, "account")
-    website, company = config_section(ctx, "website"), _company(ctx)
+    restaurant, website = config_section(ctx, "restaurant"), config_section(ctx, "website")
+    company = _company(ctx)
     registered = ctx.results.get("register_restaurant") or {}
     site = ctx.results.get("configure_website") or {}
     payment = ctx.results.get("configure_payment") or {}
     name = restaurant.get("name") or ctx.restaurant.get("name")
     fields: JSON = {
-        "restaurant_name": name, "trading_name": name, "email": account.get("email"),
+        "restaurant_name": name, "trading_name": name,
         "organisation_name": company.get("company_name") or name,
         "restaurant_id": registered.get("restaurant_id"),
         "address": restaurant.get("address") or ctx.restaurant.get("address"),
