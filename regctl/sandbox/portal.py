@@ -1,0 +1,202 @@
+"""The sandbox admin portal (CloudWaitress white-label), mounted at ``/admin``.
+
+Pages and labels follow reference/prior-system-steps.md §1 (steps 5–12) and §5: ``/login``; the
+restaurant list with ``#restaurant-list-item-{i}`` cards, ``h4`` names, "Manage" buttons and a
+``.cover-loader`` that stays ``.active`` for a moment (forever under ``loader_never_clears``);
+"Create New Restaurant"; ``/restaurant/RES…`` with the sidebar links; the store page. Settings and
+menus live in portal_settings.py and portal_menus.py. All state is in ``world.portal``.
+
+Faults (``world.faults.active("portal.<page>")``): pages ``login``, ``dashboard`` (the list),
+``create``, ``restaurant``, ``settings``, ``menus``, ``menu_import``; kinds ``latency``,
+``loader_never_clears``, ``csv_import_fails``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from regctl.sandbox.portal_state import PortalWorld, Restaurant, TimeSlot, portal_subdomain
+from regctl.sandbox.portal_web import LOADER_MS, Uploads, WebContext, form_bool, form_text, redirect
+
+__all__ = ["DAYS", "routes"]
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LOCALES = ("English - New Zealand", "English - Australia", "English - United Kingdom",
+           "English - United States", "English - Ireland")
+TIMEZONES = ("Pacific/Auckland", "Pacific/Chatham", "Australia/Sydney", "Australia/Perth",
+             "Europe/London", "America/New_York")
+CURRENCIES = ("NZD", "AUD", "GBP", "USD", "EUR")
+ADDRESS_DELAY_MS = 350  # the address typeahead's "Loading..." time
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class Portal(WebContext):
+    """Handlers of the portal's account-level pages."""
+
+    def __init__(self, world: PortalWorld) -> None:
+        super().__init__(world, "portal")
+        self.uploads = Uploads()
+
+    def owned(self, request: Request) -> Restaurant | None:
+        """The restaurant in the URL when the logged-in account owns it."""
+        email = self.sessions.email(request)
+        rid = request.path_params.get("rid", "")
+        restaurant = self.state.find_restaurant(rid)
+        return restaurant if restaurant and email and restaurant.owner_email == email else None
+
+    def guard(self, handler: Callable[[Request, str], Awaitable[Response]]) -> Handler:
+        """Wrap a handler so it runs only for a logged-in session (else redirect to /login)."""
+
+        async def wrapped(request: Request) -> Response:
+            email = self.sessions.email(request)
+            if email is None:
+                return redirect(request, "/login")
+            return await handler(request, email)
+
+        return wrapped
+
+    # -- login -----------------------------------------------------------------------------------
+    async def login_page(self, request: Request) -> Response:
+        await self.enter("login")
+        return self.render(request, "portal_login.html")
+
+    async def login(self, request: Request) -> Response:
+        await self.enter("login")
+        form = await request.form()
+        email, password = form_text(form, "email"), str(form.get("password", ""))
+        if not self.world.check_login(email, password):
+            return self.render(request, "portal_login.html", status=401, email=email,
+                               error="Invalid email or password")
+        response = redirect(request, "/")
+        self.sessions.start(email, response, self.mount_path(request))
+        self.audit(request, f"login {email.lower()}")
+        return response
+
+    @staticmethod
+    def mount_path(request: Request) -> str:
+        return str(request.scope.get("root_path", "")) or "/"
+
+    # -- restaurant list -------------------------------------------------------------------------
+    async def restaurant_list(self, request: Request, email: str) -> Response:
+        faults = await self.enter("dashboard")
+        return self.render(request, "portal_list.html", email=email,
+                           restaurants=self.state.restaurants_of(email), loader_ms=LOADER_MS,
+                           loader_never_clears=faults.has("loader_never_clears"))
+
+    # -- create restaurant -----------------------------------------------------------------------
+    def render_create(self, request: Request, errors: list[str] | None = None) -> Response:
+        typeaheads = [("locale", "Locale", LOCALES), ("timezone", "Timezone", TIMEZONES),
+                      ("currency", "Currency", CURRENCIES)]
+        return self.render(request, "portal_create.html", status=400 if errors else 200,
+                           errors=errors or [], days=DAYS, typeaheads=typeaheads,
+                           address_delay_ms=ADDRESS_DELAY_MS)
+
+    async def create_page(self, request: Request, email: str) -> Response:
+        await self.enter("create")
+        return self.render_create(request)
+
+    async def create(self, request: Request, email: str) -> Response:
+        await self.enter("create")
+        form = await request.form()
+        slots = _time_slots([str(v) for v in form.getlist("day")], [str(v) for v in form.getlist("open")],
+                            [str(v) for v in form.getlist("close")])
+        fields = {"name": form_text(form, "name"), "address": form_text(form, "address"),
+                  "phone": form_text(form, "phone")}
+        errors = _create_errors(fields, slots)
+        if errors:
+            return self.render_create(request, errors)
+        restaurant = self.state.add_restaurant(
+            email, fields["name"], subdomain=portal_subdomain(fields["name"]),
+            map_source=form_text(form, "map_source") or "google", address=fields["address"],
+            phone=fields["phone"], hours=[s for s in slots if isinstance(s, TimeSlot)],
+            locale=form_text(form, "locale"), timezone=form_text(form, "timezone"),
+            currency=form_text(form, "currency"), tax_in_prices=form_bool(form, "tax_in_prices"))
+        self.audit(request, f"create restaurant {restaurant.id} {restaurant.name!r} for {email}")
+        return redirect(request, "/")
+
+    async def address_search(self, request: Request, email: str) -> Response:
+        return JSONResponse(_address_suggestions(request.query_params.get("q", "")))
+
+    # -- one restaurant --------------------------------------------------------------------------
+    async def dashboard(self, request: Request, email: str) -> Response:
+        await self.enter("restaurant")
+        restaurant = self.owned(request)
+        if restaurant is None:
+            return self.render(request, "portal_login.html", status=404, error="Restaurant not found")
+        return self.render(request, "portal_restaurant.html", r=restaurant)
+
+    async def store(self, request: Request) -> Response:
+        subdomain = request.path_params["subdomain"]
+        for owned in self.state.restaurants.values():
+            for restaurant in owned:
+                if restaurant.subdomain == subdomain:
+                    return self.render(request, "portal_store.html", r=restaurant)
+        return Response("Store not found", status_code=404)
+
+    async def upload(self, request: Request) -> Response:
+        found = self.uploads.files.get(request.path_params["file_id"])
+        if found is None:
+            return Response("Not found", status_code=404)
+        _name, content_type, data = found
+        return Response(data, media_type=content_type)
+
+
+def _time_slots(days: list[str], opens: list[str], closes: list[str]) -> list[TimeSlot | str]:
+    """Rows of the opening-hours editor; a malformed row becomes its error text."""
+    slots: list[TimeSlot | str] = []
+    for index, (day, opening, closing) in enumerate(zip(days, opens, closes, strict=False), start=1):
+        if day not in DAYS:
+            slots.append(f"Time slot {index}: unknown day {day!r}")
+        elif not (_is_time(opening) and _is_time(closing)):
+            slots.append(f"Time slot {index}: times must be HH:MM (got {opening!r} – {closing!r})")
+        else:
+            slots.append(TimeSlot(day=day, open=opening, close=closing))
+    return slots
+
+
+def _is_time(value: str) -> bool:
+    hours, _, minutes = value.partition(":")
+    return (len(value) == 5 and hours.isdigit() and minutes.isdigit()
+            and int(hours) < 24 and int(minutes) < 60)
+
+
+def _create_errors(fields: dict[str, str], slots: list[TimeSlot | str]) -> list[str]:
+    errors = [f"{label} is required" for key, label in
+              (("name", "Name"), ("address", "Address"), ("phone", "Phone")) if not fields[key]]
+    return errors + [slot for slot in slots if isinstance(slot, str)]
+
+
+def _address_suggestions(query: str) -> list[str]:
+    """What the map search offers: the typed address as found, plus two near misses."""
+    query = query.strip()
+    if len(query) < 3:
+        return []
+    first, _, rest = query.partition(",")
+    rest = rest.strip() or "Auckland"
+    found = f"{first.strip()}, {rest}, New Zealand"
+    return [f"{first.strip()} Extension, {rest}, New Zealand", found, f"{rest}, New Zealand"]
+
+
+def routes(world: PortalWorld) -> list[BaseRoute]:
+    """The portal's routes, to be mounted at ``/admin`` by the sandbox app."""
+    from regctl.sandbox import portal_menus, portal_settings
+
+    portal = Portal(world)
+    return [
+        Route("/login", portal.login_page, methods=["GET"]),
+        Route("/login", portal.login, methods=["POST"]),
+        Route("/", portal.guard(portal.restaurant_list), methods=["GET"]),
+        Route("/restaurants/create", portal.guard(portal.create_page), methods=["GET"]),
+        Route("/restaurants/create", portal.guard(portal.create), methods=["POST"]),
+        Route("/api/address-search", portal.guard(portal.address_search), methods=["GET"]),
+        Route("/restaurant/{rid}", portal.guard(portal.dashboard), methods=["GET"]),
+        Route("/store/{subdomain}", portal.store, methods=["GET"]),
+        Route("/uploads/{file_id}/{name}", portal.upload, methods=["GET"]),
+        *portal_settings.routes(portal),
+        *portal_menus.routes(portal),
+    ]
