@@ -1,0 +1,109 @@
+"""Decision policies: answers a manifest lets the supervisor give instead of a person.
+
+The engine calls :func:`evaluate` right after it stores a step's :class:`DecisionRequest`. A policy
+returns the answer (which the engine records as a decision by ``policy:NAME``) or ``None``, meaning
+"ask a person" — the step stays ``action_required`` for ``regctl review``.
+
+A manifest names a policy per step key, either as a bare name or as a mapping with options::
+
+    policies:
+      select_company: {name: auto_single_strong_match, threshold: 0.85}
+      configure_registration: accept_defaults
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from regctl.errors import UsageError
+from regctl.steps.base import DecisionRequest, StepContext
+
+__all__ = ["DEFAULT_THRESHOLD", "PolicyName", "evaluate", "policy_name", "strong_single_match"]
+
+JSON = dict[str, Any]
+DEFAULT_THRESHOLD = 0.9
+
+
+class PolicyName(enum.StrEnum):
+    REVIEW = "review"  # ask a person (the default when the manifest names no policy)
+    ACCEPT_DEFAULTS = "accept_defaults"  # answer with the request's pre-filled defaults
+    AUTO_SINGLE_STRONG_MATCH = "auto_single_strong_match"  # pick the one strong registered company
+
+
+def policy_name(spec: str | Mapping[str, Any] | None) -> PolicyName:
+    """The policy a manifest entry names; a UsageError naming the unknown policy otherwise."""
+    raw = spec.get("name") if isinstance(spec, Mapping) else spec
+    if raw is None:
+        return PolicyName.REVIEW
+    try:
+        return PolicyName(str(raw))
+    except ValueError:
+        known = ", ".join(p.value for p in PolicyName)
+        raise UsageError(f"policies: unknown policy {raw!r} (known: {known})") from None
+
+
+def evaluate(policy: str | Mapping[str, Any] | None, request: DecisionRequest,
+             ctx: StepContext | None = None) -> JSON | None:
+    """The policy's answer to ``request``, or None when a person must decide."""
+    name = policy_name(policy)
+    options = dict(policy) if isinstance(policy, Mapping) else {}
+    return _POLICIES[name](request, options)
+
+
+def _review(request: DecisionRequest, options: JSON) -> JSON | None:
+    return None
+
+
+def _accept_defaults(request: DecisionRequest, options: JSON) -> JSON | None:
+    # An empty default is no answer: a request without defaults still needs a person.
+    return dict(request.defaults) or None
+
+
+def _auto_single_strong_match(request: DecisionRequest, options: JSON) -> JSON | None:
+    threshold = _threshold(options)
+    chosen = strong_single_match(request.options, threshold)
+    if chosen is None:
+        return None
+    return {"choice": "company", "company_number": str(chosen["company_number"])}
+
+
+def _threshold(options: JSON) -> float:
+    raw = options.get("threshold", DEFAULT_THRESHOLD)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"policies: threshold must be a number between 0 and 1, not {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise UsageError(f"policies: threshold must be between 0 and 1, not {value}")
+    return value
+
+
+def strong_single_match(candidates: Sequence[Mapping[str, Any]],
+                        threshold: float) -> Mapping[str, Any] | None:
+    """The only registered candidate whose name similarity reaches ``threshold``, else None.
+
+    Two strong registered candidates are ambiguous, so none is chosen.
+    """
+    strong = [c for c in candidates if _is_registered(c) and _similarity(c) >= threshold]
+    return strong[0] if len(strong) == 1 else None
+
+
+def _is_registered(candidate: Mapping[str, Any]) -> bool:
+    return str(candidate.get("status", "")).strip().lower().startswith("registered")
+
+
+def _similarity(candidate: Mapping[str, Any]) -> float:
+    raw = candidate.get("similarity", candidate.get("score", 0.0))
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+_POLICIES: dict[PolicyName, Callable[[DecisionRequest, JSON], JSON | None]] = {
+    PolicyName.REVIEW: _review,
+    PolicyName.ACCEPT_DEFAULTS: _accept_defaults,
+    PolicyName.AUTO_SINGLE_STRONG_MATCH: _auto_single_strong_match,
+}

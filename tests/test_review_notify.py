@@ -1,0 +1,79 @@
+"""Webhook notifications: posted in the background, retried with backoff, never raising."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from regctl.review.notify import BatchEvent, message_for, post_in_background, webhook_url
+
+
+class Hook:
+    """A loopback webhook that refuses the first ``failures`` posts with HTTP 500."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.received: list[dict[str, Any]] = []
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hook.received.append(json.loads(body))
+                ok = len(hook.received) > hook.failures
+                self.send_response(200 if ok else 500)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/T000/B000/secret"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def flaky_hook() -> Iterator[Hook]:
+    hook = Hook(failures=2)
+    yield hook
+    hook.server.shutdown()
+    hook.server.server_close()
+
+
+def test_retries_until_delivered(flaky_hook: Hook) -> None:
+    pauses: list[float] = []
+    post_in_background(flaky_hook.url, {"text": "hello"}, sleep=pauses.append).join(10)
+    assert flaky_hook.received == [{"text": "hello"}] * 3
+    assert pauses == [0.5, 1.0]  # exponential backoff between attempts
+
+
+def test_gives_up_quietly(flaky_hook: Hook, caplog: pytest.LogCaptureFixture) -> None:
+    post_in_background(flaky_hook.url, {"text": "x"}, sleep=lambda _: None, attempts=2).join(10)
+    assert len(flaky_hook.received) == 2
+    assert "not delivered" in caplog.text
+    assert "secret" not in caplog.text  # the URL (a credential) is never logged
+
+
+def test_unreachable_webhook_does_not_raise() -> None:
+    thread = post_in_background("http://127.0.0.1:9/", {"text": "x"}, sleep=lambda _: None, attempts=2)
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_webhook_url_expands_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_HOOK", "http://127.0.0.1:1/hook")
+    assert webhook_url({"webhook": "${SLACK_HOOK}"}) == "http://127.0.0.1:1/hook"
+    assert webhook_url({"webhook": "${MISSING_HOOK_VAR}"}) is None
+    assert webhook_url(None) is None
+
+
+def test_messages_are_slack_text() -> None:
+    assert "waiting on 3 decisions" in message_for(BatchEvent.WAITING, "nz-w48", 3)
+    assert "regctl review nz-w48" in message_for(BatchEvent.WAITING, "nz-w48", 3)
+    assert "finished" in message_for(BatchEvent.FINISHED, "nz-w48", 0)
+    assert "failed" in message_for(BatchEvent.FAILED, "nz-w48", 0)
