@@ -1,0 +1,292 @@
+"""The sandbox's fixture world: fictional NZ restaurants and their company-register entries.
+
+Source data lives in ``fixtures/restaurants.yaml`` and ``fixtures/companies.yaml``; everything
+else (slugs, brand colours, opening hours, menus, clear-match companies, directors, NZBNs, GST
+numbers) is derived here deterministically, so the same fixtures come out on every machine.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from regctl.sandbox.fixture_menus import OPTION_SETS as MENU_OPTION_SETS
+from regctl.sandbox.fixture_menus import FixtureCategory, FixtureOptionSet, menu_for
+
+__all__ = [
+    "DAYS",
+    "FIXTURE_DIR",
+    "HOURS_PATTERNS",
+    "Address",
+    "CompanyFixture",
+    "DirectorFixture",
+    "RestaurantFixture",
+    "fold",
+    "load_companies",
+    "load_restaurants",
+    "slugify",
+]
+
+FIXTURE_DIR = Path(__file__).with_name("fixtures")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# (days, open, close); a close earlier than open runs past midnight. Days not listed are closed.
+HOURS_PATTERNS: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {
+    "standard": ((DAYS, "11:00", "21:00"),),
+    "closed_monday": ((DAYS[1:], "11:30", "21:30"),),
+    "late_night": ((DAYS[:4], "17:00", "23:00"), (DAYS[4:6], "17:00", "02:00"), (DAYS[6:], "17:00", "22:00")),
+    "split": ((DAYS[1:6], "11:00", "14:30"), (DAYS[1:6], "17:00", "21:30")),
+    "cafe": ((DAYS[:5], "07:00", "15:00"), (DAYS[5:], "08:00", "14:00")),
+    "all_night": ((DAYS[:4], "11:00", "23:00"), (DAYS[4:6], "11:00", "04:00")),
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case, macrons and accents removed, apostrophes dropped, other punctuation → space."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = re.sub(r"['’]", "", plain.lower())
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+
+
+def slugify(text: str) -> str:
+    return fold(text).replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str  # "148 Ponsonby Road"
+    suburb: str  # may be ""
+    city: str
+    postcode: str
+
+    @classmethod
+    def parse(cls, text: str) -> Address:
+        """``"148 Ponsonby Road, Ponsonby, Auckland 1011"`` → its parts (the last part holds the postcode)."""
+        parts = [p.strip() for p in text.split(",")]
+        match = re.match(r"^(.*?)\s*(\d{4})?$", parts[-1])
+        city, postcode = (match.group(1), match.group(2) or "") if match else (parts[-1], "")
+        suburb = ", ".join(parts[1:-1])
+        return cls(parts[0], suburb, city, postcode)
+
+    def full(self) -> str:
+        middle = f", {self.suburb}" if self.suburb else ""
+        return f"{self.street}{middle}, {self.city} {self.postcode}".strip()
+
+
+@dataclass(frozen=True)
+class DirectorFixture:
+    first: str
+    middle: str
+    last: str
+    appointed: str
+    ceased: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first, self.middle, self.last) if p)
+
+    @property
+    def active(self) -> bool:
+        return self.ceased is None
+
+
+@dataclass(frozen=True)
+class CompanyFixture:
+    number: str
+    nzbn: str
+    name: str
+    status: str  # Registered | Removed
+    incorporated: str
+    address: Address
+    directors: tuple[DirectorFixture, ...]
+    for_restaurant: str | None = None  # the restaurant name this entry was written for
+    right: bool = False  # the right company for that restaurant
+    gst_number: str = ""
+    phone: tuple[str, str, str] = ("64", "9", "0000000")  # country, area, number
+    email: str = ""
+    trading_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RestaurantFixture:
+    index: int
+    name: str
+    slug: str
+    address: str
+    city: str
+    phone: str
+    email: str
+    menu_template: str
+    hours_pattern: str
+    theme: str
+    register_case: str
+    owner: tuple[str, str, str]
+    has_website: bool = True
+    has_menu_source: bool = True
+    already_registered: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def primary_colour(self) -> str:
+        return _hex_colour(self.index * 0.618034 % 1.0, 0.75, 0.55 if self.theme == "dark" else 0.45)
+
+    @property
+    def secondary_colour(self) -> str:
+        return _hex_colour((self.index * 0.618034 + 0.5) % 1.0, 0.55, 0.85 if self.theme == "dark" else 0.3)
+
+    @property
+    def store_id(self) -> str:
+        return hashlib.sha1(self.slug.encode()).hexdigest()[:22]
+
+    @property
+    def ubereats_url(self) -> str:
+        return f"https://www.ubereats.com/nz/store/{self.slug}/{self.store_id}"
+
+    def website_url(self, base_url: str) -> str:
+        return f"{base_url.rstrip('/')}/sites/{self.slug}/"
+
+    def opening_hours(self) -> list[dict[str, str]]:
+        """The SPEC §5 manifest form: one entry per open day and slot; closed days are absent."""
+        rows: list[dict[str, str]] = []
+        for days, opens, closes in HOURS_PATTERNS[self.hours_pattern]:
+            rows.extend({"day": day, "open": opens, "close": closes} for day in days)
+        return sorted(rows, key=lambda r: (DAYS.index(r["day"]), r["open"]))
+
+    def closed_days(self) -> list[str]:
+        open_days = {row["day"] for row in self.opening_hours()}
+        return [day for day in DAYS if day not in open_days]
+
+    def menu(self) -> tuple[FixtureCategory, ...]:
+        return menu_for(self.menu_template, self.index)
+
+    def option_sets(self) -> dict[str, FixtureOptionSet]:
+        names = {n for cat in self.menu() for item in cat.items for n in item.option_sets}
+        return {n: MENU_OPTION_SETS[n] for n in sorted(names)}
+
+
+def _hex_colour(hue: float, saturation: float, value: float) -> str:
+    r, g, b = colorsys.hsv_to_rgb(hue, saturation, value)
+    return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
+
+
+def _restaurant_from(index: int, raw: dict[str, Any]) -> RestaurantFixture:
+    slug = slugify(raw["name"])
+    owner = tuple(raw["owner"])
+    return RestaurantFixture(
+        index=index,
+        name=raw["name"],
+        slug=slug,
+        address=raw["address"],
+        city=raw["city"],
+        phone=raw["phone"],
+        email=f"owner@{slug.replace('-', '')}.example.nz",
+        menu_template=raw["menu"],
+        hours_pattern=raw["hours"],
+        theme=raw["theme"],
+        register_case=raw["register"],
+        owner=(owner[0], owner[1], owner[2]),
+        has_website=raw.get("website", True),
+        has_menu_source=raw.get("menu_source", True),
+        already_registered=raw.get("already_registered", False),
+    )
+
+
+@cache
+def load_restaurants() -> tuple[RestaurantFixture, ...]:
+    raw = yaml.safe_load((FIXTURE_DIR / "restaurants.yaml").read_text(encoding="utf-8"))
+    return tuple(_restaurant_from(i, row) for i, row in enumerate(raw["restaurants"]))
+
+
+def _nzbn(serial: int) -> str:
+    return f"9429{40_000_000 + serial * 7919:09d}"
+
+
+def _phone_parts(phone: str) -> tuple[str, str, str]:
+    digits = re.sub(r"\D", "", phone)
+    return ("64", digits[1:2], digits[2:])
+
+
+def _company(
+    serial: int, name: str, address: Address, directors: tuple[DirectorFixture, ...], **extra: Any
+) -> CompanyFixture:
+    return CompanyFixture(
+        number=f"{5_100_000 + serial * 37}",
+        nzbn=_nzbn(serial),
+        name=name,
+        status=extra.pop("status", "Registered"),
+        incorporated=min(d.appointed for d in directors),
+        address=address,
+        directors=directors,
+        gst_number=f"1{serial:02d}-{(serial * 7331) % 1000:03d}-{(serial * 127) % 1000:03d}",
+        **extra,
+    )
+
+
+def _clear_company(serial: int, r: RestaurantFixture) -> CompanyFixture:
+    owner = DirectorFixture(r.owner[0], r.owner[1], r.owner[2], appointed=f"{2010 + r.index % 12}-03-01")
+    directors: tuple[DirectorFixture, ...] = (owner,)
+    if r.index % 3 == 0:  # a former director listed first: "first ACTIVE director" must skip them
+        directors = (DirectorFixture("Graham", "", "PRENTICE", "2008-01-15", "2012-06-30"), owner)
+    name = re.sub(r"\s*\([^)]*\)", "", r.name).strip().upper() + " LIMITED"
+    domain = r.email.split("@", 1)[1]
+    return _company(
+        serial,
+        name,
+        Address.parse(r.address),
+        directors,
+        for_restaurant=r.name,
+        right=True,
+        phone=_phone_parts(r.phone),
+        email=f"accounts@{domain}",
+    )
+
+
+def _written_company(
+    serial: int, raw: dict[str, Any], by_name: dict[str, RestaurantFixture]
+) -> CompanyFixture:
+    restaurant = by_name.get(raw.get("for", ""))
+    if raw.get("at") == "restaurant" and restaurant is not None:
+        address = Address.parse(restaurant.address)
+    else:
+        address = Address.parse(raw["address"])
+    directors = tuple(
+        DirectorFixture(d["first"], d.get("middle", ""), d["last"], d["appointed"], d.get("ceased"))
+        for d in raw["directors"]
+    )
+    phone = (
+        _phone_parts(restaurant.phone)
+        if restaurant and raw.get("right")
+        else ("64", "9", f"{3000000 + serial}")
+    )
+    email = f"office@{slugify(raw['name']).replace('-', '')[:20]}.example.nz"
+    return _company(
+        serial,
+        raw["name"],
+        address,
+        directors,
+        status=raw.get("status", "Registered"),
+        for_restaurant=raw.get("for"),
+        right=bool(raw.get("right")),
+        phone=phone,
+        email=email,
+    )
+
+
+@cache
+def load_companies() -> tuple[CompanyFixture, ...]:
+    """Every register entry: generated clear matches first, then the hand-written hard cases."""
+    restaurants = load_restaurants()
+    companies = [_clear_company(r.index + 1, r) for r in restaurants if r.register_case == "clear"]
+    raw = yaml.safe_load((FIXTURE_DIR / "companies.yaml").read_text(encoding="utf-8"))
+    by_name = {r.name: r for r in restaurants}
+    for offset, row in enumerate(raw["companies"]):
+        companies.append(_written_company(100 + offset, row, by_name))
+    return tuple(companies)

@@ -1,0 +1,164 @@
+"""Running the sandbox: in-process on a free loopback port (tests, runs) or in the foreground (CLI).
+
+    with running_sandbox(seed=7, faults="faults.yaml") as sandbox:
+        sandbox.url                      # http://127.0.0.1:54321
+        sandbox.urls["company_register"] # http://127.0.0.1:54321/nzbn/v5
+        sandbox.state(); sandbox.audit(); sandbox.reset()
+
+It only ever binds a loopback address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from regctl.errors import UsageError
+from regctl.sandbox import credentials
+from regctl.sandbox.app import PREFIXES, create_app
+from regctl.sandbox.faults import FaultSet, faults_from_dict, load_faults
+from regctl.sandbox.routing import DroppedConnection
+from regctl.sandbox.world import World
+
+__all__ = ["SandboxHandle", "check_loopback", "running_sandbox", "serve"]
+
+JSON = dict[str, Any]
+FaultsArg = FaultSet | str | Path | dict[str, Any] | None
+
+
+def check_loopback(host: str) -> str:
+    """``host`` if it is a loopback address (or ``localhost``); a UsageError otherwise."""
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return host
+    except ValueError:
+        pass
+    raise UsageError(f"--host {host}: the sandbox serves on loopback only (127.0.0.1, ::1 or localhost)")
+
+
+class _QuietDrops(logging.Filter):
+    """Hide uvicorn's traceback for connections the fault injector dropped on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return exc is None or not _is_drop(exc)
+
+
+def _is_drop(exc: BaseException) -> bool:
+    if isinstance(exc, DroppedConnection):
+        return True
+    if isinstance(exc, ExceptionGroup):
+        return all(_is_drop(e) for e in exc.exceptions)
+    return False
+
+
+def _resolve_faults(faults: FaultsArg, seed: int | None) -> FaultSet:
+    if isinstance(faults, FaultSet):
+        if seed is not None:
+            faults.seed = seed
+        return faults
+    if isinstance(faults, dict):
+        return faults_from_dict(faults, seed=seed)
+    return load_faults(faults, seed=seed)
+
+
+def _config(world: World, log_level: str) -> uvicorn.Config:
+    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    return uvicorn.Config(
+        create_app(world), log_level=log_level, access_log=False, lifespan="off", timeout_graceful_shutdown=1
+    )
+
+
+@dataclass
+class SandboxHandle:
+    """A running sandbox: its URLs, its world, and helpers that go through its HTTP inspection API."""
+
+    url: str
+    world: World
+    urls: dict[str, str] = field(default_factory=dict)
+    credentials: dict[str, str] = field(default_factory=credentials.as_env)
+
+    def __post_init__(self) -> None:
+        self.urls = {system: self.url + prefix for system, prefix in PREFIXES.items()}
+        self._client = httpx.Client(base_url=self.url, timeout=10.0)
+
+    def state(self) -> JSON:
+        return dict(self._client.get("/_sandbox/state").raise_for_status().json())
+
+    def audit(self, since: int = 0) -> list[JSON]:
+        return list(self._client.get("/_sandbox/audit", params={"since": since}).raise_for_status().json())
+
+    def reset(self) -> None:
+        self._client.post("/_sandbox/reset").raise_for_status()
+
+    def set_faults(self, document: dict[str, Any]) -> JSON:
+        """Replace the active faults (``{}`` lifts them all); see regctl.sandbox.faults."""
+        return dict(self._client.put("/_sandbox/faults", json=document).raise_for_status().json())
+
+    def close(self) -> None:
+        self._client.close()
+
+
+@contextmanager
+def running_sandbox(
+    seed: int | None = None,
+    faults: FaultsArg = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    log_level: str = "warning",
+) -> Iterator[SandboxHandle]:
+    """Serve a fresh sandbox world in a background thread for the duration of the block."""
+    host = check_loopback(host)
+    world = World(faults=_resolve_faults(faults, seed))
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    server = uvicorn.Server(_config(world, log_level))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="regctl-sandbox", daemon=True
+    )
+    thread.start()
+    while not server.started and thread.is_alive():
+        thread.join(0.01)
+    if not server.started:
+        sock.close()
+        raise RuntimeError("the sandbox server did not start")
+    bound_port = sock.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    handle = SandboxHandle(url=f"http://{shown}:{bound_port}", world=world)
+    try:
+        yield handle
+    finally:
+        handle.close()
+        server.should_exit = True
+        thread.join(5)
+        sock.close()
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    faults: str | Path | None = None,
+    seed: int | None = None,
+    log_level: str = "info",
+) -> None:
+    """Serve in the foreground until interrupted (``regctl sandbox serve``)."""
+    host = check_loopback(host)
+    world = World(faults=_resolve_faults(faults, seed))
+    config = _config(world, log_level)
+    config.host, config.port = host, port
+    uvicorn.Server(config).run()
