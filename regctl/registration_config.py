@@ -72,6 +72,7 @@ class Restaurant(_Section):
 
 
 class Menu(_Section):
+    import_menu: bool = True  # import a menu (and, with the flags below, its images/option sets/tags)
     menu_id: int | None = None
     upload_images: bool = True
     add_option_sets: bool = True
@@ -284,9 +285,11 @@ def _account_and_onboarding(restaurant: Mapping[str, Any], password: str) -> dic
     }
 
 
-def _first_menu_id(restaurant: Mapping[str, Any]) -> int | None:
+def _menu(restaurant: Mapping[str, Any]) -> dict[str, Any]:
+    """The first menu; import wanted when there is a menu or a source one could come from."""
     menus = restaurant.get("menus") or []
-    return int(menus[0]["id"]) if menus else None
+    has_source = bool(menus or restaurant.get("menu_file") or restaurant.get("ubereats_url"))
+    return {"menu_id": int(menus[0]["id"]) if menus else None, "import_menu": has_source}
 
 
 def _password(restaurant: Mapping[str, Any], rule: str, make_password: Callable[[], str]) -> str:
@@ -308,7 +311,7 @@ def derive_config(restaurant: Mapping[str, Any], defaults: Mapping[str, Any] | N
             "city": restaurant.get("city") or "", "subdomain": subdomain_for(name),
             "opening_hours": normalise_hours(restaurant.get("opening_hours")),
         },
-        "menu": {"menu_id": _first_menu_id(restaurant)},
+        "menu": _menu(restaurant),
         "website": _website(restaurant),
     }
     derived["account"]["password_rule"] = rule

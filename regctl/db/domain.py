@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from regctl.db.connect import open_engine
 from regctl.db.schema import (
+    batches,
     company_search_candidates,
     item_images,
     jobs,
@@ -252,6 +253,14 @@ class DomainStore:
                                                                                updated_at=_now()))
             if done.rowcount == 0:
                 raise NotFound(f"job {job_id} does not exist")
+
+    def batch_defaults(self, batch_id: int) -> dict[str, Any]:
+        """The manifest's ``defaults:`` of the batch ({} when none)."""
+        with self.engine.connect() as conn:
+            query = select(batches.c.manifest).where(batches.c.id == batch_id)
+            manifest = conn.execute(query).scalar_one_or_none()
+        defaults = manifest.get("defaults") if isinstance(manifest, Mapping) else None
+        return dict(defaults or {})
 
     def job_config(self, job_id: int) -> dict[str, Any]:
         with self.engine.connect() as conn:

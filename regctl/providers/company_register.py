@@ -55,8 +55,9 @@ def candidate_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
     """A search item (or full entity) as a candidate company."""
     return {
         "company_name": entity.get("entityName", ""),
-        "company_number": str(_first(entity.get("sourceRegisterUniqueId"), entity.get("companyNumber"),
-                                     entity.get("nzbn")) or ""),
+        "company_number": str(_first(entity.get("sourceRegisterUniqueId"),
+                                     entity.get("sourceRegisterUniqueIdentifier"),
+                                     entity.get("companyNumber"), entity.get("nzbn")) or ""),
         "nzbn": str(entity.get("nzbn") or ""),
         "status": _first(entity.get("entityStatusDescription"), entity.get("entityStatusCode")) or "",
         "incorporation_date": entity.get("registrationDate") or "",
@@ -95,10 +96,11 @@ def _shareholders(entity: Mapping[str, Any]) -> list[dict[str, Any]]:
     holding = details.get("shareholding") or {}
     found = []
     for allocation in holding.get("shareAllocation") or []:
-        for holder in allocation.get("shareholders") or []:
+        for holder in allocation.get("shareholders") or allocation.get("shareholder") or []:
             person = holder.get("individualShareholder") or {}
             other = holder.get("otherShareholder") or {}
-            name = _person_name(person) or other.get("currentEntityName") or other.get("entityName") or ""
+            name = (person.get("fullName") or _person_name(person) or other.get("currentEntityName")
+                    or other.get("entityName") or "")
             found.append({"name": name, "shareholder_type": holder.get("type", ""),
                           "shares": allocation.get("allocation")})
     return found
