@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,22 +9,13 @@ import pytest
 from register_support import StepCtx
 
 from regctl.errors import PermanentStepError
-
-server = pytest.importorskip("regctl.sandbox.server")
-
-from regctl.steps.onboarding.create_account import RATE_LIMIT, create_account  # noqa: E402
-from regctl.steps.onboarding.sync_onboarding import hours_text  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Any]:
-    with server.running_sandbox(seed=7) as handle:
-        yield handle
+from regctl.steps.onboarding.create_account import RATE_LIMIT, create_account
+from regctl.steps.onboarding.sync_onboarding import hours_text
 
 
 @pytest.fixture()
 def world(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    sandbox.reset()
+    """The shared sandbox (reset by its fixture), named by the environment as a run would."""
     monkeypatch.setenv("REGCTL_SANDBOX_URL", sandbox.url)
     return sandbox
 
