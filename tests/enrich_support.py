@@ -1,0 +1,78 @@
+"""Helpers for the enrichment tests: a real SQLite database with one batch/job/restaurant, and a
+small StepContext (no engine involved; the steps only read it and write through regctl.db.domain)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert
+
+from regctl.db.schema import batches, jobs, metadata, restaurants
+from regctl.errors import Cancelled, RateLimited
+
+JSON = dict[str, Any]
+
+
+def make_database(path: Path, restaurant: Mapping[str, Any], *, defaults: JSON | None = None) -> tuple[str, int]:
+    """A SQLite file with the schema, one batch, one restaurant and its job; (url, restaurant id)."""
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    now = time.time()
+    with engine.begin() as conn:
+        conn.execute(insert(batches).values(id=1, name="b", organisation_id="org", target="sandbox",
+                                            status="running", manifest={"defaults": defaults or {}},
+                                            pipeline=[], execution={}, policies={}, created_at=now,
+                                            updated_at=now))
+        rid = conn.execute(insert(restaurants).values(
+            organisation_id="org", key=str(restaurant.get("name")), extra={}, created_at=now, updated_at=now,
+            **{k: v for k, v in restaurant.items() if k != "extra"}).returning(restaurants.c.id)).scalar_one()
+        conn.execute(insert(jobs).values(id=1, batch_id=1, restaurant_id=rid, organisation_id="org", position=0,
+                                         status="running", active=True, config={}, created_at=now,
+                                         updated_at=now))
+    engine.dispose()
+    return url, int(rid)
+
+
+@dataclass
+class EnrichCtx:
+    database_url: str
+    data_dir: Path
+    restaurant: JSON
+    params: JSON = field(default_factory=dict)
+    config: JSON = field(default_factory=dict)
+    results: Mapping[str, JSON] = field(default_factory=dict)
+    step_key: str = "step"
+    target: str = "sandbox"
+    job_id: int = 1
+    batch_id: int = 1
+    batch_name: str = "b"
+    organisation: str = "org"
+    attempt: int = 1
+    shared: dict[str, Any] = field(default_factory=dict)
+    rate_limits_taken: list[str] = field(default_factory=list)
+    rate_limit_free: int | None = None  # tokens left before RateLimited; None = unlimited
+    heartbeats: list[str | None] = field(default_factory=list)
+    cancel_now: bool = False
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_now
+
+    def check_cancelled(self) -> None:
+        if self.cancel_now:
+            raise Cancelled("cancelled")
+
+    def heartbeat(self, message: str | None = None) -> None:
+        self.heartbeats.append(message)
+
+    def acquire_rate_limit(self, name: str) -> None:
+        if self.rate_limit_free is not None:
+            if self.rate_limit_free <= 0:
+                raise RateLimited(f"rate limit {name} exhausted", retry_after=6.0)
+            self.rate_limit_free -= 1
+        self.rate_limits_taken.append(name)
