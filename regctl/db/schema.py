@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -99,6 +100,7 @@ jobs = Table(
     UniqueConstraint("batch_id", "restaurant_id", name="uq_registration_jobs_batch_restaurant"),
     Index("uq_registration_jobs_active_restaurant", "restaurant_id", "active", unique=True),
     Index("ix_registration_jobs_batch_status", "batch_id", "status"),
+    Index("ix_registration_jobs_status", "status"),
 )
 
 steps = Table(
@@ -129,8 +131,11 @@ steps = Table(
     Column("result", Json),
     Column("error", Text),
     Column("request", Json),  # DecisionRequest while action_required
+    Column("note", Text),  # why it is skipped/blocked ("when false: …", "needs X, which failed")
+    Column("limited", Boolean, nullable=False, server_default=false()),  # declares resources (slots)
     UniqueConstraint("job_id", "key", name="uq_registration_job_steps_job_key"),
     Index("ix_registration_job_steps_claim", "status", "next_attempt_at"),
+    Index("ix_registration_job_steps_lease", "lease_owner"),
     Index("ix_registration_job_steps_batch", "batch_id", "status"),
 )
 

@@ -1,0 +1,63 @@
+"""Open a SQLAlchemy engine for a database URL, tuned per dialect.
+
+SQLite: WAL, a generous busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so that
+concurrent writers queue instead of failing on lock upgrades. PostgreSQL: psycopg 3; the
+organisation (for row-level security) is set on each new connection when given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+__all__ = ["normalise_url", "open_engine"]
+
+SQLITE_BUSY_MS = 30_000
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgres://`` / ``postgresql://`` and use psycopg 3; a bare path means SQLite."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _set_organisation(engine: Engine, organisation: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT set_config('regctl.organisation', %s, false)", (organisation,))
+        dbapi_conn.commit()
+
+
+def open_engine(url: str, *, organisation: str | None = None, pool_size: int = 8) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000,
+                                                  "check_same_thread": False})
+        _tune_sqlite(engine)
+        return engine
+    engine = create_engine(url, pool_size=pool_size, max_overflow=32, pool_pre_ping=False)
+    if organisation is not None:
+        _set_organisation(engine, organisation)
+    return engine

@@ -1,0 +1,217 @@
+"""The store: every read and write of the engine tables, as intent-named methods.
+
+Each public method runs one transaction (retried on a deadlock or a busy SQLite file); the work
+itself lives in ``*_txn(conn, …)`` functions (here and in claim/progress/submit/limits/queries) so
+several compose in one transaction. Only this package touches SQL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Connection, Engine, exc, select, text, update
+
+from regctl.db import queries
+from regctl.db.claim import claim_ready_txn
+from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
+from regctl.db.progress import (
+    admit_jobs_txn,
+    lock_jobs_txn,
+    record_outcomes_txn,
+    resolve_jobs_txn,
+    write_events_txn,
+)
+from regctl.db.records import ClaimedStep, Event, StepOutcome
+from regctl.db.schema import jobs, steps, supervisors
+from regctl.db.submit import submit_batch_txn
+from regctl.db.transitions import (
+    answer_step_txn,
+    cancel_txn,
+    reclaim_expired_txn,
+    release_leases_txn,
+    retry_failed_txn,
+    retry_job_txn,
+)
+from regctl.engine.states import StepStatus
+
+if TYPE_CHECKING:
+    from regctl.manifest import Manifest
+
+__all__ = ["NOTIFY_CHANNEL", "Cycle", "Store"]
+
+T = TypeVar("T")
+NOTIFY_CHANNEL = "regctl"
+_ATTEMPTS = 8
+
+
+@dataclass
+class Cycle:
+    """What one record-and-claim transaction did."""
+
+    claimed: list[ClaimedStep] = field(default_factory=list)
+    recorded: int = 0
+    jobs_finished: int = 0
+
+
+def _transient(error: exc.DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None)
+    return code in ("40P01", "40001") or "database is locked" in str(error.orig)
+
+
+def notify_txn(conn: Connection, payload: str) -> None:
+    """Wake idle supervisors (PostgreSQL; SQLite supervisors poll)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": NOTIFY_CHANNEL, "p": payload})
+
+
+class Store(queries.Reads):
+    """The database of one regctl installation (SQLite file or PostgreSQL)."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def transact(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work(conn)`` in one transaction, retrying deadlocks and busy-file errors."""
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except exc.DBAPIError as error:
+                if attempt == _ATTEMPTS - 1 or not _transient(error):
+                    raise
+                time.sleep(0.01 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------ batches ----------------------
+
+    def submit_batch(self, manifest: Manifest, *, actor: str) -> tuple[int, bool, int, int]:
+        def work(conn: Connection) -> tuple[int, bool, int, int]:
+            made = submit_batch_txn(conn, manifest, actor=actor, now=time.time())
+            notify_txn(conn, "batch")
+            return made
+
+        return self.transact(work)
+
+    def cancel(self, *, actor: str, batch_id: int | None = None, job_id: int | None = None) -> int:
+        return self.transact(lambda c: cancel_txn(c, actor=actor, batch_id=batch_id, job_id=job_id,
+                                                  now=time.time()))
+
+    def retry_job(self, job_id: int, *, actor: str, from_step: str | None = None) -> int:
+        return self.transact(lambda c: retry_job_txn(c, job_id, actor=actor, from_step=from_step,
+                                                     now=time.time()))
+
+    def retry_failed(self, batch_id: int, *, actor: str) -> int:
+        return self.transact(lambda c: retry_failed_txn(c, batch_id, actor=actor, now=time.time()))
+
+    # ------------------------------------------------------------ the supervisor cycle ---------
+
+    def cycle(self, outcomes: Sequence[StepOutcome], *, supervisor_id: str, claim: int, lease: float,
+              batch_id: int | None = None, admit: bool = False) -> Cycle:
+        """Record outcomes, unlock dependents, admit jobs and claim up to ``claim`` steps: ONE transaction."""
+        return self.transact(lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id,
+                                                       admit))
+
+    def _cycle_txn(self, conn: Connection, outcomes: Sequence[StepOutcome], sid: str, claim: int,
+                   lease: float, batch_id: int | None, admit: bool) -> Cycle:
+        now = time.time()
+        events: list[Event] = []
+        ready = finished = 0
+        if outcomes:
+            locked = lock_jobs_txn(conn, {o.job_id for o in outcomes})
+            events = record_outcomes_txn(conn, outcomes, supervisor_id=sid, now=now, locked=locked)
+            progress = resolve_jobs_txn(conn, locked, actor=sid, now=now)
+            events += progress.events
+            ready, finished = progress.newly_ready, progress.jobs_left_running
+        recorded = len(events)
+        if admit or finished:
+            admitted = admit_jobs_txn(conn, actor=sid, now=now, batch_id=batch_id)
+            events += admitted.events
+            ready += admitted.newly_ready
+        claimed = self._claim_txn(conn, sid, claim, now, lease, batch_id)
+        events += [Event(c.id, c.job_id, c.batch_id, c.organisation_id, sid, StepStatus.READY.value,
+                         StepStatus.RUNNING.value, c.attempt) for c in claimed]
+        write_events_txn(conn, events, now)
+        if ready > len(claimed):
+            notify_txn(conn, "ready")
+        return Cycle(claimed=claimed, recorded=recorded, jobs_finished=finished)
+
+    @staticmethod
+    def _claim_txn(conn: Connection, sid: str, limit: int, now: float, lease: float,
+                   batch_id: int | None) -> list[ClaimedStep]:
+        got = claim_ready_txn(conn, supervisor_id=sid, limit=limit, now=now, lease_until=now + lease,
+                              batch_id=batch_id)
+        if len(got) < limit:
+            got += claim_limited_txn(conn, supervisor_id=sid, limit=limit - len(got), now=now,
+                                     lease_until=now + lease, batch_id=batch_id)
+        return got
+
+    # ------------------------------------------------------------ leases and supervisors -------
+
+    def register_supervisor(self, sid: str, *, host: str, pid: int, concurrency: int,
+                            batch_id: int | None = None) -> None:
+        now = time.time()
+        self.transact(lambda c: c.execute(supervisors.insert().values(
+            id=sid, host=host, pid=pid, concurrency=concurrency, started_at=now, heartbeat_at=now,
+            batch_id=batch_id)))
+
+    def heartbeat(self, sid: str, *, lease: float) -> list[int]:
+        """Renew our leases; returns ids of our running steps whose job was cancelled."""
+        def work(conn: Connection) -> list[int]:
+            now = time.time()
+            conn.execute(update(supervisors).where(supervisors.c.id == sid).values(heartbeat_at=now))
+            conn.execute(update(steps).where(steps.c.lease_owner == sid,
+                                             steps.c.status == StepStatus.RUNNING.value)
+                         .values(lease_expires_at=now + lease))
+            return list(conn.execute(select(steps.c.id).join(jobs, jobs.c.id == steps.c.job_id).where(
+                steps.c.lease_owner == sid, steps.c.status == StepStatus.RUNNING.value,
+                jobs.c.status == "cancelled")).scalars())
+
+        return self.transact(work)
+
+    def stop_supervisor(self, sid: str) -> int:
+        """Give back the leases we still hold (not a failed attempt) and mark us stopped."""
+        def work(conn: Connection) -> int:
+            released = release_leases_txn(conn, sid, now=time.time())
+            conn.execute(update(supervisors).where(supervisors.c.id == sid).values(stopped_at=time.time()))
+            return released
+
+        return self.transact(work)
+
+    def reclaim_expired(self, *, actor: str) -> int:
+        return self.transact(lambda c: reclaim_expired_txn(c, actor=actor, now=time.time()))
+
+    # ------------------------------------------------------------ decisions --------------------
+
+    def answer_step(self, step_id: int, attempt: int, result: dict[str, Any] | None,
+                    decision: dict[str, Any]) -> bool:
+        """Finish an action_required step with its decision row, atomically; first answer wins.
+
+        ``decision``: ``{"kind": "answer"|"complete"|"skip", "answer": …, "note": …, "actor": …,
+        "via": …}``. Returns False (writing nothing) when the step was already answered or is no longer
+        waiting at that attempt. Unlocks the dependents and wakes supervisors.
+        """
+        return self.transact(lambda c: answer_step_txn(c, step_id, attempt, result, decision,
+                                                       now=time.time()))
+
+    # ------------------------------------------------------------ limits -----------------------
+
+    def take_rate_limit(self, name: str, *, default: tuple[int, float]) -> float:
+        """Take one token of ``name``: 0.0 if taken, else seconds until one is free."""
+        return self.transact(lambda c: take_rate_limit_txn(c, name, now=time.time(), default=default))
+
+    def renew_lease(self, step_id: int, supervisor_id: str, *, lease: float) -> None:
+        """A step's own heartbeat: extend its lease if we still hold it."""
+        self.transact(lambda c: c.execute(update(steps).where(
+            steps.c.id == step_id, steps.c.lease_owner == supervisor_id,
+            steps.c.status == StepStatus.RUNNING.value).values(lease_expires_at=time.time() + lease)))

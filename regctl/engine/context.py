@@ -1,0 +1,133 @@
+"""The engine's :class:`~regctl.steps.base.StepContext`: what a running step sees and can do.
+
+The restaurant, config and results are loaded on first use, so a step that never looks at them
+(the engine's own no-op benchmark) costs no query. :func:`context_for` builds one outside a
+supervisor, e.g. for ``regctl decide`` to run an action step's ``apply(ctx, answer)``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from regctl.db.records import ClaimedStep
+from regctl.engine.policy import DEFAULT_RATE_LIMITS
+from regctl.errors import Cancelled, RateLimited
+
+if TYPE_CHECKING:
+    from regctl.db.store import Store
+
+__all__ = ["BatchInfo", "EngineContext", "batch_info", "context_for", "data_root"]
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """The parts of a batch row a step context needs (cached per supervisor)."""
+
+    id: int
+    name: str
+    organisation: str
+    target: str
+    policies: JSON
+    execution: JSON
+
+    def rate_limit(self, name: str) -> tuple[int, float]:
+        spec = (self.execution.get("rate_limits") or {}).get(name)
+        if spec:
+            return int(spec["capacity"]), float(spec["window"])
+        return DEFAULT_RATE_LIMITS.get(name, (1, 1.0))
+
+
+def batch_info(store: Store, batch_id: int) -> BatchInfo:
+    row = store.batch_row(batch_id)
+    return BatchInfo(id=row["id"], name=row["name"], organisation=row["organisation_id"], target=row["target"],
+                     policies=dict(row["policies"] or {}), execution=dict(row["execution"] or {}))
+
+
+def data_root() -> Path:
+    """Where steps write files: ``REGCTL_DATA_DIR``, else ``regctl-data`` in the working directory."""
+    return Path(os.environ.get("REGCTL_DATA_DIR") or "regctl-data")
+
+
+class EngineContext:
+    """One run of one step. Thread-safe for the parts a sync step touches from its thread."""
+
+    def __init__(self, store: Store, step: ClaimedStep, batch: BatchInfo, *, supervisor_id: str,
+                 shared: dict[str, Any] | None = None, lease: float = 30.0) -> None:
+        self._store, self._step, self._lease = store, step, lease
+        self.supervisor_id = supervisor_id
+        self.job_id, self.batch_id, self.batch_name = step.job_id, batch.id, batch.name
+        self.organisation, self.target = batch.organisation, batch.target
+        self.step_key, self.attempt, self.params = step.key, step.attempt, dict(step.params)
+        self.step_id = step.id
+        self.database_url = store.url
+        self.shared = shared if shared is not None else {}
+        self.batch = batch
+        self._cancel = threading.Event()
+        self.stopping = False  # the supervisor (not the job) is stopping: the step goes back to ready
+        self._data: JSON | None = None
+
+    def _job_data(self) -> JSON:
+        if self._data is None:
+            self._data = self._store.job_data(self.job_id)
+        return self._data
+
+    @property
+    def restaurant(self) -> JSON:
+        return dict(self._job_data()["restaurant"])
+
+    @property
+    def config(self) -> JSON:
+        return dict(self._job_data()["config"])
+
+    @property
+    def results(self) -> Mapping[str, JSON]:
+        return dict(self._job_data()["results"])
+
+    @property
+    def data_dir(self) -> Path:
+        path = data_root() / self.batch_name / str(self.job_id) / self.step_key
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self, *, stopping: bool = False) -> None:
+        """Signal the step to stop (job cancelled, timeout, or supervisor stopping)."""
+        self.stopping = self.stopping or stopping
+        self._cancel.set()
+
+    def wait_cancelled(self, timeout: float) -> bool:
+        """Sleep up to ``timeout`` seconds, waking at once on cancellation (for cooperative steps)."""
+        return self._cancel.wait(timeout)
+
+    def check_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled(f"step {self.step_key} of job {self.job_id} was cancelled")
+
+    def heartbeat(self, message: str | None = None) -> None:
+        self.check_cancelled()
+        self._store.renew_lease(self.step_id, self.supervisor_id, lease=self._lease)
+
+    def acquire_rate_limit(self, name: str) -> None:
+        wait = self._store.take_rate_limit(name, default=self.batch.rate_limit(name))
+        if wait > 0:
+            raise RateLimited(f"rate limit {name!r} is exhausted", retry_after=wait)
+
+
+def context_for(store: Store, step_id: int, *, actor: str = "cli") -> EngineContext:
+    """A context for a step outside the supervisor (e.g. ``apply(ctx, answer)`` in ``regctl decide``)."""
+    row = store.step_row(step_id)
+    step = ClaimedStep(id=row["id"], job_id=row["job_id"], batch_id=row["batch_id"],
+                       organisation_id=row["organisation_id"], key=row["key"], uses=row["uses"],
+                       kind=row["kind"], params=row["params"] or {}, attempt=max(1, row["attempts"]),
+                       max_attempts=row["max_attempts"], timeout=row["timeout"])
+    return EngineContext(store, step, batch_info(store, row["batch_id"]), supervisor_id=actor)

@@ -1,0 +1,226 @@
+"""The supervisor: claim → run → record, in batches, until stopped (or idle).
+
+One asyncio loop per process. Database work runs on ONE dedicated thread (so it never blocks
+async steps and our own transactions never contend); sync steps run in a thread pool of
+``concurrency`` workers. Each turn of the loop records every finished outcome, unlocks their
+dependents and claims new steps in a single transaction (:meth:`Store.cycle`). Housekeeping renews
+leases, notices cancelled jobs and reclaims expired leases. On PostgreSQL a LISTEN thread wakes
+the loop at once on NOTIFY; on SQLite the loop polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from regctl.db.records import ClaimedStep, StepOutcome
+from regctl.db.store import Store
+from regctl.engine.context import BatchInfo, EngineContext, batch_info
+from regctl.engine.listen import Listener
+from regctl.engine.policy import Leases, RetryPolicy
+from regctl.engine.policy_hook import apply_policy, policy_for
+from regctl.engine.runner import run_step
+from regctl.engine.states import StepStatus
+
+__all__ = ["Stats", "Supervisor", "new_supervisor_id"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
+TICK = 0.25  # how often the loop looks at the stop flag while idle
+
+
+def new_supervisor_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Stats:
+    """Counters of what this supervisor did (for RunSummary and the benchmark)."""
+
+    def __init__(self) -> None:
+        self.run = self.completed = self.failed = self.cycles = 0
+
+    def add(self, outcomes: list[StepOutcome]) -> None:
+        self.run += len(outcomes)
+        self.completed += sum(o.status == StepStatus.COMPLETED for o in outcomes)
+        self.failed += sum(o.status == StepStatus.FAILED for o in outcomes)
+
+
+class Supervisor:
+    def __init__(self, store: Store, *, concurrency: int = 16, until_idle: bool = False,
+                 batch_id: int | None = None, retry: RetryPolicy | None = None, leases: Leases | None = None,
+                 stop: threading.Event | None = None, on_progress: Callable[[], None] | None = None,
+                 poll: float | None = None, supervisor_id: str | None = None) -> None:
+        self.store, self.concurrency, self.until_idle = store, max(1, concurrency), until_idle
+        self.batch_id = batch_id
+        self.retry = retry or RetryPolicy.from_env()
+        self.leases = leases or Leases()
+        self.stop_event = stop or threading.Event()
+        self.on_progress = on_progress
+        self.poll = poll if poll is not None else (1.0 if store.is_postgres else 0.05)
+        self.id = supervisor_id or new_supervisor_id()
+        self.stats = Stats()
+        self.shared: dict[str, Any] = {}
+        self._running: dict[int, EngineContext] = {}
+        self._done: list[tuple[StepOutcome, EngineContext]] = []
+        self._batches: dict[int, BatchInfo] = {}
+        self._db_pool = ThreadPoolExecutor(1, thread_name_prefix="regctl-db")
+        self._steps_pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="regctl-step")
+        self._last_admit = 0.0
+        self._last_progress = 0.0
+        self._stopping_since: float | None = None
+
+    # ------------------------------------------------------------------ plumbing ---------------
+
+    async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await self._loop.run_in_executor(self._db_pool, functools.partial(fn, *args, **kwargs))
+
+    def _wake_up(self, payload: str = "") -> None:
+        if payload == "cancel":
+            self._check_cancels = True
+        self._wake.set()
+
+    def run(self) -> Stats:
+        """Run until stopped (or idle with ``until_idle``); always releases leases on the way out."""
+        try:
+            return asyncio.run(self._main())
+        finally:
+            self._steps_pool.shutdown(wait=False, cancel_futures=True)
+            self._db_pool.shutdown(wait=True)
+
+    async def _main(self) -> Stats:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._check_cancels = False
+        await self._db(self.store.register_supervisor, self.id, host=socket.gethostname(), pid=os.getpid(),
+                       concurrency=self.concurrency, batch_id=self.batch_id)
+        listener = Listener.start(self.store, lambda p: self._loop.call_soon_threadsafe(self._wake_up, p))
+        housekeeping = asyncio.create_task(self._housekeeping())
+        try:
+            await self._work()
+        finally:
+            housekeeping.cancel()
+            await self._finish_running()
+            if listener is not None:
+                listener.stop()
+            await self._db(self.store.stop_supervisor, self.id)
+        return self.stats
+
+    # ------------------------------------------------------------------ the loop ---------------
+
+    async def _work(self) -> None:
+        while True:
+            self._notice_stop()
+            done, self._done = self._done, []
+            want = 0 if self._stopping_since is not None else self.concurrency - len(self._running)
+            claimed = await self._turn(done, want) if done or want > 0 else []
+            if self._stopping_since is not None and not self._running:
+                return
+            if self.until_idle and not self._running and not claimed and not self._done:
+                if await self._db(self.store.runnable, batch_id=self.batch_id) == 0:
+                    return
+            if not self._done:
+                await self._sleep()
+
+    async def _turn(self, done: list[tuple[StepOutcome, EngineContext]], want: int) -> list[ClaimedStep]:
+        now = time.monotonic()
+        outcomes = [o for o, _ in done]
+        admit = want > 0 and now - self._last_admit >= ADMIT_EVERY
+        cycle = await self._db(self.store.cycle, outcomes, supervisor_id=self.id, claim=want,
+                               lease=self.leases.duration, batch_id=self.batch_id, admit=admit)
+        if admit:
+            self._last_admit = now
+        self.stats.add(outcomes)
+        self.stats.cycles += 1
+        for step in cycle.claimed:
+            await self._start(step)
+        self._after_outcomes(done)
+        self._progress()
+        return cycle.claimed
+
+    async def _sleep(self) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), min(self.poll, TICK))
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    def _progress(self) -> None:
+        if self.on_progress is not None and time.monotonic() - self._last_progress > 0.1:
+            self._last_progress = time.monotonic()
+            self.on_progress()
+
+    # ------------------------------------------------------------------ steps ------------------
+
+    async def _batch(self, batch_id: int) -> BatchInfo:
+        if batch_id not in self._batches:
+            self._batches[batch_id] = await self._db(batch_info, self.store, batch_id)
+        return self._batches[batch_id]
+
+    async def _start(self, step: ClaimedStep) -> None:
+        ctx = EngineContext(self.store, step, await self._batch(step.batch_id), supervisor_id=self.id,
+                            shared=self.shared, lease=self.leases.duration)
+        self._running[step.id] = ctx
+        task = asyncio.create_task(run_step(ctx, self._steps_pool, self.retry))
+        task.add_done_callback(functools.partial(self._finished, step.id))
+
+    def _finished(self, step_id: int, task: asyncio.Task[StepOutcome]) -> None:
+        ctx = self._running.pop(step_id)
+        if not task.cancelled():
+            self._done.append((task.result(), ctx))
+        self._wake.set()
+
+    def _after_outcomes(self, done: list[tuple[StepOutcome, EngineContext]]) -> None:
+        """Hand newly waiting action steps to their batch's policy, if the manifest names one."""
+        for outcome, ctx in done:
+            policy = policy_for(ctx, outcome)
+            if policy is not None:
+                self._loop.run_in_executor(self._steps_pool, apply_policy, self.store, ctx, outcome, policy)
+
+    # ------------------------------------------------------------------ housekeeping -----------
+
+    async def _housekeeping(self) -> None:
+        last_lease = 0.0
+        while True:
+            now = time.monotonic()
+            if now - last_lease >= self.leases.heartbeat_every or self._check_cancels:
+                self._check_cancels = False
+                cancelled = await self._db(self.store.heartbeat, self.id, lease=self.leases.duration)
+                for step_id in cancelled:
+                    if step_id in self._running:
+                        self._running[step_id].cancel()
+                if now - last_lease >= self.leases.heartbeat_every:
+                    await self._db(self.store.reclaim_expired, actor=self.id)
+                    last_lease = now
+            await asyncio.sleep(min(1.0, self.leases.heartbeat_every))
+            self._check_cancels = self._check_cancels or not self.store.is_postgres
+
+    def _notice_stop(self) -> None:
+        if self.stop_event.is_set() and self._stopping_since is None:
+            self._stopping_since = time.monotonic()
+            log.info("supervisor %s stopping: %d steps running", self.id, len(self._running))
+        if self._stopping_since is not None and time.monotonic() - self._stopping_since > self.leases.grace:
+            for ctx in self._running.values():
+                ctx.cancel(stopping=True)
+
+    async def _finish_running(self) -> None:
+        """Give running steps one last short chance to end, then record whatever finished."""
+        deadline = time.monotonic() + 1.0
+        while self._running and time.monotonic() < deadline:
+            for ctx in self._running.values():
+                ctx.cancel(stopping=True)
+            await asyncio.sleep(0.05)
+        if self._done:
+            outcomes, self._done = [o for o, _ in self._done], []
+            await self._db(self.store.cycle, outcomes, supervisor_id=self.id, claim=0,
+                           lease=self.leases.duration)
+            self.stats.add(outcomes)
