@@ -1,0 +1,104 @@
+"""What the commands share: the store from ``--db``, the console, ``--json``, and reference parsing.
+
+References on the command line (documented in the README):
+- a **batch** is its name or its numeric id (batch names may not be plain numbers, so this is never
+  ambiguous);
+- a **job** is its numeric id, optionally written ``job:ID`` (e.g. ``regctl show job:12``);
+- ``regctl cancel`` takes either: ``job:ID`` is a job, anything else a batch.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+from rich.console import Console
+
+from regctl.engine import api
+from regctl.errors import UsageError
+from regctl.render import dumps
+
+if TYPE_CHECKING:
+    from regctl.db.store import Store
+
+__all__ = ["actor", "console", "emit_json", "json_option", "parse_job", "resolve_batch", "store_for"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+JOB_PREFIX = "job:"
+
+
+def json_option(fn: F) -> F:
+    """``--json``: print the result as JSON on stdout instead of a table."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
+
+
+def db_url(ctx: click.Context) -> str | None:
+    obj = ctx.find_root().obj
+    return getattr(obj, "db_url", None)
+
+
+@contextmanager
+def store_for(ctx: click.Context, *, upgrade: bool = False) -> Iterator[Store]:
+    """The store of ``--db`` / ``REGCTL_DATABASE_URL`` / the SQLite default, closed afterwards."""
+    store = api.open_store(db_url(ctx), upgrade=upgrade)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def actor() -> str:
+    """Who is acting, for the event log: ``REGCTL_ACTOR``, else the OS user."""
+    explicit = os.environ.get("REGCTL_ACTOR")
+    if explicit:
+        return explicit
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def console() -> Console:
+    """Rich with colour on a terminal; plain text, wide and uncoloured, when piped."""
+    if is_terminal():
+        return Console()
+    return Console(no_color=True, width=200, highlight=False, soft_wrap=False)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(dumps(data))
+
+
+def parse_job(ref: str) -> int:
+    """``12`` or ``job:12`` → 12; anything else is a usage error naming the argument."""
+    text = ref.strip()
+    text = text[len(JOB_PREFIX):] if text.lower().startswith(JOB_PREFIX) else text
+    if not text.isdigit():
+        raise UsageError(f"JOB must be a job id like 12 or job:12, not {ref!r}")
+    return int(text)
+
+
+def is_job_ref(ref: str) -> bool:
+    return ref.strip().lower().startswith(JOB_PREFIX)
+
+
+def resolve_batch(store: Store, ref: str) -> dict[str, Any]:
+    """A batch by name or id; :class:`~regctl.errors.NotFound` naming the reference."""
+    return store.find_batch(ref.strip())
+
+
+def decisions_waiting(store: Store, batch_id: int | None = None) -> dict[int, int]:
+    """Number of steps waiting for a decision, by batch id."""
+    counts: dict[int, int] = {}
+    for step in store.waiting_steps(batch_id=batch_id):
+        counts[step["batch_id"]] = counts.get(step["batch_id"], 0) + 1
+    return counts

@@ -1,0 +1,95 @@
+"""Live progress of one batch while something else (the supervisor) works on it.
+
+A :class:`ProgressWatcher` thread reads the batch from the database — the same view any other
+terminal would see — and either refreshes a rich ``Live`` in place (a terminal) or prints one plain
+line per step transition (piped, or ``--no-progress``). It reads on a timer and whenever the
+supervisor pokes it, never more than ten times a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.live import Live
+
+from regctl.commands._common import console
+from regctl.render import changed_steps, progress_view
+
+if TYPE_CHECKING:
+    from regctl.db.store import Store
+
+__all__ = ["ProgressWatcher", "follow"]
+
+MIN_INTERVAL = 0.1  # seconds between two reads, however often the supervisor pokes
+IDLE_INTERVAL = 0.5  # seconds between reads when nothing pokes
+
+
+class ProgressWatcher:
+    """Shows a batch's progress until :meth:`close`; ``live`` picks in-place refresh over lines."""
+
+    def __init__(self, store: Store, batch_id: int, *, live: bool) -> None:
+        self.store = store
+        self.batch_id = batch_id
+        self.live = live
+        self._poked = threading.Event()
+        self._closing = threading.Event()
+        self._seen: dict[tuple[int, str], str] = {}
+        self._thread = threading.Thread(target=self._loop, name="regctl-progress", daemon=True)
+        self._live: Live | None = None
+
+    def __enter__(self) -> ProgressWatcher:
+        if self.live:
+            self._live = Live(console=console(), auto_refresh=False, transient=False)
+            self._live.start()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def poke(self) -> None:
+        """Something changed: read again soon (the supervisor's on_progress hook)."""
+        self._poked.set()
+
+    def close(self) -> None:
+        """Stop the thread, then draw the final state once more."""
+        if self._closing.is_set():
+            return
+        self._closing.set()
+        self._poked.set()
+        self._thread.join(timeout=5)
+        self.refresh()
+        if self._live is not None:
+            self._live.stop()
+
+    def refresh(self) -> None:
+        view = self.store.batch_view(self.batch_id)
+        if self._live is not None:
+            self._live.update(progress_view(view, max_rows=_rows_that_fit()), refresh=True)
+            return
+        self._seen, lines = changed_steps(self._seen, view)
+        for line in lines:
+            click.echo(line)
+
+    def _loop(self) -> None:
+        while not self._closing.is_set():
+            with contextlib.suppress(Exception):
+                self.refresh()
+            self._poked.wait(IDLE_INTERVAL)
+            self._poked.clear()
+            self._closing.wait(MIN_INTERVAL)
+
+
+def _rows_that_fit() -> int:
+    height = console().size.height
+    return max(5, height - 6)
+
+
+def follow(store: Store, batch_id: int, work: Callable[[Callable[[], None]], Any], *, live: bool) -> Any:
+    """Run ``work(poke)`` while watching the batch; returns what ``work`` returns."""
+    with ProgressWatcher(store, batch_id, live=live) as watcher:
+        return work(watcher.poke)

@@ -1,0 +1,47 @@
+"""``regctl resume [BATCH|--all]``: the nightly job — reclaim expired leases and run until idle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from regctl.commands._common import resolve_batch, store_for
+from regctl.engine import api
+from regctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from regctl.db.store import Store
+
+__all__ = ["COMMANDS"]
+
+
+@click.command("resume")
+@click.argument("batch", required=False)
+@click.option("--all", "all_batches", is_flag=True, help="Every batch with work left.")
+@click.option("--concurrency", type=click.IntRange(1, 512), default=16, show_default=True,
+              help="Steps run at the same time by this process.")
+@click.pass_context
+def resume(ctx: click.Context, batch: str | None, all_batches: bool, concurrency: int) -> None:
+    """Reclaim expired leases, make due retries ready, and run BATCH (or --all) until nothing is
+    runnable. Exit codes as for `regctl run`; with --all, the worst over all batches."""
+    if (batch is None) == (not all_batches):
+        raise UsageError("give a BATCH (name or id) or --all")
+    with store_for(ctx) as store:
+        batch_id = resolve_batch(store, batch)["id"] if batch else None
+        summary = api.resume(store, batch_id=batch_id, concurrency=concurrency)
+        click.echo(f"resumed: {summary.steps_run} step(s) run, {summary.steps_completed} completed, "
+                   f"{summary.steps_failed} failed, {summary.waiting_decisions} decision(s) waiting")
+        ctx.exit(summary.exit_code if batch_id is not None else _worst(store))
+
+
+def _worst(store: Store) -> int:
+    """Exit code over all batches: failed (1) beats waiting (3) beats done (0); cancelled ignored."""
+    codes = {api.exit_code(store, b["id"]) for b in store.list_batches()}
+    for code in (1, 3):
+        if code in codes:
+            return code
+    return 0
+
+
+COMMANDS = [resume]

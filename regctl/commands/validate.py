@@ -1,0 +1,68 @@
+"""``regctl validate MANIFEST``: check a manifest without touching any database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from regctl.commands._common import console, emit_json, json_option
+from regctl.errors import ManifestError
+from regctl.manifest import Manifest, load_manifest
+
+__all__ = ["COMMANDS", "manifest_summary"]
+
+
+def manifest_summary(manifest: Manifest) -> dict[str, Any]:
+    """What a valid manifest declares, as printed by ``validate --json``."""
+    return {"valid": True, "file": str(manifest.source), "batch": manifest.batch,
+            "organisation": manifest.organisation, "target": manifest.target,
+            "pipeline": manifest.pipeline.name, "steps": manifest.pipeline.to_json(),
+            "execution": {"mode": manifest.execution.mode,
+                          "max_parallel_restaurants": manifest.execution.max_parallel_restaurants,
+                          "limits": manifest.execution.limits,
+                          "rate_limits": manifest.execution.rate_limits},
+            "policies": manifest.policies, "restaurants": len(manifest.restaurants)}
+
+
+def _error_json(exc: ManifestError) -> dict[str, Any]:
+    return {"valid": False, "error": {"file": exc.file, "line": exc.line, "field": exc.field,
+                                      "message": exc.message, "text": str(exc)}}
+
+
+def _print_summary(manifest: Manifest) -> None:
+    out = console()
+    out.print(f"{manifest.source}: valid — batch [bold]{manifest.batch}[/] of {manifest.organisation}, "
+              f"target {manifest.target}, {len(manifest.restaurants)} restaurant(s)")
+    out.print(f"pipeline {manifest.pipeline.name}: {len(manifest.pipeline.steps)} step(s)")
+    for spec in manifest.pipeline.steps:
+        relations = "".join(f" {name} {','.join(keys)}" for name, keys in
+                            (("needs", spec.needs), ("after", spec.after)) if keys)
+        when = f" when {spec.when}" if spec.when else ""
+        out.print(f"  {spec.key} ({spec.uses}, {spec.kind}){relations}{when}", markup=False, highlight=False)
+
+
+@click.command("validate")
+@click.argument("manifest", type=click.Path(path_type=Path, dir_okay=False))
+@json_option
+@click.pass_context
+def validate(ctx: click.Context, manifest: Path, as_json: bool) -> None:
+    """Check MANIFEST (YAML, restaurants, pipeline graph) without touching any database.
+
+    Exit 0 when valid; 2 with file:line: field: message when not.
+    """
+    try:
+        loaded = load_manifest(manifest)
+    except ManifestError as exc:
+        if not as_json:
+            raise
+        emit_json(_error_json(exc))
+        ctx.exit(2)
+    if as_json:
+        emit_json(manifest_summary(loaded))
+    else:
+        _print_summary(loaded)
+
+
+COMMANDS = [validate]

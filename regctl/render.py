@@ -1,0 +1,294 @@
+"""Rich renderables and plain-text lines for the commands. Pure: data in, renderable/text out.
+
+The inputs are the plain dicts of :class:`regctl.db.queries.Reads` (``batch_view``, ``job_view``,
+``list_batches``). Only the commands decide whether a terminal gets these renderables or a pipe
+gets the plain lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+__all__ = [
+    "GLYPHS",
+    "batch_detail",
+    "batch_table",
+    "changed_steps",
+    "dumps",
+    "job_detail",
+    "progress_bar",
+    "progress_view",
+    "redact",
+    "summary_line",
+    "supervisors_table",
+]
+
+# One glyph per step status (SPEC §6 live progress): done, running, waiting, decision needed,
+# failed, skipped — plus blocked (waits on a retry) and cancelled.
+GLYPHS: dict[str, tuple[str, str]] = {
+    "completed": ("✔", "green"),
+    "running": ("▶", "bold yellow"),
+    "ready": ("·", "cyan"),
+    "pending": ("·", "dim"),
+    "action_required": ("?", "bold magenta"),
+    "failed": ("✖", "bold red"),
+    "blocked": ("■", "red"),
+    "skipped": ("↷", "dim"),
+    "cancelled": ("⊘", "dim red"),
+}
+_STATUS_STYLE = {"completed": "green", "completed_with_warnings": "yellow", "running": "yellow",
+                 "waiting": "magenta", "failed": "bold red", "cancelled": "dim red", "pending": "dim"}
+_ROW_ORDER = {"running": 0, "waiting": 1, "failed": 2, "pending": 3, "completed_with_warnings": 4,
+              "cancelled": 5, "completed": 6}
+_SECRET_KEY = re.compile(r"pass(word)?|secret|token|api_?key|credential", re.IGNORECASE)
+REDACTED = "***"
+
+
+# ---------------------------------------------------------------- helpers ------------------------
+
+def redact(value: Any, key: str = "") -> Any:
+    """A copy with secrets masked: keys that name a secret, and encrypted ``enc:`` values."""
+    if isinstance(value, Mapping):
+        return {k: redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, key) for v in value]
+    if isinstance(value, str) and (value.startswith("enc:") or (_SECRET_KEY.search(key) and value)):
+        return REDACTED
+    return value
+
+
+def dumps(data: Any) -> str:
+    """JSON for ``--json``: secrets redacted, anything exotic (Decimal, Path) as a string."""
+    return json.dumps(redact(data), indent=2, default=str, ensure_ascii=False)
+
+
+def _styled(status: str | None) -> Text:
+    status = status or "-"
+    return Text(status, style=_STATUS_STYLE.get(status, ""))
+
+
+def _when(ts: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "-"
+
+
+def _duration(start: float | None, end: float | None) -> str:
+    if not start:
+        return "-"
+    seconds = (end or time.time()) - start
+    return f"{seconds:.2f}s" if seconds < 60 else f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def glyphs(steps: Iterable[Mapping[str, Any]]) -> Text:
+    """One glyph per step, in pipeline order."""
+    out = Text()
+    for step in steps:
+        glyph, style = GLYPHS.get(step["status"], ("?", ""))
+        out.append(glyph, style=style)
+    return out
+
+
+def current_step(steps: Iterable[Mapping[str, Any]]) -> str:
+    """What a job is on: running steps, else waiting decisions, else the first unfinished step."""
+    steps = list(steps)
+    for wanted in ("running", "action_required", "ready", "blocked", "pending"):
+        keys = [s["key"] for s in steps if s["status"] == wanted]
+        if keys:
+            label = {"action_required": "decide ", "blocked": "blocked: "}.get(wanted, "")
+            return label + ", ".join(keys)
+    return "-"
+
+
+def last_error(job: Mapping[str, Any]) -> str:
+    errors = [s for s in job.get("steps", []) if s.get("error")]
+    if errors:
+        latest = max(errors, key=lambda s: s.get("finished_at") or s.get("started_at") or 0)
+        return f"{latest['key']}: {_short(latest['error'])}"
+    return _short(job.get("error"))
+
+
+# ---------------------------------------------------------------- live progress ------------------
+
+def step_counts(view: Mapping[str, Any]) -> Counter[str]:
+    return Counter(s["status"] for j in view["jobs"] for s in j["steps"])
+
+
+def progress_view(view: Mapping[str, Any], *, max_rows: int = 20) -> RenderableType:
+    """The live batch page: an overall bar, then a row per restaurant (busiest first)."""
+    counts = step_counts(view)
+    total = sum(counts.values())
+    finished = sum(counts[s] for s in ("completed", "failed", "skipped", "cancelled"))
+    header = Text.assemble((f"{view['name']} ", "bold"), (f"#{view['id']} ", "dim"),
+                           _styled(view["status"]), f"  {finished}/{total} steps  ",
+                           _legend(counts))
+    bar = progress_bar(finished, total)
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    for column in ("job", "restaurant", "steps", "status", "current", "last error"):
+        table.add_column(column, overflow="ellipsis", no_wrap=True)
+    jobs = sorted(view["jobs"], key=lambda j: (_ROW_ORDER.get(j["status"], 9), j["position"]))
+    for job in jobs[:max_rows]:
+        table.add_row(str(job["id"]), _short(job["restaurant"], 32), glyphs(job["steps"]),
+                      _styled(job["status"]), current_step(job["steps"]), last_error(job))
+    parts: list[RenderableType] = [header, bar, table]
+    if len(jobs) > max_rows:
+        rest = Counter(j["status"] for j in jobs[max_rows:])
+        parts.append(Text(f"… and {len(jobs) - max_rows} more: " + _counts_text(rest), style="dim"))
+    return Group(*parts)
+
+
+def progress_bar(done: int, total: int, width: int = 50) -> Text:
+    """``█████░░░░░  50%`` — readable with and without colour."""
+    filled = round(width * done / total) if total else width
+    percent = f" {100 * done // total if total else 100:3d}%"
+    return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"), percent)
+
+
+def _legend(counts: Mapping[str, int]) -> Text:
+    out = Text()
+    for status, (glyph, style) in GLYPHS.items():
+        if counts.get(status):
+            out.append(f"{glyph} {counts[status]} {status}  ", style=style)
+    return out
+
+
+def _counts_text(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+
+
+def changed_steps(before: Mapping[tuple[int, str], str], view: Mapping[str, Any]
+                  ) -> tuple[dict[tuple[int, str], str], list[str]]:
+    """Plain progress: the new state map, and one line per step whose status changed since ``before``."""
+    now: dict[tuple[int, str], str] = {}
+    lines: list[str] = []
+    for job in view["jobs"]:
+        for step in job["steps"]:
+            ident = (job["id"], step["key"])
+            now[ident] = step["status"]
+            if before.get(ident) != step["status"] and not (step["status"] == "pending" and not before):
+                attempt = f" (attempt {step['attempts']})" if step.get("attempts", 0) > 1 else ""
+                failed = step.get("error") and step["status"] != "completed"
+                error = f": {_short(step['error'])}" if failed else ""
+                lines.append(f"job {job['id']} {job['restaurant']}: {step['key']} {step['status']}"
+                             f"{attempt}{error}")
+    return now, lines
+
+
+def summary_line(view: Mapping[str, Any]) -> str:
+    """One line for the end of a run: the batch, its status and its jobs by status."""
+    counts = Counter(j["status"] for j in view["jobs"])
+    waiting = step_counts(view).get("action_required", 0)
+    decide = f"; {waiting} decision(s) waiting: regctl review {view['name']}" if waiting else ""
+    return (f"batch {view['name']} (#{view['id']}): {view['status']} — {len(view['jobs'])} job(s): "
+            f"{_counts_text(counts)}{decide}")
+
+
+# ---------------------------------------------------------------- status / show ------------------
+
+def batch_table(batches: Iterable[Mapping[str, Any]]) -> Table:
+    """Every batch with its jobs by status and the decisions it waits on."""
+    table = Table(title="batches", header_style="bold")
+    for column in ("id", "name", "organisation", "target", "status", "jobs", "by status", "decisions",
+                   "created"):
+        table.add_column(column)
+    for b in batches:
+        table.add_row(str(b["id"]), b["name"], b.get("organisation_id", ""), b.get("target", ""),
+                      _styled(b["status"]), str(b.get("total_jobs", "")),
+                      _counts_text(b.get("jobs_by_status", {})), str(b.get("decisions_waiting", 0)),
+                      _when(b.get("created_at")))
+    return table
+
+
+def batch_detail(view: Mapping[str, Any]) -> RenderableType:
+    """One batch: a row per job with its steps' glyphs, current step, attempts used and last error."""
+    return progress_view(view, max_rows=max(len(view["jobs"]), 1))
+
+
+def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = ()) -> RenderableType:
+    """Everything about one job: steps (attempts, timings, errors), results, decisions, events, artifacts."""
+    restaurant = job.get("restaurant") or {}
+    title = Text.assemble((f"job {job['id']} ", "bold"), (restaurant.get("name", ""), "bold cyan"), "  ",
+                          _styled(job["status"]),
+                          f"  batch {job['batch']['name']} #{job['batch']['id']}" if job.get("batch") else "")
+    parts: list[RenderableType] = [title, _steps_table(job.get("steps", []))]
+    results = {s["key"]: s["result"] for s in job.get("steps", []) if s.get("result")}
+    if results:
+        parts.append(Text("results\n", style="bold") + Text(dumps(results)))
+    parts.extend(_decisions_table(job.get("decisions", []), job.get("steps", [])))
+    parts.extend(_events_table(job.get("events", [])))
+    parts.extend(_artifacts_table(list(artifacts)))
+    return Group(*parts)
+
+
+def _steps_table(steps: Iterable[Mapping[str, Any]]) -> Table:
+    table = Table(title="steps", header_style="bold")
+    for column in ("", "step", "status", "attempts", "started", "took", "next attempt", "error / note"):
+        table.add_column(column)
+    for s in steps:
+        glyph, style = GLYPHS.get(s["status"], ("?", ""))
+        table.add_row(Text(glyph, style=style), s["key"], _styled(s["status"]),
+                      f"{s.get('attempts', 0)}/{s.get('max_attempts', '?')}", _when(s.get("started_at")),
+                      _duration(s.get("started_at"), s.get("finished_at")) if s.get("finished_at") else "-",
+                      _when(s.get("next_attempt_at")) if s["status"] == "ready" else "-",
+                      _short(s.get("error") or s.get("note"), 80))
+    return table
+
+
+def _decisions_table(decisions: list[Mapping[str, Any]], steps: Iterable[Mapping[str, Any]]) -> list[Table]:
+    if not decisions:
+        return []
+    keys = {s["id"]: s["key"] for s in steps}
+    table = Table(title="decisions", header_style="bold")
+    for column in ("at", "step", "by", "via", "kind", "answer"):
+        table.add_column(column)
+    for d in decisions:
+        table.add_row(_when(d["at"]), str(keys.get(d["step_id"], d["step_id"])), d["actor"], d["via"],
+                      d["kind"], _short(json.dumps(redact(d.get("answer")), default=str), 60))
+    return [table]
+
+
+def _events_table(events: list[Mapping[str, Any]], last: int = 30) -> list[Table]:
+    if not events:
+        return []
+    table = Table(title=f"events (last {min(last, len(events))} of {len(events)})", header_style="bold")
+    for column in ("at", "by", "transition", "attempt", "message"):
+        table.add_column(column)
+    for e in events[-last:]:
+        transition = f"{e.get('from_status') or '∅'} → {e['to_status']}"
+        table.add_row(_when(e["at"]), _short(e["actor"], 30), transition, str(e["attempt"]),
+                      _short(e.get("message"), 70))
+    return [table]
+
+
+def _artifacts_table(artifacts: list[Mapping[str, Any]]) -> list[Table]:
+    if not artifacts:
+        return []
+    table = Table(title="artifacts", header_style="bold")
+    for column in ("step", "attempt", "kind", "path"):
+        table.add_column(column)
+    for a in artifacts:
+        table.add_row(a["step_key"], str(a["attempt"]), a["kind"], a["path"])
+    return [table]
+
+
+def supervisors_table(rows: Iterable[Mapping[str, Any]]) -> Table:
+    table = Table(title="live supervisors", header_style="bold")
+    for column in ("id", "host", "pid", "concurrency", "batch", "started", "heartbeat"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["id"], r["host"], str(r["pid"]), str(r["concurrency"]),
+                      str(r.get("batch_id") or "all"), _when(r["started_at"]),
+                      f"{time.time() - r['heartbeat_at']:.1f}s ago")
+    return table
