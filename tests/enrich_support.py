@@ -17,23 +17,56 @@ from regctl.errors import Cancelled, RateLimited
 JSON = dict[str, Any]
 
 
-def make_database(path: Path, restaurant: Mapping[str, Any], *, defaults: JSON | None = None) -> tuple[str, int]:
+def make_database(
+    path: Path, restaurant: Mapping[str, Any], *, defaults: JSON | None = None
+) -> tuple[str, int]:
     """A SQLite file with the schema, one batch, one restaurant and its job; (url, restaurant id)."""
     url = f"sqlite:///{path}"
     engine = create_engine(url)
     metadata.create_all(engine)
     now = time.time()
     with engine.begin() as conn:
-        conn.execute(insert(batches).values(id=1, name="b", organisation_id="org", target="sandbox",
-                                            status="running", manifest={"defaults": defaults or {}},
-                                            pipeline=[], execution={}, policies={}, created_at=now,
-                                            updated_at=now))
-        rid = conn.execute(insert(restaurants).values(
-            organisation_id="org", key=str(restaurant.get("name")), extra={}, created_at=now, updated_at=now,
-            **{k: v for k, v in restaurant.items() if k != "extra"}).returning(restaurants.c.id)).scalar_one()
-        conn.execute(insert(jobs).values(id=1, batch_id=1, restaurant_id=rid, organisation_id="org", position=0,
-                                         status="running", active=True, config={}, created_at=now,
-                                         updated_at=now))
+        conn.execute(
+            insert(batches).values(
+                id=1,
+                name="b",
+                organisation_id="org",
+                target="sandbox",
+                status="running",
+                manifest={"defaults": defaults or {}},
+                pipeline=[],
+                execution={},
+                policies={},
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        rid = conn.execute(
+            insert(restaurants)
+            .values(
+                organisation_id="org",
+                key=str(restaurant.get("name")),
+                extra={},
+                created_at=now,
+                updated_at=now,
+                **{k: v for k, v in restaurant.items() if k != "extra"},
+            )
+            .returning(restaurants.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(jobs).values(
+                id=1,
+                batch_id=1,
+                restaurant_id=rid,
+                organisation_id="org",
+                position=0,
+                status="running",
+                active=True,
+                config={},
+                created_at=now,
+                updated_at=now,
+            )
+        )
     engine.dispose()
     return url, int(rid)
 

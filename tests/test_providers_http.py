@@ -20,8 +20,12 @@ SECRET = "nzbn-key-very-secret-123"
 
 
 def _register(handler: Callable[[httpx.Request], httpx.Response]) -> CompanyRegister:
-    system = System("company_register", "http://127.0.0.1:9/nzbn/v5", {"key": SECRET},
-                    {"key": "REGCTL_TARGET_PROD_COMPANY_REGISTER_KEY"})
+    system = System(
+        "company_register",
+        "http://127.0.0.1:9/nzbn/v5",
+        {"key": SECRET},
+        {"key": "REGCTL_TARGET_PROD_COMPANY_REGISTER_KEY"},
+    )
     target = Target("prod", {"company_register": system})
     return CompanyRegister.for_target(target, transport=httpx.MockTransport(handler))
 
@@ -34,9 +38,20 @@ def test_success_parses_search_items() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.headers["Ocp-Apim-Subscription-Key"] == SECRET
         assert request.url.params["search-term"] == "Texas Chicken"
-        return httpx.Response(200, json={"items": [{"entityName": "TEXAS CHICKEN LIMITED", "nzbn": "942900",
-                                                    "sourceRegisterUniqueId": "123",
-                                                    "entityStatusDescription": "Registered"}]})
+        return httpx.Response(
+            200,
+            json={
+                "items": [
+                    {
+                        "entityName": "TEXAS CHICKEN LIMITED",
+                        "nzbn": "942900",
+                        "sourceRegisterUniqueId": "123",
+                        "entityStatusDescription": "Registered",
+                    }
+                ]
+            },
+        )
+
     [candidate] = _register(handler).search_by_name("Texas Chicken")
     assert candidate["company_number"] == "123" and candidate["status"] == "Registered"
 
@@ -89,8 +104,11 @@ def test_before_request_runs_first_and_can_refuse() -> None:
         calls.append("token")
         raise RateLimited("no token", retry_after=3)
 
-    provider = HttpProvider("http://127.0.0.1:9", before_request=take,
-                            transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+    provider = HttpProvider(
+        "http://127.0.0.1:9",
+        before_request=take,
+        transport=httpx.MockTransport(lambda r: httpx.Response(200)),
+    )
     with pytest.raises(RateLimited):
         provider.request("GET", "/x")
     assert calls == ["token"]

@@ -42,8 +42,10 @@ def test_wrong_key_cannot_decrypt(key: str, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_config_secret_fields(key: str) -> None:
-    config = {"account": {"email": "a@b.nz", "password": "pw-account-1"},
-              "onboarding": {"user_password": "pw-onboard-2", "user_name": "A"}}
+    config = {
+        "account": {"email": "a@b.nz", "password": "pw-account-1"},
+        "onboarding": {"user_password": "pw-onboard-2", "user_name": "A"},
+    }
     stored = secrets.encrypt_secret_fields(config)
     assert stored["account"]["password"].startswith("enc:") and stored["account"]["email"] == "a@b.nz"
     assert config["account"]["password"] == "pw-account-1"  # the input is not changed
