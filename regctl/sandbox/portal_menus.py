@@ -117,13 +117,14 @@ class Menus:
         restaurant = self.portal.owned(request)
         if restaurant is None:
             return Response("Restaurant not found", status_code=404)
-        upload = form_file(await request.form(), "file")
         try:
-            if faults.has("csv_import_fails"):
-                raise CsvImportError(faults.message or IMPORT_FAILED_TEXT)
-            if upload is None:
-                raise CsvImportError("Error: Please choose a CSV file to upload")
-            menu = parse_menu_csv((await upload.read()).decode("utf-8-sig", errors="replace"))
+            async with request.form() as form:
+                upload = form_file(form, "file")
+                if faults.has("csv_import_fails"):
+                    raise CsvImportError(faults.message or IMPORT_FAILED_TEXT)
+                if upload is None:
+                    raise CsvImportError("Error: Please choose a CSV file to upload")
+                menu = parse_menu_csv((await upload.read()).decode("utf-8-sig", errors="replace"))
         except CsvImportError as exc:
             self.portal.audit(request, f"csv import rejected {restaurant.id}")
             return self.show(request, restaurant, "menus", status=400, import_error=str(exc))

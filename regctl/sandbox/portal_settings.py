@@ -51,6 +51,16 @@ WEBSITE_SECTIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] 
     ("social", "Social", ("facebook_url", "instagram_url"), ()),
     ("custom_code", "Custom Code", ("custom_head", "custom_body"), ()),
 )
+WEBSITE_LABELS = {
+    "primary_colour": "Primary Color", "secondary_colour": "Secondary Color",
+    "background_colour": "Background Color", "box_text_colour": "Box Text Color",
+    "nav_text_colour": "Text Color", "nav_logo_url": "Logo", "header_title": "Title",
+    "header_background_url": "Background Image", "header_logo_url": "Header Logo", "favicon_url": "Favicon",
+    "seo_title": "Page Title", "seo_meta": "Meta Description", "facebook_url": "Facebook",
+    "instagram_url": "Instagram", "custom_head": "Head Code", "custom_body": "Body Code",
+    "heading_font": "Heading Font", "body_font": "Body Font", "item_layout": "Card Layout",
+    "tag_position": "Tag Position",
+}
 SERVICE_TITLES = {"pickups": "Pickups", "deliveries": "Deliveries", "dine_ins": "Dine-Ins",
                   "table_bookings": "Table Bookings"}
 DELIVERY_ONLY = {"auto_on_route", "auto_on_route_minutes", "map_picker", "force_street_number",
@@ -82,7 +92,8 @@ class Settings:
         return self.portal.render(
             request, "portal_settings.html", r=restaurant, tab=tab, notice=request.query_params.get("saved"),
             open_section=request.query_params.get("section", ""), theme_confirm=THEME_CONFIRM,
-            sections=WEBSITE_SECTIONS, fonts=FONTS, item_layouts=ITEM_LAYOUTS, tag_positions=TAG_POSITIONS,
+            sections=WEBSITE_SECTIONS, labels=WEBSITE_LABELS, fonts=FONTS, item_layouts=ITEM_LAYOUTS,
+            tag_positions=TAG_POSITIONS,
             services=[(name, SERVICE_TITLES[name], r_service(restaurant, name), service_fields(name))
                       for name in SERVICE_NAMES],
             stripe_layouts=STRIPE_LAYOUTS, stripe_themes=STRIPE_THEMES)
@@ -97,11 +108,11 @@ class Settings:
         spec = next((s for s in WEBSITE_SECTIONS if s[0] == section), None)
         if restaurant is None or (spec is None and section != "themes"):
             return Response("Not found", status_code=404)
-        form = await request.form()
-        if spec is None:
-            restaurant.website.theme = "light" if form_text(form, "theme") == "light" else "dark"
-        else:
-            await self.apply_website_section(restaurant, form, spec[2], spec[3], base_path(request))
+        async with request.form() as form:  # closes the uploaded files' temporary files
+            if spec is None:
+                restaurant.website.theme = "light" if form_text(form, "theme") == "light" else "dark"
+            else:
+                await self.apply_website_section(restaurant, form, spec[2], spec[3], base_path(request))
         self.portal.audit(request, f"website {section} {restaurant.id}")
         return self.back(request, restaurant, "website", section)
 
@@ -112,7 +123,8 @@ class Settings:
         for name in text_fields:
             value = form.get(name)
             if isinstance(value, str):
-                setattr(website, name, value if name.startswith("custom_") else value.strip())
+                keep_spaces = name.startswith("custom_") or name == "header_title"  # title " " is valid
+                setattr(website, name, value if keep_spaces else value.strip())
         for name in upload_fields:
             upload = form_file(form, name)
             if upload is not None:
