@@ -1,8 +1,9 @@
 """Inspection and control of the sandbox itself, under ``/_sandbox`` (never faulted, never audited).
 
 ``GET /state`` everything as JSON; ``GET /audit`` every mutating call in order (``?since=N`` for
-entries after sequence number N); ``POST /reset``; ``GET /health``; ``GET /faults`` and
-``PUT /faults`` (a fault document as JSON, replacing the active faults; ``{}`` lifts them all).
+entries after sequence number N); ``POST /reset``; ``GET /health``; ``GET /calls?name=nzbn.search``
+(when each API endpoint was called, for rate-limit checks); ``GET /faults`` and ``PUT /faults``
+(a fault document as JSON, replacing the active faults; ``{}`` lifts them all).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def routes(world: World) -> list[BaseRoute]:
     async def audit(request: Request) -> Response:
         since = int(request.query_params.get("since", "0") or 0)
         return JSONResponse([e for e in world.audit_json() if e["seq"] > since])
+
+    async def calls(request: Request) -> Response:
+        name = request.query_params.get("name")
+        return JSONResponse([{"name": n, "time": t} for n, t in world.calls if name in (None, n)])
 
     async def reset(request: Request) -> Response:
         world.reset()
@@ -61,6 +66,7 @@ def routes(world: World) -> list[BaseRoute]:
     return [
         Route("/state", state, methods=["GET"]),
         Route("/audit", audit, methods=["GET"]),
+        Route("/calls", calls, methods=["GET"]),
         Route("/reset", reset, methods=["POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/faults", faults, methods=["GET", "PUT"]),

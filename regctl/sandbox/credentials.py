@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ADMIN_CONFIRMATION_CODE",
     "FIRECRAWL_API_KEY",
+    "HUB_CREDENTIALS",
     "INTEGRATOR_ID",
     "INTEGRATOR_SECRET",
     "NZBN_SUBSCRIPTION_KEY",
@@ -47,3 +48,13 @@ def as_env() -> dict[str, str]:
         "UPLOADCARE_PUBLIC_KEY": UPLOADCARE_PUBLIC_KEY,
         "ONBOARDING_SUPABASE_SERVICE_KEY": ONBOARDING_API_KEY,
     }
+
+
+def _hub_credentials() -> dict[str, str]:
+    from regctl.sandbox.portal_state import HUB_ADMIN_EMAIL, HUB_ADMIN_PASSWORD
+
+    return {"email": HUB_ADMIN_EMAIL, "password": HUB_ADMIN_PASSWORD}
+
+
+# The marketing hub's super-admin login (defined with the hub's state in portal_state.py).
+HUB_CREDENTIALS = _hub_credentials()

@@ -84,6 +84,7 @@ def api_route(world: World, name: str, path: str, handler: Handler, methods: lis
     system = name.split(".", 1)[0]
 
     async def endpoint(request: Request) -> Response:
+        world.note_call(name)
         faulted = await apply_fault(system, world.faults.decide(name))
         if faulted is not None:
             return faulted

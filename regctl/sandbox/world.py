@@ -96,6 +96,7 @@ class World:
         self.accounts: dict[str, Account] = {}
         self._pending: dict[str, _Pending] = {}
         self.audit_log: list[AuditEntry] = []
+        self.calls: list[tuple[str, float]] = []  # (endpoint name, unix time) of every API request
         self.started_at = time.time()
         self.reset()
 
@@ -106,6 +107,7 @@ class World:
         self.accounts = {}
         self._pending = {}
         self.audit_log = []
+        self.calls = []
         self.portal.reset()
         self.media.reset()
         self.onboarding.reset()
@@ -136,6 +138,12 @@ class World:
     def audit(self, system: str, method: str, path: str, summary: str) -> None:
         """Record one mutating call (the portal and hub routes call this too)."""
         self.audit_log.append(AuditEntry(len(self.audit_log) + 1, system, method, path, summary))
+
+    def note_call(self, name: str) -> None:
+        """Remember when an API endpoint was called (rate-limit tests read ``/_sandbox/calls``)."""
+        if len(self.calls) >= 100_000:
+            del self.calls[:50_000]
+        self.calls.append((name, time.time()))
 
     # -- platform accounts (CloudWaitress register start/verify) -------------------------------
     def register_start(self, email: str, phone: str, password: str) -> str:

@@ -1,0 +1,84 @@
+"""The image CDN (Uploadcare upload API + file CDN), under ``/cdn``.
+
+``POST /from_url/`` (form fields ``pub_key``, ``source_url``, ``store`` 0|1|auto, ``filename``,
+``metadata[…]``) → ``{"type": "token", "token": …}``; ``GET /from_url/status/?token=…`` →
+``{"status": "progress", …}`` for the first poll(s), then ``{"status": "success", "uuid": …, …}``
+or ``{"status": "error", "error": …}``; ``GET /info/?pub_key=…&file_id=…`` → file info;
+``GET /<uuid>/`` (and ``/<uuid>/<anything>``, like ucarecdn.com's operations) → the file.
+Errors are plain text with 400/403/404, as the Upload API answers.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute
+
+from regctl.sandbox import credentials
+from regctl.sandbox.routing import api_route
+from regctl.sandbox.world import World
+
+__all__ = ["routes"]
+
+
+def _key_problem(pub_key: str | None) -> Response | None:
+    if not pub_key:
+        return PlainTextResponse("pub_key is required.", 400)
+    if pub_key != credentials.UPLOADCARE_PUBLIC_KEY:
+        return PlainTextResponse(f"pub_key is invalid: {pub_key!r}.", 403)
+    return None
+
+
+async def from_url(request: Request, world: World) -> Response:
+    form = await request.form()
+    denied = _key_problem(str(form.get("pub_key") or ""))
+    if denied is not None:
+        return denied
+    source_url = str(form.get("source_url") or "")
+    if not source_url:
+        return PlainTextResponse("source_url is required.", 400)
+    filename = str(form.get("filename") or "")
+    stored = str(form.get("store") or "auto") in ("1", "auto", "true")
+    token = world.new_uuid("cdn-token")
+    upload = world.media.start_upload(token, source_url, filename, stored, world.new_uuid)
+    outcome = f"uuid={upload.file_uuid}" if upload.file_uuid else f"error={upload.error}"
+    world.audit(
+        "cdn", "POST", request.url.path, f"from_url source_url={source_url} filename={filename} {outcome}"
+    )
+    return JSONResponse({"type": "token", "token": token})
+
+
+async def from_url_status(request: Request, world: World) -> Response:
+    token = request.query_params.get("token")
+    if not token:
+        return PlainTextResponse("token is required.", 400)
+    return JSONResponse(world.media.poll(token))
+
+
+async def file_info(request: Request, world: World) -> Response:
+    denied = _key_problem(request.query_params.get("pub_key"))
+    if denied is not None:
+        return denied
+    file = world.media.files.get(request.query_params.get("file_id", ""))
+    if file is None:
+        return PlainTextResponse("File is not found.", 404)
+    return JSONResponse(file.to_json())
+
+
+async def serve_file(request: Request, world: World) -> Response:
+    file = world.media.files.get(request.path_params["uuid"])
+    if file is None:
+        return PlainTextResponse("Not Found", 404)
+    return Response(
+        file.data, media_type=file.content_type, headers={"Cache-Control": "public, max-age=31536000"}
+    )
+
+
+def routes(world: World) -> list[BaseRoute]:
+    return [
+        api_route(world, "cdn.from_url", "/from_url/", from_url, ["POST"]),
+        api_route(world, "cdn.status", "/from_url/status/", from_url_status, ["GET"]),
+        api_route(world, "cdn.info", "/info/", file_info, ["GET"]),
+        api_route(world, "cdn.file", "/{uuid:str}/", serve_file, ["GET"]),
+        api_route(world, "cdn.file", "/{uuid:str}/{rest:path}", serve_file, ["GET"]),
+    ]

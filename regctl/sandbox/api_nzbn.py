@@ -1,0 +1,87 @@
+"""The company register (NZBN API v5 shapes), under ``/nzbn/v5``.
+
+``GET /entities?search-term=…`` searches names (and trading names); ``address-keyword=…`` (a sandbox
+extension mirroring the Companies Office's ``addressKeyword``) searches registered addresses; both
+may be combined. ``entity-status`` (codes like ``50`` or words like ``Registered``, comma-separated),
+``page`` (0-based) and ``page-size`` (default 50, max 1000) work as in the real API.
+``GET /entities/{nzbn}`` is the full entity. Every call needs the ``Ocp-Apim-Subscription-Key``
+header (or ``subscription-key`` query parameter), answering 401 in Azure API Management's words.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from regctl.sandbox import credentials
+from regctl.sandbox.register import entity_json, search, search_page_json
+from regctl.sandbox.routing import api_route, error_response
+from regctl.sandbox.world import World
+
+__all__ = ["routes"]
+
+MISSING_KEY = (
+    "Access denied due to missing subscription key. Make sure to include subscription key "
+    "when making requests to an API."
+)
+INVALID_KEY = (
+    "Access denied due to invalid subscription key. Make sure to provide a valid key for an "
+    "active subscription."
+)
+
+
+def _auth_problem(request: Request) -> Response | None:
+    key = request.headers.get("Ocp-Apim-Subscription-Key") or request.query_params.get("subscription-key")
+    if not key:
+        return error_response("nzbn", 401, MISSING_KEY)
+    if key != credentials.NZBN_SUBSCRIPTION_KEY:
+        return error_response("nzbn", 401, INVALID_KEY)
+    return None
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+async def search_entities(request: Request, world: World) -> Response:
+    denied = _auth_problem(request)
+    if denied is not None:
+        return denied
+    term = request.query_params.get("search-term", "").strip()
+    address = request.query_params.get("address-keyword", "").strip()
+    if not term and not address:
+        return error_response("nzbn", 400, "search-term is required")
+    page = _int_param(request, "page", 0, 0, 10_000)
+    size = _int_param(request, "page-size", 50, 1, 1000)
+    if page is None or size is None:
+        return error_response("nzbn", 400, "page must be >= 0 and page-size between 1 and 1000")
+    raw_status = request.query_params.get("entity-status", "")
+    statuses = {s.strip().upper() for s in raw_status.split(",") if s.strip()} or None
+    found = search(world.companies, term=term, address=address, statuses=statuses)
+    return JSONResponse(search_page_json(found, page, size))
+
+
+async def get_entity(request: Request, world: World) -> Response:
+    denied = _auth_problem(request)
+    if denied is not None:
+        return denied
+    nzbn = request.path_params["nzbn"]
+    company = world.company_by_nzbn(nzbn)
+    if company is None or company.nzbn != nzbn:
+        return error_response("nzbn", 404, f"No entity found for NZBN {nzbn}")
+    return JSONResponse(entity_json(company))
+
+
+def routes(world: World) -> list[BaseRoute]:
+    return [
+        api_route(world, "nzbn.search", "/entities", search_entities, ["GET"]),
+        api_route(world, "nzbn.entity", "/entities/{nzbn}", get_entity, ["GET"]),
+    ]

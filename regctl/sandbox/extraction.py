@@ -1,0 +1,180 @@
+"""What the sandbox's extraction API "sees" on a page: menus, branding, markdown — from the fixtures.
+
+There is no language model here, so a ``json`` scrape returns the fixture menu in one canonical shape
+(below) and then keeps only what the request's schema asks for: an object schema's properties are
+looked up by exact name, then ignoring case and ``_``, then through a few synonyms (``name`` ↔
+``dishName``, ``items`` ↔ ``dishes``…). A schema that matches nothing gets the whole canonical menu.
+
+Canonical menu::
+
+    {"restaurantName": str, "categories": [{"categoryName": str, "items": [{
+        "dishName": str, "dishPrice": float, "dishDescription": str, "imageUrl": str | None,
+        "optionSets": [{"name", "required", "minSelections", "maxSelections",
+                        "options": [{"name", "price": "+$1.50", "priceValue": 1.5}]}]}]}]}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from regctl.sandbox.fixture_menus import FixtureOptionSet
+from regctl.sandbox.fixtures import RestaurantFixture, slugify
+
+__all__ = ["branding_json", "menu_json", "menu_markdown", "project", "restaurant_for_url"]
+
+JSON = dict[str, Any]
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("dishname", "categoryname", "restaurantname"),
+    "title": ("dishname", "categoryname"),
+    "price": ("dishprice", "pricevalue"),
+    "description": ("dishdescription",),
+    "image": ("imageurl",),
+    "photo": ("imageurl",),
+    "dishes": ("items",),
+    "menuitems": ("items",),
+    "products": ("items",),
+    "menu": ("categories",),
+    "menucategories": ("categories",),
+    "sections": ("categories",),
+    "modifiers": ("optionsets",),
+    "modifiergroups": ("optionsets",),
+    "choices": ("options",),
+    "isrequired": ("required",),
+    "min": ("minselections",),
+    "max": ("maxselections",),
+}
+
+
+def restaurant_for_url(url: str, restaurants: tuple[RestaurantFixture, ...]) -> RestaurantFixture | None:
+    """The fixture behind a delivery-platform store URL, a sandbox site URL or its example.nz host."""
+    parts = urlsplit(url)
+    path = parts.path
+    host = (parts.hostname or "").lower()
+    for pattern in (r"/store/([a-z0-9-]+)", r"/sites/([a-z0-9-]+)"):
+        match = re.search(pattern, path)
+        if match:
+            return next((r for r in restaurants if r.slug == match.group(1)), None)
+    if host.endswith(".example.nz"):
+        label = host.removeprefix("www.").split(".", 1)[0]
+        return next((r for r in restaurants if r.slug.replace("-", "") == label), None)
+    return None
+
+
+def _option_set_json(o: FixtureOptionSet) -> JSON:
+    return {
+        "name": o.name,
+        "required": o.required,
+        "minSelections": o.min_selections,
+        "maxSelections": o.max_selections,
+        "options": [{"name": n, "price": f"+${p:.2f}" if p else "", "priceValue": p} for n, p in o.options],
+    }
+
+
+def menu_json(r: RestaurantFixture, base_url: str) -> JSON:
+    """The canonical menu of ``r``; image URLs point at this sandbox (``base_url``)."""
+    option_sets = r.option_sets()
+    images = f"{base_url.rstrip('/')}/sites/{r.slug}/images"
+    return {
+        "restaurantName": r.name,
+        "categories": [
+            {
+                "categoryName": category.name,
+                "items": [
+                    {
+                        "dishName": item.name,
+                        "dishPrice": item.price,
+                        "dishDescription": item.description,
+                        "imageUrl": f"{images}/{slugify(item.name)}.jpg" if item.has_image else None,
+                        "optionSets": [_option_set_json(option_sets[n]) for n in item.option_sets],
+                    }
+                    for item in category.items
+                ],
+            }
+            for category in r.menu()
+        ],
+    }
+
+
+def menu_markdown(r: RestaurantFixture) -> str:
+    lines = [f"# {r.name}", ""]
+    for category in r.menu():
+        lines += [f"## {category.name}", ""]
+        lines += [f"- **{i.name}** — ${i.price:.2f}  \n  {i.description}" for i in category.items]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _key(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def _lookup(value: JSON, wanted: str) -> tuple[bool, Any]:
+    if wanted in value:
+        return True, value[wanted]
+    folded = {_key(k): k for k in value}
+    for candidate in (_key(wanted), *SYNONYMS.get(_key(wanted), ())):
+        if candidate in folded:
+            return True, value[folded[candidate]]
+    return False, None
+
+
+def _coerce(value: Any, schema: JSON) -> Any:
+    kind = schema.get("type")
+    if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.2f}"
+    if kind in ("number", "integer") and isinstance(value, str):
+        digits = re.sub(r"[^0-9.]", "", value)
+        return float(digits) if digits else 0.0
+    return value
+
+
+def project(value: Any, schema: Any) -> Any:
+    """``value`` reduced to what ``schema`` (a JSON Schema) asks for; see the module docstring."""
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, list):
+        return [project(v, schema.get("items", {})) for v in value]
+    properties = schema.get("properties")
+    if isinstance(value, dict) and isinstance(properties, dict):
+        out: JSON = {}
+        for name, sub in properties.items():
+            found, raw = _lookup(value, name)
+            if found:
+                out[name] = project(raw, sub)
+        return out or value
+    return _coerce(value, schema)
+
+
+def branding_json(r: RestaurantFixture, base_url: str) -> JSON:
+    """Firecrawl's BrandingProfile for ``r``'s website (colours, fonts, logo, favicon, og:image)."""
+    site = f"{base_url.rstrip('/')}/sites/{r.slug}"
+    dark = r.theme == "dark"
+    background, text = ("#111111", "#F5F5F5") if dark else ("#FFFFFF", "#1A1A1A")
+    logo = f"{site}/logo.svg" if r.index % 2 == 0 else f"{site}/logo.png"
+    return {
+        "colorScheme": r.theme,
+        "logo": logo,
+        "colors": {
+            "primary": r.primary_colour,
+            "secondary": r.secondary_colour,
+            "accent": r.secondary_colour,
+            "background": background,
+            "textPrimary": text,
+            "textSecondary": "#8A8A8A",
+            "link": r.primary_colour,
+        },
+        "fonts": [{"family": "Gabarito"}, {"family": "Inter"}],
+        "typography": {"fontFamilies": {"primary": "Inter", "heading": "Gabarito"}},
+        "components": {
+            "buttonPrimary": {"background": r.primary_colour, "textColor": text, "borderRadius": "8px"},
+            "buttonSecondary": {
+                "background": r.secondary_colour,
+                "textColor": background,
+                "borderRadius": "8px",
+            },
+        },
+        "images": {"logo": logo, "favicon": f"{site}/favicon.png", "ogImage": f"{site}/og.jpg"},
+    }

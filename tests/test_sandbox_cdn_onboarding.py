@@ -1,0 +1,98 @@
+"""Contract: the image CDN (Uploadcare from_url + status + files) and the onboarding DB (PostgREST)."""
+
+from __future__ import annotations
+
+import httpx
+
+from regctl.sandbox import credentials
+from regctl.sandbox.server import SandboxHandle
+
+KEY = {"apikey": credentials.ONBOARDING_API_KEY}
+
+
+def _upload(
+    sandbox: SandboxHandle, source_url: str, pub_key: str = credentials.UPLOADCARE_PUBLIC_KEY
+) -> httpx.Response:
+    return httpx.post(
+        sandbox.urls["image_cdn"] + "/from_url/",
+        data={"pub_key": pub_key, "source_url": source_url, "store": "1", "filename": "mains-burger.jpg"},
+    )
+
+
+def _status(sandbox: SandboxHandle, token: str) -> dict[str, object]:
+    return dict(httpx.get(sandbox.urls["image_cdn"] + "/from_url/status/", params={"token": token}).json())
+
+
+def test_upload_from_url_then_poll_until_success(sandbox: SandboxHandle) -> None:
+    source = sandbox.urls["websites"] + "/kai-pai-kitchen-ponsonby/images/classic-kiwi-burger.jpg"
+    answer = _upload(sandbox, source).json()
+    assert answer["type"] == "token"
+    assert _status(sandbox, answer["token"])["status"] == "progress"
+    done = _status(sandbox, answer["token"])
+    assert done["status"] == "success" and done["filename"] == "mains-burger.jpg" and done["is_image"] is True
+    served = httpx.get(f"{sandbox.urls['image_cdn']}/{done['uuid']}/")
+    assert served.content == httpx.get(source).content
+    assert httpx.get(f"{sandbox.urls['image_cdn']}/{done['uuid']}/-/resize/200x/").status_code == 200
+    assert [f["uuid"] for f in sandbox.state()["cdn"]["files"]] == [done["uuid"]]
+    assert "from_url" in sandbox.audit()[0]["summary"]
+
+
+def test_unreachable_source_ends_in_error_status(sandbox: SandboxHandle) -> None:
+    token = _upload(sandbox, "https://images.example.com/a.jpg").json()["token"]
+    status = _status(sandbox, token)
+    assert status["status"] == "error" and "Host does not exist" in str(status["error"])
+
+
+def test_pub_key_is_checked(sandbox: SandboxHandle) -> None:
+    assert _upload(sandbox, "http://127.0.0.1/x.jpg", pub_key="").status_code == 400
+    assert _upload(sandbox, "http://127.0.0.1/x.jpg", pub_key="other").status_code == 403
+
+
+def test_rpc_lookup_and_patch(sandbox: SandboxHandle) -> None:
+    record_id = sandbox.world.create_onboarding_user("Aroha Ngata", "Owner@KaiPai.example.nz")
+    base = sandbox.urls["onboarding_db"] + "/rest/v1"
+    found = httpx.post(
+        base + "/rpc/get_onboarding_id_by_email", json={"email": "owner@kaipai.example.nz"}, headers=KEY
+    ).json()
+    assert found == record_id
+    patched = httpx.patch(
+        base + "/user_onboarding",
+        params={"id": f"eq.{record_id}"},
+        json={"restaurant_name": "Kai Pai Kitchen", "restaurant_id": "RES000000009"},
+        headers={**KEY, "Prefer": "return=representation"},
+    )
+    assert patched.status_code == 200 and patched.json()[0]["restaurant_id"] == "RES000000009"
+    plain = httpx.patch(
+        base + "/user_onboarding", params={"id": f"eq.{record_id}"}, json={"nzbn": "1"}, headers=KEY
+    )
+    assert plain.status_code == 204
+    rows = httpx.get(
+        base + "/user_onboarding", params={"email": "eq.owner@kaipai.example.nz"}, headers=KEY
+    ).json()
+    assert rows[0]["nzbn"] == "1" and rows[0]["restaurant_name"] == "Kai Pai Kitchen"
+    assert [e["system"] for e in sandbox.audit()] == ["onboarding", "onboarding"]
+
+
+def test_unknown_email_is_null_and_unknown_column_is_pgrst204(sandbox: SandboxHandle) -> None:
+    base = sandbox.urls["onboarding_db"] + "/rest/v1"
+    assert (
+        httpx.post(base + "/rpc/get_onboarding_id_by_email", json={"email": "no@x.nz"}, headers=KEY).json()
+        is None
+    )
+    record_id = sandbox.world.create_onboarding_user("A", "a@x.nz")
+    bad = httpx.patch(
+        base + "/user_onboarding", params={"id": f"eq.{record_id}"}, json={"colour": "red"}, headers=KEY
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "PGRST204"
+    assert httpx.patch(base + "/user_onboarding", json={"nzbn": "1"}, headers=KEY).status_code == 400
+
+
+def test_apikey_is_required(sandbox: SandboxHandle) -> None:
+    base = sandbox.urls["onboarding_db"] + "/rest/v1/rpc/get_onboarding_id_by_email"
+    assert httpx.post(base, json={"email": "a@x.nz"}).status_code == 401
+    wrong = httpx.post(base, json={"email": "a@x.nz"}, headers={"apikey": "nope"})
+    assert wrong.status_code == 401 and wrong.json()["message"] == "Invalid API key"
+
+
+def test_the_registered_fixture_has_an_onboarding_record(sandbox: SandboxHandle) -> None:
+    assert len(sandbox.state()["onboarding"]) == 1
