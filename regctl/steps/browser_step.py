@@ -29,6 +29,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, asyn
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from regctl.browser import CONTEXT_OPTIONS, BrowserOptions, launch
 from regctl.errors import Cancelled, ConfigError, PermanentStepError, RetryableStepError, StepError
 from regctl.steps.base import StepContext
 from regctl.steps.registry import step_type
@@ -45,11 +46,6 @@ SHARED_KEY = "regctl.browser"
 CANCEL_POLL_S = 0.2
 CLOSE_GRACE_S = 5.0
 DEFAULT_ACTION_TIMEOUT_MS = 20_000  # well under every browser step's own timeout (≥ 120 s)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-blink-features=AutomationControlled"]
-CONTEXT_OPTIONS: JSON = {"viewport": {"width": 1280, "height": 800}, "locale": "en-NZ",
-                         "timezone_id": "Pacific/Auckland"}
 
 
 # ---------------------------------------------------------------- the shared browser ----------
@@ -71,15 +67,9 @@ def _holder(ctx: StepContext) -> _Holder:
     return holders[loop_id]
 
 
-def _launch_options() -> JSON:
-    from regctl.browser_setup import find_chromium
-
-    executable = find_chromium()
-    if executable is None:
-        raise ConfigError("no Chromium found: install Debian's 'chromium' or set REGCTL_CHROMIUM")
+def _options_from_env() -> BrowserOptions:
     headed = os.environ.get("REGCTL_HEADED", "") not in ("", "0", "false")
-    slow_mo = float(os.environ.get("REGCTL_SLOW_MO", "0") or 0)
-    return {"executable_path": executable, "headless": not headed, "slow_mo": slow_mo, "args": CHROMIUM_ARGS}
+    return BrowserOptions(headless=not headed, slow_mo_ms=float(os.environ.get("REGCTL_SLOW_MO", "0") or 0))
 
 
 async def _shared_browser(ctx: StepContext) -> Browser:
@@ -89,7 +79,7 @@ async def _shared_browser(ctx: StepContext) -> Browser:
             return holder.browser
         if holder.playwright is None:
             holder.playwright = await async_playwright().start()
-        holder.browser = await holder.playwright.chromium.launch(**_launch_options())
+        holder.browser = await launch(holder.playwright, _options_from_env())
         return holder.browser
 
 
