@@ -6,8 +6,8 @@ file with the schema created from the model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,8 @@ class StepCtx:
         self.rate_limits_taken.append(name)
 
 
-async def run_steps(base: StepCtx, keys: list[str], results: dict[str, JSON] | None = None) -> dict[str, JSON]:
+async def run_steps(base: StepCtx, keys: list[str],
+                    results: dict[str, JSON] | None = None) -> dict[str, JSON]:
     """Run registered step types one after another in this event loop, as one job would.
 
     Each step sees the results of those before it; sync steps run in a thread (as the engine does);

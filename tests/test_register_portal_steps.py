@@ -12,7 +12,8 @@ from register_support import StepCtx, close_browser, run_steps
 pytestmark = pytest.mark.browser
 
 CONFIG: dict[str, Any] = {
-    "account": {"email": "owner@kai-place.example.nz", "password": "Kai-Place-pass-1", "phone": "09 555 0101"},
+    "account": {"email": "owner@kai-place.example.nz", "password": "Kai-Place-pass-1",
+                "phone": "09 555 0101"},
     "restaurant": {"name": "Kai Place (Ponsonby)", "address": "1 Ponsonby Road, Ponsonby, Auckland",
                    "phone": "09 555 0101",
                    "opening_hours": [{"day": "Monday", "open": "09:00", "close": "17:00"},
