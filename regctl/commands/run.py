@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -66,10 +66,13 @@ def start_background_supervisor(url: str, batch_id: int, batch_name: str, *, con
     args = ["--db", url, "supervise", "--until-idle", "--batch", str(batch_id),
             "--concurrency", str(1 if sequential else concurrency)]
     command = [sys.executable, "-c", "import sys; from regctl.cli import main; main(sys.argv[1:])", *args]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    return proc.pid, log
+    # posix_spawn, not Popen: the child outlives us on purpose (its own session, output to the log),
+    # and a Popen object would warn about a still-running child when it is collected.
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+               (os.POSIX_SPAWN_DUP2, 1, 2)]
+    pid = os.posix_spawn(sys.executable, command, os.environ, file_actions=actions, setsid=True)
+    return pid, log
 
 
 def _supervise(store: Store, batch_id: int, *, concurrency: int, sequential: bool,
