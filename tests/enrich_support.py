@@ -109,3 +109,61 @@ class EnrichCtx:
                 raise RateLimited(f"rate limit {name} exhausted", retry_after=6.0)
             self.rate_limit_free -= 1
         self.rate_limits_taken.append(name)
+
+
+def make_batch_database(
+    path: Path, restaurants_: list[Mapping[str, Any]]
+) -> tuple[str, list[tuple[int, int]]]:
+    """A SQLite file with one batch and a job per restaurant; (url, [(restaurant id, job id)])."""
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    now = time.time()
+    ids = []
+    with engine.begin() as conn:
+        conn.execute(
+            insert(batches).values(
+                id=1,
+                name="b",
+                organisation_id="org",
+                target="sandbox",
+                status="running",
+                manifest={"defaults": {}},
+                pipeline=[],
+                execution={},
+                policies={},
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        for position, restaurant in enumerate(restaurants_):
+            rid = conn.execute(
+                insert(restaurants)
+                .values(
+                    organisation_id="org",
+                    key=f"{position}:{restaurant.get('name')}",
+                    extra={},
+                    created_at=now,
+                    updated_at=now,
+                    **{k: v for k, v in restaurant.items() if k != "extra"},
+                )
+                .returning(restaurants.c.id)
+            ).scalar_one()
+            job_id = conn.execute(
+                insert(jobs)
+                .values(
+                    batch_id=1,
+                    restaurant_id=rid,
+                    organisation_id="org",
+                    position=position,
+                    status="running",
+                    active=True,
+                    config={},
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(jobs.c.id)
+            ).scalar_one()
+            ids.append((int(rid), int(job_id)))
+    engine.dispose()
+    return url, ids

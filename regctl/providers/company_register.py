@@ -9,6 +9,7 @@ e-mails, phones, and the raw record).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -111,9 +112,10 @@ def _values(entity: Mapping[str, Any], key: str, field: str) -> list[str]:
     for item in entity.get(key) or []:
         if isinstance(item, Mapping):
             value = item.get(field)
-            if key == "phoneNumbers":
-                value = " ".join(str(item[p]) for p in ("phoneCountryCode", "phoneAreaCode", "phoneNumber")
-                                 if item.get(p))
+            if key == "phoneNumbers":  # E.164: +<country><area><number>
+                digits = "".join(str(item.get(p) or "") for p in ("phoneCountryCode", "phoneAreaCode",
+                                                                   "phoneNumber"))
+                value = "+" + re.sub(r"\D", "", digits) if item.get("phoneCountryCode") else digits
             if value:
                 out.append(str(value))
         elif item:
@@ -150,7 +152,8 @@ class CompanyRegister(HttpProvider):
                    before_request=before_request)
 
     def _search(self, params: dict[str, str]) -> list[dict[str, Any]]:
-        params = {**params, "entity-status": "Registered", "page-size": str(PAGE_SIZE)}
+        # All statuses: a removed company is still worth showing (the policy only picks registered ones).
+        params = {**params, "page-size": str(PAGE_SIZE)}
         body = self.get_json("/entities", params=params)
         items = body.get("items") or [] if isinstance(body, Mapping) else []
         return [candidate_from_entity(i) for i in items]

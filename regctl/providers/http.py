@@ -12,6 +12,8 @@ Messages never contain a credential's value: every text taken from a response is
 from __future__ import annotations
 
 import email.utils
+import functools
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Self
@@ -26,6 +28,12 @@ __all__ = ["DEFAULT_TIMEOUT", "HttpProvider", "parse_retry_after"]
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _DEFAULT_RETRY_AFTER = 5.0
 _BODY_SNIPPET = 200
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verified TLS context per process: building it costs ~0.1 s, so clients share it."""
+    return httpx.create_ssl_context()
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float:
@@ -63,7 +71,7 @@ class HttpProvider:
         self.secrets = list(secrets or [])
         self.before_request = before_request
         self.client = httpx.Client(headers=dict(headers or {}), timeout=timeout, transport=transport,
-                                   follow_redirects=True)
+                                   follow_redirects=True, verify=_ssl_context())
 
     def close(self) -> None:
         self.client.close()

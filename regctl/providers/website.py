@@ -20,6 +20,8 @@ __all__ = ["PageBranding", "Website", "parse_page"]
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+_BODY_BACKGROUND = re.compile(
+    r"(?:^|[\s,}])(?:body|html)\s*\{[^}]*?background(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,6})\b")
 _CSS_VAR = re.compile(r"--(primary|secondary|accent|brand)[\w-]*\s*:\s*(#[0-9a-fA-F]{3,6})\b")
 
 
@@ -32,8 +34,26 @@ class PageBranding:
     og_image_url: str | None = None
     theme_color: str | None = None
     color_scheme: str | None = None  # from <meta name=color-scheme> or a data-theme attribute
-    css_colors: dict[str, str] = field(default_factory=dict)  # --primary… custom properties
+    css_colors: dict[str, str] = field(default_factory=dict)  # --primary… custom properties, background
+    palette: list[str] = field(default_factory=list)  # saturated CSS colours in order of appearance
     title: str | None = None
+
+
+def _scheme_hint(attrs: dict[str, str]) -> str | None:
+    """light/dark from ``data-theme`` or a ``theme-dark``/``dark`` class on <html>/<body>."""
+    words = {attrs.get("data-theme", "").lower(), *attrs.get("class", "").lower().split()}
+    for scheme in ("dark", "light"):
+        if scheme in words or f"theme-{scheme}" in words or f"{scheme}-mode" in words:
+            return scheme
+    return None
+
+
+def _saturated(hex_colour: str) -> bool:
+    value = hex_colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return max(r, g, b) - min(r, g, b) > 40  # greys, black and white are not brand colours
 
 
 def _is_logo(attrs: dict[str, str]) -> bool:
@@ -55,8 +75,8 @@ class _Parser(HTMLParser):
         handler = getattr(self, f"_tag_{tag}", None)
         if handler is not None:
             handler(attrs)
-        if tag in ("html", "body") and attrs.get("data-theme") and not self.found.color_scheme:
-            self.found.color_scheme = attrs["data-theme"].lower()
+        if tag in ("html", "body") and not self.found.color_scheme:
+            self.found.color_scheme = _scheme_hint(attrs)
         if attrs.get("style"):
             self._styles.append(attrs["style"])
 
@@ -110,11 +130,13 @@ def parse_page(html: str, base_url: str) -> PageBranding:
     parser.feed(html)
     parser.close()
     found = parser.found
-    for name, value in _CSS_VAR.findall(parser.styles()):
+    styles = parser.styles()
+    for name, value in _CSS_VAR.findall(styles):
         found.css_colors.setdefault(name.lower(), value)
-    if not found.css_colors:
-        hexes = _HEX.findall(parser.styles())
-        found.css_colors.update({k: v for k, v in zip(("primary", "secondary"), hexes, strict=False)})
+    body = _BODY_BACKGROUND.search(styles)
+    if body:
+        found.css_colors.setdefault("background", body.group(1))
+    found.palette = list(dict.fromkeys(h.upper() for h in _HEX.findall(styles) if _saturated(h)))
     return found
 
 

@@ -29,7 +29,7 @@ STREET_TYPES = ("street", "road", "avenue", "lane", "place", "way", "crescent", 
                 "esplanade", "square", "walk", "path", "row")
 _STREET = re.compile(r"\b(" + "|".join(STREET_TYPES) + r")\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)")
-_LEGAL_SUFFIX = re.compile(r"\b(limited|ltd|nz|new zealand|co|company|the)\b")
+_LEGAL_SUFFIX = re.compile(r"\s+(limited|ltd)$")
 
 
 def clean_name(name: str) -> str:
@@ -66,13 +66,13 @@ def address_keyword(queries: Mapping[str, Any]) -> str:
 
 def _normal(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    folded = folded.replace("&", " and ").replace("'", "")
-    words = re.sub(r"[^a-z0-9]+", " ", folded)
-    return re.sub(r"\s+", " ", _LEGAL_SUFFIX.sub(" ", words)).strip()
+    words = re.sub(r"[^a-z0-9]+", " ", re.sub(r"['’]", "", folded)).strip()
+    return _LEGAL_SUFFIX.sub("", words)
 
 
 def name_similarity(restaurant_name: str, company_name: str) -> float:
-    """0..1: how alike the names are once case, accents, punctuation and "Limited" are ignored."""
+    """0..1: how alike the names are once case, macrons, apostrophes, punctuation and a trailing
+    "Limited"/"Ltd" are ignored; 1.0 only for equal names (so ≥ 0.9 means "the same name or a typo")."""
     a, b = _normal(clean_name(restaurant_name)), _normal(company_name)
     if not a or not b:
         return 0.0

@@ -53,10 +53,14 @@ def theme_of(scheme: str | None, background: str | None = None) -> str | None:
 
 
 def from_page(page: PageBranding) -> Found:
+    """Primary: ``--primary`` else theme-color else the first saturated CSS colour; secondary:
+    ``--secondary``/``--accent`` else the next saturated CSS colour that is not the primary."""
     css = page.css_colors
+    primary = normalise_color(css.get("primary") or page.theme_color, "") or next(iter(page.palette), None)
+    others = [c for c in page.palette if c != primary]
+    secondary = css.get("secondary") or css.get("accent") or next(iter(others), None)
     return Found(logo_url=page.logo_url, favicon_url=page.favicon_url, og_image_url=page.og_image_url,
-                 primary=css.get("primary") or page.theme_color,
-                 secondary=css.get("secondary") or css.get("accent"),
+                 primary=primary, secondary=secondary,
                  theme=theme_of(page.color_scheme, css.get("background")))
 
 
@@ -72,12 +76,17 @@ def from_extraction(data: Mapping[str, Any]) -> Found:
 
 
 def _fetch_image(site: Website, url: str | None) -> Image.Image | None:
-    if not url:
-        return None
-    try:
-        return decode(site.fetch_image(url))
-    except PermanentStepError:
-        return None  # a missing image is not worth failing the step for
+    """The decoded image; for an SVG (Pillow cannot draw it) the raster twin ``.png`` if the site has one."""
+    for candidate in (url, url[:-4] + ".png" if url and url.lower().endswith(".svg") else None):
+        if not candidate:
+            continue
+        try:
+            image = decode(site.fetch_image(candidate))
+        except PermanentStepError:
+            continue  # a missing image is not worth failing the step for
+        if image is not None:
+            return image
+    return None
 
 
 def _website(ctx: StepContext) -> str:

@@ -67,7 +67,7 @@ def write_variants(logo: Image.Image, folder: Path, icon: Image.Image | None = N
     paths = {}
     for name, image in variants.items():
         path = folder / f"{name}.png"
-        image.save(path, format="PNG")
+        image.save(path, format="PNG", compress_level=1)  # speed over bytes: these are working files
         paths[name] = str(path)
     return paths
 
@@ -81,7 +81,8 @@ def dominant_colours(image: Image.Image, count: int = 2) -> list[str]:
     """The most common opaque, not-near-white/black colours, ``#RRGGBB``, most common first."""
     small = image.copy()
     small.thumbnail((96, 96))
-    data: list[tuple[int, int, int, int]] = list(small.getdata())
+    pixels_of = getattr(small, "get_flattened_data", None) or small.getdata  # Pillow ≥ 12 renamed it
+    data: list[tuple[int, int, int, int]] = list(pixels_of())
     pixels = [p[:3] for p in data if p[3] > 200 and 0.08 < _luma(p[:3]) < 0.95]
     if not pixels:
         return []
