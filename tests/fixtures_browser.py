@@ -86,6 +86,11 @@ class MiniWorld:
     accounts: dict[str, str] = field(default_factory=dict)
     audit_log: list[tuple[str, str, str, str]] = field(default_factory=list)
     faults: Any = None
+    onboarding_users: list[tuple[str, str]] = field(default_factory=list)
+
+    def create_onboarding_user(self, name: str, email: str) -> str:
+        self.onboarding_users.append((name, email))
+        return f"onb-{len(self.onboarding_users)}"
 
     def check_login(self, email: str, password: str) -> bool:
         return self.accounts.get(email.lower()) == password
@@ -119,6 +124,7 @@ class PortalSite:
     def reset(self) -> None:
         self.world.portal.reset()
         self.world.audit_log.clear()
+        self.world.onboarding_users.clear()
         self.world.faults = None
         self.world.accounts = {OWNER_EMAIL: OWNER_PASSWORD}
 

@@ -9,6 +9,7 @@ latest configuration per session is kept in ``PortalState.code_configs``.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -60,7 +61,8 @@ def generate_code(config: dict[str, Any]) -> tuple[str, str]:
     payload = {"mode": mode, "components": on, "gradients": gradients}
     greeting = ""
     if "welcomeMessages-welcome-greeting-basic" in on:
-        greeting = f"\n<div class=\"op-welcome\">Welcome to {config.get('restaurant_name', '')}</div>"
+        name = html.escape(str(config.get("restaurant_name", "")))
+        greeting = f"\n<div class=\"op-welcome\">Welcome to {name}</div>"
     body = f"<script>window.orderingPage = {json.dumps(payload)};</script>{greeting}"
     return head, body
 
