@@ -167,3 +167,42 @@ def make_batch_database(
             ids.append((int(rid), int(job_id)))
     engine.dispose()
     return url, ids
+
+
+class DbRateLimitCtx(EnrichCtx):
+    """An EnrichCtx whose rate limit is the database-shared one (regctl.db.limits), as the engine's."""
+
+    limit: tuple[int, float] = (2, 1.0)
+
+    def acquire_rate_limit(self, name: str) -> None:
+        from regctl.db.connect import open_engine
+        from regctl.db.limits import take_rate_limit_txn
+
+        engine = self.shared.get("engine") or open_engine(self.database_url)
+        self.shared["engine"] = engine
+        with engine.begin() as conn:
+            wait = take_rate_limit_txn(conn, name, now=time.time(), default=self.limit)
+        if wait > 0:
+            raise RateLimited(f"rate limit {name} exhausted", retry_after=wait)
+        self.rate_limits_taken.append(name)
+
+
+def supervisor_worker(database_url: str, sandbox_url: str, restaurant: JSON, runs: int, data_dir: str) -> int:
+    """A stand-in supervisor process: run extract_menu ``runs`` times, waiting out RateLimited as the
+    engine would (it reschedules at retry_after; here we sleep). Returns how often it was limited."""
+    import os
+
+    os.environ["REGCTL_SANDBOX_URL"] = sandbox_url
+    from regctl.steps.onboarding.extract_menu import extract_menu
+
+    ctx = DbRateLimitCtx(database_url=database_url, data_dir=Path(data_dir), restaurant=restaurant)
+    limited = 0
+    for _ in range(runs):
+        while True:
+            try:
+                extract_menu(ctx)
+                break
+            except RateLimited as exc:
+                limited += 1
+                time.sleep(exc.retry_after or 0.1)
+    return limited
