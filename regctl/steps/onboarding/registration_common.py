@@ -22,6 +22,7 @@ __all__ = [
     "normalise_nz_phone",
     "portal_restaurant",
     "require",
+    "selected_menu_id",
     "target_of",
 ]
 
@@ -76,6 +77,13 @@ def hour_rows(rows: Iterable[Mapping[str, Any]] | None) -> list[tuple[str, str, 
         hours: Mapping[str, Any] = nested if isinstance(nested, Mapping) else row
         out.append((str(row.get("day") or ""), str(hours.get("open") or ""), str(hours.get("close") or "")))
     return out
+
+
+def selected_menu_id(ctx: StepContext) -> int | None:
+    """The menu chosen in the config (``menu.menu_id``), else the one extract_menu stored."""
+    extracted = ctx.results.get("extract_menu") or {}
+    chosen = config_section(ctx, "menu").get("menu_id") or extracted.get("menu_id")
+    return int(chosen) if chosen else None
 
 
 _DIGITS = re.compile(r"\D")

@@ -21,7 +21,7 @@ from regctl.errors import PermanentStepError, RetryableStepError, StepError
 from regctl.providers.cdn import MAX_FILENAME, Cdn
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding import menu_records
-from regctl.steps.onboarding.registration_common import JSON, config_section, target_of
+from regctl.steps.onboarding.registration_common import JSON, selected_menu_id, target_of
 from regctl.steps.registry import step_type
 
 __all__ = ["CONCURRENCY", "cdn_filename", "upload_images"]
@@ -85,10 +85,10 @@ def _summary(outcomes: list[Outcome], already: int) -> JSON:
 @step_type("upload_images", timeout=600.0, retries=3,
            description="Upload the menu's images to the CDN (five at a time), recording CDN ids")
 def upload_images(ctx: StepContext) -> JSON:
-    menu_id = config_section(ctx, "menu").get("menu_id")
-    if not menu_id:
+    menu_id = selected_menu_id(ctx)
+    if menu_id is None:
         return {"uploaded": 0, "already_on_cdn": 0, "failed": 0, "note": "no menu selected"}
-    pending, already = menu_records.images_to_upload(ctx.database_url, int(menu_id))
+    pending, already = menu_records.images_to_upload(ctx.database_url, menu_id)
     cdn = Cdn.for_target(target_of(ctx))
     try:
         with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="cdn") as pool:
