@@ -7,6 +7,7 @@ Lock order, everywhere: job rows (by id) → step rows → the batch row.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +41,47 @@ class Progress:
     events: list[Event] = field(default_factory=list)
 
 
+# RETURNING makes SQLAlchemy batch the rows into multi-row INSERTs ("insertmanyvalues").
+_insert_events = step_events.insert().returning(step_events.c.id)
+
+
 def write_events_txn(conn: Connection, events: Sequence[Event], now: float) -> None:
+    """Append events in bulk: one multi-row INSERT per 1,000 events."""
     if events:
-        conn.execute(step_events.insert(), [e.row(now) for e in events])
+        conn.execute(_insert_events, [e.row(now) for e in events])
+
+
+def update_grouped_txn(conn: Connection, by_id: Any, by_ids: Any, params: list[dict[str, Any]]) -> None:
+    """Apply per-step updates, one statement per group of identical values (``b_id`` aside).
+
+    ``by_id`` updates ``WHERE id = :b_id``; ``by_ids`` the same with ``id IN :ids``. Completions of a
+    busy batch mostly share their values, so a cycle usually costs one UPDATE instead of one per row.
+    """
+    groups: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    for p in params:
+        values = {k: v for k, v in p.items() if k != "b_id"}
+        key = json.dumps(values, sort_keys=True, default=str)
+        groups.setdefault(key, (values, []))[1].append(p["b_id"])
+    if len(groups) == len(params) > 1:
+        conn.execute(by_id, params)
+        return
+    for values, ids in groups.values():
+        conn.execute(by_ids, {**values, "ids": ids})
+
+
+# Hot statements are built once (bind parameters, expanding IN lists) and reused every cycle.
+_IDS = bindparam("ids", expanding=True)
+_lock_jobs = (select(jobs.c.id, jobs.c.batch_id, jobs.c.organisation_id, jobs.c.status, jobs.c.restaurant_id)
+              .where(jobs.c.id.in_(_IDS)).order_by(jobs.c.id))
+_LOCK_JOBS = {False: _lock_jobs, True: _lock_jobs.with_for_update()}
+_ours = (select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id)
+         .where(steps.c.id.in_(_IDS), steps.c.status == StepStatus.RUNNING.value,
+                steps.c.lease_owner == bindparam("sid")).order_by(steps.c.id))
+_OURS = {False: _ours, True: _ours.with_for_update()}
+
+
+def _pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
 
 
 def lock_jobs_txn(conn: Connection, job_ids: Iterable[int]) -> dict[int, Any]:
@@ -50,30 +89,20 @@ def lock_jobs_txn(conn: Connection, job_ids: Iterable[int]) -> dict[int, Any]:
     ids = sorted(set(job_ids))
     if not ids:
         return {}
-    stmt = select(jobs.c.id, jobs.c.batch_id, jobs.c.organisation_id, jobs.c.status,
-                  jobs.c.restaurant_id, jobs.c.config).where(jobs.c.id.in_(ids)).order_by(jobs.c.id)
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return {r.id: r for r in conn.execute(stmt).all()}
+    return {r.id: r for r in conn.execute(_LOCK_JOBS[_pg(conn)], {"ids": ids}).all()}
 
 
-_outcome_update = (
-    update(steps).where(steps.c.id == bindparam("b_id"))
-    .values(status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
-            next_attempt_at=bindparam("b_next"), finished_at=bindparam("b_finished"),
-            attempts=steps.c.attempts - bindparam("b_give_back"), request=bindparam("b_request"),
-            lease_owner=None, lease_expires_at=None)
-)
+_outcome_values = dict(status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
+                       next_attempt_at=bindparam("b_next"), finished_at=bindparam("b_finished"),
+                       attempts=steps.c.attempts - bindparam("b_give_back"), request=bindparam("b_request"),
+                       lease_owner=None, lease_expires_at=None)
+_outcome_update = update(steps).where(steps.c.id == bindparam("b_id")).values(**_outcome_values)
+_outcomes_update = update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True))).values(**_outcome_values)
 
 
 def _still_ours(conn: Connection, outcomes: Sequence[StepOutcome], supervisor_id: str) -> dict[int, Any]:
     ids = [o.step_id for o in outcomes]
-    stmt = select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id).where(
-        steps.c.id.in_(ids), steps.c.status == StepStatus.RUNNING.value,
-        steps.c.lease_owner == supervisor_id).order_by(steps.c.id)
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return {r.id: r for r in conn.execute(stmt).all()}
+    return {r.id: r for r in conn.execute(_OURS[_pg(conn)], {"ids": ids, "sid": supervisor_id}).all()}
 
 
 def _final_status(o: StepOutcome, job_status: str) -> StepStatus:
@@ -101,7 +130,7 @@ def record_outcomes_txn(conn: Connection, outcomes: Sequence[StepOutcome], *, su
         events.append(Event(o.step_id, o.job_id, row.batch_id, row.organisation_id, supervisor_id,
                             StepStatus.RUNNING.value, status.value, o.attempt, o.message or o.error))
     if params:
-        conn.execute(_outcome_update, params)
+        update_grouped_txn(conn, _outcome_update, _outcomes_update, params)
     return events
 
 
@@ -115,46 +144,72 @@ class _ConditionData:
     def for_step(self, params: dict[str, Any]) -> dict[str, Any]:
         if self._base is None:
             rest = self.conn.execute(select(restaurants).where(restaurants.c.id == self.job.restaurant_id))
+            config = self.conn.execute(select(jobs.c.config).where(jobs.c.id == self.job.id)).scalar()
             done = self.conn.execute(select(steps.c.key, steps.c.result).where(
                 steps.c.job_id == self.job.id, steps.c.status == StepStatus.COMPLETED.value))
-            self._base = {"restaurant": dict(rest.one()._mapping), "config": self.job.config or {},
+            self._base = {"restaurant": dict(rest.one()._mapping), "config": config or {},
                           "results": {r.key: r.result or {} for r in done}}
         return {**self._base, "params": params}
 
 
-_NODE_COLS = (steps.c.id, steps.c.job_id, steps.c.key, steps.c.status, steps.c.needs, steps.c.after,
-              steps.c.when, steps.c.critical, steps.c.note, steps.c.params, steps.c.batch_id,
+_NODE_COLS = (steps.c.id, steps.c.job_id, steps.c.key, steps.c.status, steps.c.note, steps.c.batch_id,
               steps.c.organisation_id, steps.c.attempts)
 
-_relation_update = (
-    update(steps).where(steps.c.id == bindparam("b_id"), steps.c.status == StepStatus.PENDING.value)
-    .values(status=bindparam("b_status"), note=bindparam("b_note"), next_attempt_at=bindparam("b_next"),
-            finished_at=bindparam("b_finished"))
-)
+_relation_values = dict(status=bindparam("b_status"), note=bindparam("b_note"), next_attempt_at=bindparam("b_next"),
+                        finished_at=bindparam("b_finished"))
+_PENDING = steps.c.status == StepStatus.PENDING.value
+_relation_update = update(steps).where(steps.c.id == bindparam("b_id"), _PENDING).values(**_relation_values)
+_relations_update = (update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True)), _PENDING)
+                     .values(**_relation_values))
 
 
-def _load_nodes(conn: Connection, job_ids: Sequence[int]) -> dict[int, list[Any]]:
-    rows = conn.execute(select(*_NODE_COLS).where(steps.c.job_id.in_(job_ids))
-                        .order_by(steps.c.job_id, steps.c.position)).all()
+_load_rows_stmt = select(*_NODE_COLS).where(steps.c.job_id.in_(_IDS)).order_by(steps.c.job_id, steps.c.position)
+_load_pipelines_stmt = select(batches.c.id, batches.c.pipeline).where(batches.c.id.in_(_IDS))
+
+
+def _load_rows(conn: Connection, job_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """The changing part of each job's steps (status, note); the graph comes from the pipeline."""
+    rows = conn.execute(_load_rows_stmt, {"ids": list(job_ids)}).all()
     by_job: dict[int, list[Any]] = defaultdict(list)
     for r in rows:
         by_job[r.job_id].append(r)
     return by_job
 
 
-def _node(r: Any) -> StepNode:
-    return StepNode(id=r.id, key=r.key, status=StepStatus(r.status), needs=tuple(r.needs or ()),
-                    after=tuple(r.after or ()), when=r.when, critical=bool(r.critical), note=r.note)
+def _load_pipelines(conn: Connection, batch_ids: set[int]) -> dict[int, dict[str, dict[str, Any]]]:
+    """Each batch's step specs by key: needs, after, when, critical, params (the same for every job)."""
+    rows = conn.execute(_load_pipelines_stmt, {"ids": list(batch_ids)})
+    return {bid: {s["key"]: _Spec.of(s) for s in pipeline or []} for bid, pipeline in rows}
 
 
-def _resolve_job(conn: Connection, job: Any, rows: list[Any], actor: str, now: float,
-                 out: tuple[list[dict[str, Any]], list[Event]]) -> list[StepNode]:
-    nodes = [_node(r) for r in rows]
+@dataclass(frozen=True)
+class _Spec:
+    """The static relations of one step key (from the batch's pipeline)."""
+
+    needs: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    when: str | None = None
+    critical: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, s: dict[str, Any]) -> _Spec:
+        return cls(tuple(s.get("needs") or ()), tuple(s.get("after") or ()), s.get("when"),
+                   bool(s.get("critical", True)), dict(s.get("params") or {}))
+
+
+def _node(r: Any, spec: _Spec) -> StepNode:
+    return StepNode(r.id, r.key, r.status, spec.needs, spec.after, spec.when, spec.critical, r.note)
+
+
+def _resolve_job(conn: Connection, job: Any, rows: list[Any], specs: dict[str, _Spec], actor: str,
+                 now: float, out: tuple[list[dict[str, Any]], list[Event]]) -> list[StepNode]:
+    nodes = [_node(r, specs.get(r.key) or _Spec()) for r in rows]
     by_id = {r.id: r for r in rows}
     data = _ConditionData(conn, job)
 
     def condition(node: StepNode) -> bool:
-        return evaluate_condition(node.when or "", data.for_step(by_id[node.id].params or {}))
+        return evaluate_condition(node.when or "", data.for_step(specs[node.key].params))
 
     for ch in resolve(nodes, condition):
         r = by_id[ch.step_id]
@@ -185,17 +240,18 @@ def resolve_jobs_txn(conn: Connection, locked: dict[int, Any], *, actor: str, no
     progress = Progress()
     if not locked:
         return progress
-    by_job = _load_nodes(conn, list(locked))
+    by_job = _load_rows(conn, list(locked))
+    pipelines = _load_pipelines(conn, {job.batch_id for job in locked.values()})
     out: tuple[list[dict[str, Any]], list[Event]] = ([], [])
     changed_batches: set[int] = set()
     for job_id, job in locked.items():
-        nodes = _resolve_job(conn, job, by_job.get(job_id, []), actor, now, out)
+        nodes = _resolve_job(conn, job, by_job.get(job_id, []), pipelines[job.batch_id], actor, now, out)
         new = _set_job_status(conn, job, nodes, now)
         if new is not None:
             changed_batches.add(job.batch_id)
             progress.jobs_left_running += int(new != JobStatus.RUNNING)
     if out[0]:
-        conn.execute(_relation_update, out[0])
+        update_grouped_txn(conn, _relation_update, _relations_update, out[0])
     progress.newly_ready = sum(1 for p in out[0] if p["b_status"] == StepStatus.READY.value)
     progress.events = out[1]
     refresh_batches_txn(conn, changed_batches, now)

@@ -18,9 +18,10 @@ from regctl.db.schema import batches, jobs, rate_limits, restaurants, steps
 from regctl.engine.states import BatchStatus, JobStatus, StepStatus
 from regctl.errors import UsageError
 
+from regctl.pipeline import StepSpec
+
 if TYPE_CHECKING:
     from regctl.manifest import Manifest
-    from regctl.pipeline import StepSpec
 
 __all__ = ["RESTAURANT_COLUMNS", "restaurant_key", "submit_batch_txn"]
 
@@ -109,7 +110,10 @@ def _create_jobs(conn: Connection, batch_id: int, m: Manifest, restaurant_ids: l
              "status": JobStatus.PENDING.value, "active": True, "config": {}, "created_at": now,
              "updated_at": now} for pos, rid in missing]
     ids = conn.execute(jobs.insert().returning(jobs.c.id, sort_by_parameter_order=True), rows).scalars().all()
-    step_rows = [s for jid in ids for s in _step_rows(jid, batch_id, m.organisation, m.pipeline.steps)]
+    # a resumed batch keeps the pipeline it was created with: every job of a batch has the same steps
+    stored = conn.execute(select(batches.c.pipeline).where(batches.c.id == batch_id)).scalar_one()
+    specs = [StepSpec.from_json(s) for s in stored]
+    step_rows = [s for jid in ids for s in _step_rows(jid, batch_id, m.organisation, specs)]
     if step_rows:
         conn.execute(steps.insert(), step_rows)
     return len(ids), len(have)

@@ -106,6 +106,6 @@ def resolve(nodes: Sequence[StepNode], condition: Callable[[StepNode], bool]) ->
         moved = _next_status(node, by_key, condition)
         if moved is None:
             continue
-        changes.append(Change(node.id, node.key, node.status, moved[0], moved[1]))
+        changes.append(Change(node.id, node.key, StepStatus(node.status), moved[0], moved[1]))
         node.status, node.note = moved
     return changes

@@ -96,7 +96,7 @@ def derive_job_status(steps: Iterable[tuple[StepStatus | str, bool, bool]], *,
         return JobStatus.CANCELLED
     if not admitted:
         return JobStatus.PENDING
-    rows = [(StepStatus(s), c, f) for s, c, f in steps]
+    rows = list(steps)  # StrEnum members equal their strings: no conversion needed
     statuses = {s for s, _, _ in rows}
     if statuses & {S.READY, S.RUNNING}:
         return JobStatus.RUNNING

@@ -71,6 +71,7 @@ class Supervisor:
         self.stats = Stats()
         self.shared: dict[str, Any] = {}
         self._running: dict[int, EngineContext] = {}
+        self._policies: set[asyncio.Future[bool]] = set()  # policy evaluations in flight
         self._done: list[tuple[StepOutcome, EngineContext]] = []
         self._batches: dict[int, BatchInfo] = {}
         self._db_pool = ThreadPoolExecutor(1, thread_name_prefix="regctl-db")
@@ -125,7 +126,7 @@ class Supervisor:
             claimed = await self._turn(done, want) if done or want > 0 else []
             if self._stopping_since is not None and not self._running:
                 return
-            if self.until_idle and not self._running and not claimed and not self._done:
+            if self.until_idle and not self._running and not claimed and not self._done and not self._policies:
                 if await self._db(self.store.runnable, batch_id=self.batch_id) == 0:
                     return
             if not self._done:
@@ -184,7 +185,14 @@ class Supervisor:
         for outcome, ctx in done:
             policy = policy_for(ctx, outcome)
             if policy is not None:
-                self._loop.run_in_executor(self._steps_pool, apply_policy, self.store, ctx, outcome, policy)
+                future = self._loop.run_in_executor(self._steps_pool, apply_policy, self.store, ctx, outcome,
+                                                    policy)
+                self._policies.add(future)
+                future.add_done_callback(self._policy_done)
+
+    def _policy_done(self, future: asyncio.Future[bool]) -> None:
+        self._policies.discard(future)
+        self._wake.set()
 
     # ------------------------------------------------------------------ housekeeping -----------
 
