@@ -3,20 +3,18 @@
 Playwright's async objects belong to one event loop, so the session's browser lives on a loop in a
 background thread; tests hand it coroutines through ``browser.run(flow)``, each on a fresh page.
 
-``portal_site`` is the sandbox's admin portal and marketing hub: the real sandbox server
-(regctl.sandbox.server.running_sandbox) when it exists, else the portal's own routes mounted in a
-minimal Starlette app with a small World (loopback, free port, uvicorn in a thread).
+``portal_site`` is the sandbox (regctl.sandbox.server.running_sandbox, via the ``sandbox`` fixture)
+seen from the admin portal and marketing hub, with one owner account registered.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
@@ -79,95 +77,49 @@ def browser() -> Iterator[BrowserRunner]:
 # ---------------------------------------------------------------- the site to drive -----------
 
 @dataclass
-class MiniWorld:
-    """The part of the sandbox World the portal needs (used until the sandbox server exists)."""
-
-    portal: Any
-    accounts: dict[str, str] = field(default_factory=dict)
-    audit_log: list[tuple[str, str, str, str]] = field(default_factory=list)
-    faults: Any = None
-    onboarding_users: list[tuple[str, str]] = field(default_factory=list)
-
-    def create_onboarding_user(self, name: str, email: str) -> str:
-        self.onboarding_users.append((name, email))
-        return f"onb-{len(self.onboarding_users)}"
-
-    def check_login(self, email: str, password: str) -> bool:
-        return self.accounts.get(email.lower()) == password
-
-    def audit(self, system: str, method: str, path: str, summary: str) -> None:
-        self.audit_log.append((system, method, path, summary))
-
-
-@dataclass
 class PortalSite:
-    url: str  # server root, e.g. http://127.0.0.1:PORT
-    world: MiniWorld
+    """The sandbox seen from the portal's side: URLs, the in-process World, fault control."""
+
+    handle: Any  # regctl.sandbox.server.SandboxHandle
+
+    @property
+    def url(self) -> str:
+        return str(self.handle.url)
 
     @property
     def admin_url(self) -> str:
-        return f"{self.url}/admin"
+        return str(self.handle.urls["admin_portal"])
 
     @property
     def hub_url(self) -> str:
-        return f"{self.url}/hub"
+        return str(self.handle.urls["marketing_hub"])
+
+    @property
+    def world(self) -> Any:
+        return self.handle.world
 
     @property
     def state(self) -> Any:
+        """The World's PortalState (read directly: same process)."""
         return self.world.portal
 
+    def audit_summaries(self, contains: str = "") -> list[str]:
+        return [entry.summary for entry in self.world.audit_log if contains in entry.summary]
+
     def set_faults(self, specs: dict[str, dict[str, Any]]) -> None:
-        from regctl.sandbox.faults import faults_from_dict
-
-        self.world.faults = faults_from_dict({"faults": specs}, seed=1)
-
-    def reset(self) -> None:
-        self.world.portal.reset()
-        self.world.audit_log.clear()
-        self.world.onboarding_users.clear()
-        self.world.faults = None
-        self.world.accounts = {OWNER_EMAIL: OWNER_PASSWORD}
+        self.handle.set_faults({"faults": specs})
 
 
-class _UvicornThread:
-    def __init__(self, app: Any) -> None:
-        import uvicorn
+def _register_owner(world: Any) -> None:
+    """The owner account, made the way the platform API makes accounts (start, then verify)."""
+    from regctl.sandbox.credentials import ADMIN_CONFIRMATION_CODE
 
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> _UvicornThread:
-        self.thread.start()
-        while not self.server.started and self.thread.is_alive():
-            threading.Event().wait(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
-
-
-@pytest.fixture(scope="session")
-def portal_site_server() -> Iterator[PortalSite]:
-    from starlette.applications import Starlette
-    from starlette.routing import Mount
-
-    from regctl.sandbox import hub, portal
-    from regctl.sandbox.portal_state import PortalState
-
-    world = MiniWorld(portal=PortalState())
-    app = Starlette(routes=[Mount("/admin", routes=portal.routes(world)),
-                            Mount("/hub", routes=hub.routes(world))])
-    with _UvicornThread(app) as server:
-        yield PortalSite(url=f"http://127.0.0.1:{server.port}", world=world)
+    token = world.register_start(OWNER_EMAIL, "+6495550101", OWNER_PASSWORD)
+    world.register_verify(token, ADMIN_CONFIRMATION_CODE, ADMIN_CONFIRMATION_CODE)
 
 
 @pytest.fixture()
-def portal_site(portal_site_server: PortalSite) -> PortalSite:
-    """The portal/hub site, reset to empty with one owner account (OWNER_EMAIL / OWNER_PASSWORD)."""
-    portal_site_server.reset()
-    return portal_site_server
+def portal_site(sandbox: Any) -> PortalSite:
+    """The sandbox (reset, no faults) plus one portal owner account (OWNER_EMAIL / OWNER_PASSWORD)."""
+    _register_owner(sandbox.world)
+    return PortalSite(handle=sandbox)

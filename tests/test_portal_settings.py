@@ -48,7 +48,7 @@ def test_theme_switch_accepts_the_overwrite_dialog_once(browser: BrowserRunner,
 
     assert browser.run(flow) == ["dark", True, False, "light"]
     assert r.website.theme == "light"
-    assert len([a for a in portal_site.world.audit_log if "website themes" in a[3]]) == 1
+    assert len(portal_site.audit_summaries("website themes")) == 1
 
 
 def test_a_dismissed_theme_dialog_changes_nothing(browser: BrowserRunner, portal_site: PortalSite) -> None:
