@@ -21,6 +21,7 @@ from regctl.db.connect import open_engine
 from regctl.db.schema import (
     batches,
     company_search_candidates,
+    decisions,
     item_images,
     jobs,
     menu_categories,
@@ -30,6 +31,7 @@ from regctl.db.schema import (
     option_set_options,
     option_sets,
     restaurants,
+    steps,
 )
 from regctl.errors import NotFound
 
@@ -78,7 +80,8 @@ class MenuData:
                 "option_sets": len(self.option_sets),
                 "options": sum(len(s.options) for s in self.option_sets),
                 "images": sum(len(i.image_urls) for i in items),
-                "tagged_items": sum(1 for i in items if i.tags)}
+                "tagged_items": sum(1 for i in items if i.tags),
+                "tags": len({t for i in items for t in i.tags})}  # distinct tags (add_item_tags' when:)
 
 
 _engines: dict[str, Engine] = {}
@@ -266,3 +269,66 @@ class DomainStore:
         with self.engine.connect() as conn:
             value = conn.execute(select(jobs.c.config).where(jobs.c.id == job_id)).scalar_one_or_none()
         return dict(value or {})
+
+    # -------------------------------------------------------------- export ----------------------
+
+    def batch_export(self, batch_id: int) -> list[dict[str, Any]]:
+        """One flat row per job of the batch: restaurant, enrichment, decisions, outcome (no secrets)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(jobs.c.id, jobs.c.status, jobs.c.error, jobs.c.config,
+                                       restaurants.c.id.label("restaurant_id"))
+                                .join(restaurants, restaurants.c.id == jobs.c.restaurant_id)
+                                .where(jobs.c.batch_id == batch_id)
+                                .order_by(jobs.c.position)).mappings().all()
+            step_rows = conn.execute(select(steps.c.job_id, steps.c.key, steps.c.status, steps.c.result)
+                                     .where(steps.c.batch_id == batch_id)).mappings().all()
+            decision_rows = conn.execute(select(decisions.c.job_id, decisions.c.step_id, decisions.c.actor,
+                                                decisions.c.via, steps.c.key)
+                                         .join(steps, steps.c.id == decisions.c.step_id)
+                                         .where(decisions.c.batch_id == batch_id)
+                                         .order_by(decisions.c.at)).mappings().all()
+            searches = {r["job_id"]: dict(r) for r in conn.execute(
+                select(company_search_candidates).where(company_search_candidates.c.job_id.in_(
+                    [r["id"] for r in rows]))).mappings()}
+        by_job: dict[int, dict[str, Any]] = {}
+        for step in step_rows:
+            by_job.setdefault(step["job_id"], {})[step["key"]] = step
+        deciders: dict[int, dict[str, str]] = {}
+        for d in decision_rows:
+            deciders.setdefault(d["job_id"], {})[d["key"]] = f"{d['actor']} via {d['via']}"
+        return [export_row(self.restaurant(r["restaurant_id"]), dict(r), by_job.get(r["id"], {}),
+                           deciders.get(r["id"], {}), searches.get(r["id"])) for r in rows]
+
+
+def _result(job_steps: Mapping[str, Any], key: str) -> dict[str, Any]:
+    step = job_steps.get(key)
+    return dict(step["result"] or {}) if step is not None and isinstance(step["result"], Mapping) else {}
+
+
+def export_row(restaurant: Mapping[str, Any], job: Mapping[str, Any], job_steps: Mapping[str, Any],
+               deciders: Mapping[str, str], search: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The export row of one job (pure). Only non-secret config fields are copied."""
+    branding, company = restaurant.get("branding") or {}, restaurant.get("company") or {}
+    menus = restaurant.get("menus") or [{}]
+    config = job.get("config") or {}
+    registered = _result(job_steps, "register_restaurant")
+    return {
+        "job_id": job["id"], "restaurant": restaurant.get("name"), "address": restaurant.get("address"),
+        "city": restaurant.get("city"), "status": job.get("status"), "error": job.get("error") or "",
+        "menu_items": menus[0].get("items", 0), "option_sets": menus[0].get("option_sets", 0),
+        "primary_color": branding.get("primary_color"), "secondary_color": branding.get("secondary_color"),
+        "theme": branding.get("theme"), "logo": branding.get("logo_standard") or branding.get("logo_url"),
+        "candidates": len((search or {}).get("candidates") or []),
+        "company_choice": (search or {}).get("status", ""),
+        "company_name": company.get("company_name"), "company_number": company.get("company_number"),
+        "nzbn": company.get("nzbn"), "gst_number": company.get("gst_number"),
+        "contact_name": company.get("contact_name"), "contact_email": company.get("contact_email"),
+        "contact_phone": company.get("contact_phone"),
+        "select_company_by": deciders.get("select_company", ""),
+        "configure_registration_by": deciders.get("configure_registration", ""),
+        "subdomain": (config.get("restaurant") or {}).get("subdomain"),
+        "registration_mode": (config.get("restaurant") or {}).get("registration_mode"),
+        "platform_restaurant_id": registered.get("restaurant_id"),
+        "failed_steps": " ".join(sorted(k for k, s in job_steps.items() if s["status"] == "failed")),
+        "steps": {k: s["status"] for k, s in sorted(job_steps.items())},
+    }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from PIL import Image
 
@@ -22,6 +23,7 @@ from regctl.steps.base import StepContext
 from regctl.steps.onboarding.enrich_common import extraction_api, records, restaurant_id
 from regctl.steps.onboarding.logo_variants import decode, dominant_colours, write_variants
 from regctl.steps.registry import step_type
+from regctl.targets import SANDBOX
 
 __all__ = ["Found", "extract_branding", "from_extraction", "from_page", "theme_of"]
 
@@ -96,16 +98,29 @@ def _website(ctx: StepContext) -> str:
     return str(url)
 
 
+def _is_loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def _use_extraction(ctx: StepContext, url: str) -> bool:
+    """The extraction API when asked, or when the sandbox target names a site outside the sandbox
+    (nothing leaves this machine in the sandbox: its extraction API maps such sites to fixtures)."""
+    return ctx.params.get("source") == "extraction" or (ctx.target == SANDBOX and not _is_loopback(url))
+
+
 def _find(ctx: StepContext, site: Website, url: str) -> Found:
-    if ctx.params.get("source") == "extraction":
+    if _use_extraction(ctx, url):
         with extraction_api(ctx) as api:
             return from_extraction(api.branding(url))
     return from_page(site.branding(url))
 
 
 def _branding(ctx: StepContext, site: Website, found: Found) -> dict[str, Any]:
-    logo = _fetch_image(site, found.logo_url)
-    icon = _fetch_image(site, found.favicon_url)
+    def fetchable(url: str | None) -> str | None:
+        return url if url and (ctx.target != SANDBOX or _is_loopback(url)) else None
+
+    logo = _fetch_image(site, fetchable(found.logo_url))
+    icon = _fetch_image(site, fetchable(found.favicon_url))
     files = write_variants(logo, ctx.data_dir / "branding", icon) if logo is not None else {}
     guessed = dominant_colours(logo) if logo is not None else []
     primary = normalise_color(found.primary, "") or (guessed[0] if guessed else None)
