@@ -1,0 +1,24 @@
+"""Step types used by engine tests in subprocesses (named ``engine_steps:NAME`` in manifests)."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from regctl.steps.base import StepContext
+
+
+def limited(ctx: StepContext) -> dict[str, Any]:
+    """Take one token of the rate limit named in ``with.limit``, then report when and where."""
+    ctx.acquire_rate_limit(str(ctx.params["limit"]))
+    return {"at": time.time(), "pid": os.getpid()}
+
+
+def where(ctx: StepContext) -> dict[str, Any]:
+    """Sleep ``with.seconds`` (cooperatively) and report which process ran the step."""
+    deadline = time.monotonic() + float(ctx.params.get("seconds", 0))
+    while time.monotonic() < deadline:
+        ctx.check_cancelled()
+        time.sleep(min(0.01, max(0.0, deadline - time.monotonic())))
+    return {"pid": os.getpid()}

@@ -1,0 +1,97 @@
+"""Real `regctl supervise` processes: kill -9 and lease reclaim; many supervisors, each step once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from engine_helpers import chain, manifest, spec
+
+from regctl.db.store import Store
+from regctl.engine import api
+
+REGCTL = str(Path(sys.executable).parent / "regctl")
+TESTS = str(Path(__file__).parent)
+
+
+def _supervise(url: str, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([TESTS, os.environ.get("PYTHONPATH", "")])}
+    return subprocess.Popen([REGCTL, "--db", url, "supervise", "--until-idle", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.fixture
+def procs() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for p in started:
+        if p.poll() is None:
+            p.kill()
+        p.wait(timeout=10)
+        p.stdout.close()  # type: ignore[union-attr]
+        p.stderr.close()  # type: ignore[union-attr]
+
+
+def _wait_for(predicate: object, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.05)
+
+
+def _completions(store: Store, batch_id: int) -> Counter[int]:
+    return Counter(e["step_id"] for e in store.events(batch_id=batch_id)
+                   if (e["from_status"], e["to_status"]) == ("running", "completed"))
+
+
+def _owned_by(store: Store, batch_id: int, pid: int) -> set[int]:
+    return {s["id"] for j in store.batch_view(batch_id)["jobs"] for s in j["steps"]
+            if s["status"] == "running" and f":{pid}:" in (s["lease_owner"] or "")}
+
+
+def test_kill_9_of_a_supervisor_loses_nothing_and_duplicates_nothing(
+        store: Store, database_url: str, procs: list[subprocess.Popen[bytes]]) -> None:
+    steps = [spec("work", "engine_steps:where", params={"seconds": 1.0})]
+    ref = api.submit_batch(store, manifest(steps, restaurants=10), actor="t")
+    victim = _supervise(database_url, "--lease", "2", "--concurrency", "3")
+    procs.append(victim)
+    _wait_for(lambda: len(_owned_by(store, ref.id, victim.pid)) == 3)
+    held = _owned_by(store, ref.id, victim.pid)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=10)
+    survivor = _supervise(database_url, "--lease", "2", "--concurrency", "4")
+    procs.append(survivor)
+    assert survivor.wait(timeout=120) == 0
+    view = store.batch_view(ref.id)
+    assert {s["status"] for j in view["jobs"] for s in j["steps"]} == {"completed"}
+    expired = {e["step_id"] for e in store.events(batch_id=ref.id) if (e["message"] or "").startswith("lease expired")}
+    assert expired == held
+    assert set(_completions(store, ref.id).values()) == {1}
+    for j in view["jobs"]:
+        step = store.job_view(j["id"])["steps"][0]
+        if step["id"] in held:
+            assert step["attempts"] == 2 and step["result"]["pid"] == survivor.pid
+
+
+@pytest.mark.slow
+def test_two_supervise_processes_and_the_runner_run_each_step_exactly_once(
+        store: Store, database_url: str, dialect: str, procs: list[subprocess.Popen[bytes]]) -> None:
+    if dialect != "postgres":
+        pytest.skip("the multi-process throughput case is specified for PostgreSQL")
+    ref = api.submit_batch(store, manifest(chain(10, "builtin.sleep", seconds=0.01), restaurants=200), actor="t")
+    procs.extend(_supervise(database_url, "--batch", "b1") for _ in range(2))
+    _wait_for(lambda: len(store.live_supervisors()) == 2)
+    summary = api.supervise(store, concurrency=16, until_idle=True, batch_id=ref.id)
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert summary.exit_code == 0
+    completions = _completions(store, ref.id)
+    assert len(completions) == 2000 and set(completions.values()) == {1}
+    by_actor = Counter(e["actor"] for e in store.events(batch_id=ref.id) if e["to_status"] == "completed")
+    assert len(by_actor) == 3 and min(by_actor.values()) > 0
