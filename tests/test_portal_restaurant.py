@@ -12,6 +12,7 @@ from playwright.async_api import Page
 from regctl.errors import PermanentStepError, RetryableStepError
 from regctl.steps.portal.create_restaurant import NewRestaurant, PortalSlot, create_restaurant, portal_slots
 from regctl.steps.portal.login import login, wait_dashboard_ready
+from regctl.steps.portal.navigation import open_restaurant_page, view_store
 from regctl.steps.portal.restaurants import best_match, list_restaurants, match_score, open_restaurant
 
 pytestmark = pytest.mark.browser
@@ -109,3 +110,28 @@ def test_a_loader_that_never_clears_is_retryable(browser: BrowserRunner, portal_
         return len(await list_restaurants(page))
 
     assert browser.run(twice) == 0
+
+
+def test_every_page_works_under_latency_and_the_store_opens(browser: BrowserRunner,
+                                                           portal_site: PortalSite) -> None:
+    portal_site.set_faults({"portal": {"latency_ms": 150}})
+
+    async def flow(page: Page) -> str:
+        await login(page, portal_site.admin_url, OWNER_EMAIL, OWNER_PASSWORD)
+        await create_restaurant(page, KAI)
+        await open_restaurant(page, KAI.name)
+        return await view_store(page)
+
+    url = browser.run(flow)
+    assert url == f"{portal_site.admin_url}/store/kaikitchenponsonby"
+
+
+def test_another_accounts_restaurant_is_not_found(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    theirs = portal_site.state.add_restaurant("someone@else.example.nz", "Not Yours")
+
+    async def flow(page: Page) -> None:
+        await login(page, portal_site.admin_url, OWNER_EMAIL, OWNER_PASSWORD)
+        await open_restaurant_page(page, portal_site.admin_url, theirs.id)
+
+    with pytest.raises(PermanentStepError, match=f"{theirs.id} was not found"):
+        browser.run(flow)

@@ -119,6 +119,9 @@ class Portal(WebContext):
         self.audit(request, f"create restaurant {restaurant.id} {restaurant.name!r} for {email}")
         return redirect(request, "/")
 
+    async def notifications(self, request: Request, email: str) -> Response:
+        return JSONResponse({"unread": 0})
+
     async def address_search(self, request: Request, email: str) -> Response:
         return JSONResponse(_address_suggestions(request.query_params.get("q", "")))
 
@@ -193,6 +196,7 @@ def routes(world: PortalWorld) -> list[BaseRoute]:
         Route("/", portal.guard(portal.restaurant_list), methods=["GET"]),
         Route("/restaurants/create", portal.guard(portal.create_page), methods=["GET"]),
         Route("/restaurants/create", portal.guard(portal.create), methods=["POST"]),
+        Route("/api/notifications", portal.guard(portal.notifications), methods=["GET"]),
         Route("/api/address-search", portal.guard(portal.address_search), methods=["GET"]),
         Route("/restaurant/{rid}", portal.guard(portal.dashboard), methods=["GET"]),
         Route("/store/{subdomain}", portal.store, methods=["GET"]),
