@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
+
 import httpx
 import pytest
 
@@ -43,3 +47,43 @@ def test_loopback_hosts_are_accepted(host: str) -> None:
 def test_other_hosts_are_refused(host: str) -> None:
     with pytest.raises(UsageError, match="loopback only"):
         check_loopback(host)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("regctl.sandbox.portal") is None, reason="portal pages not present"
+)
+def test_portal_and_hub_are_mounted(sandbox: SandboxHandle) -> None:
+    assert httpx.get(sandbox.urls["admin_portal"] + "/login").status_code == 200
+    assert httpx.get(sandbox.urls["marketing_hub"] + "/login").status_code == 200
+
+
+def test_the_registered_fixture_restaurant_is_in_the_portal(sandbox: SandboxHandle) -> None:
+    (owned,) = sandbox.state()["portal"]["restaurants"].values()
+    assert owned[0]["name"] == "Burger Shack (Mount Maunganui)" and owned[0]["hours"]
+
+
+def test_foreground_server_announces_its_url_and_serves() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "regctl.sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().split()[-1]
+        assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
+        assert httpx.get(url + "/_sandbox/health", timeout=30).json()["ok"] is True
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_foreground_server_refuses_bad_hosts() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "regctl.sandbox", "--host", "10.0.0.1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "loopback only" in result.stderr

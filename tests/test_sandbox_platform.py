@@ -17,8 +17,8 @@ def _start(
     secret: str = credentials.INTEGRATOR_SECRET,
     integrator: str = credentials.INTEGRATOR_ID,
     password: str = "Str0ng!pass",
+    phone: str = "+6493761234",
 ) -> httpx.Response:
-    phone = "+6493761234"
     body = {
         "integrator_id": integrator,
         "email": email,
@@ -91,3 +91,8 @@ def test_non_json_body_is_a_400(sandbox: SandboxHandle) -> None:
 def test_the_already_registered_fixture_account_logs_in(sandbox: SandboxHandle) -> None:
     email = sandbox.state()["accounts"][0]["email"]
     assert sandbox.world.check_login(email, EXISTING_ACCOUNT_PASSWORD)
+
+
+def test_phone_must_be_international(sandbox: SandboxHandle) -> None:
+    answer = _start(sandbox, "phone@example.nz", phone="09 376 1234").json()
+    assert answer["outcome"] == 1 and "phone" in answer["message"]

@@ -40,8 +40,11 @@ def serve_command(host: str, port: int, faults_file: str | None, seed: int | Non
 
     check_loopback(host)
     load_faults(faults_file, seed=seed)  # validate before printing anything
-    click.echo(f"regctl sandbox on http://{host}:{port}  (state: /_sandbox/state, audit: /_sandbox/audit)")
-    serve(host=host, port=port, faults=faults_file, seed=seed)
+
+    def announce(url: str) -> None:
+        click.echo(f"regctl sandbox on {url}  (state: {url}/_sandbox/state, audit: {url}/_sandbox/audit)")
+
+    serve(host=host, port=port, faults=faults_file, seed=seed, on_ready=announce)
 
 
 @sandbox_group.command(name="manifest")

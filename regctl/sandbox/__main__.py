@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="seed for the faults' random choices")
     args = parser.parse_args(argv)
     try:
-        serve(host=args.host, port=args.port, faults=args.faults, seed=args.seed)
+        serve(host=args.host, port=args.port, faults=args.faults, seed=args.seed,
+              on_ready=lambda url: print(f"regctl sandbox on {url}", flush=True))
     except RegctlError as exc:
         print(f"regctl sandbox: {exc}", file=sys.stderr)
         return 2

@@ -3,14 +3,16 @@
 ``POST /users/register/start`` ``{integrator_id, email, phone, password, signature}`` with
 ``signature = hex HMAC-SHA256(secret, email + phone + password)`` → ``{outcome: 0, token}``;
 ``POST /users/register/verify`` ``{token, email_confirmation_code}`` → ``{outcome: 0, user_id}``.
-Like the real API, a refusal is HTTP 200 with ``outcome: 1`` and a ``message`` (an existing e-mail's
-message contains "already exists"); only a body that is not JSON gets a 400.
+Phones must be in international format (``+6493761234``). Like the real API, a refusal is HTTP 200
+with ``outcome: 1`` and a ``message`` (an existing e-mail's message contains "already exists");
+only a body that is not JSON gets a 400.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -43,6 +45,8 @@ def _check_start(body: dict[str, object]) -> str | None:
         return "Invalid integrator_id"
     if "@" not in str(body["email"]):
         return "Invalid email address"
+    if not re.fullmatch(r"\+\d{8,15}", str(body["phone"])):
+        return "Invalid phone number: use the international format, e.g. +6493761234"
     expected = signature_for(
         credentials.INTEGRATOR_SECRET, str(body["email"]), str(body["phone"]), str(body["password"])
     )

@@ -14,7 +14,7 @@ import ipaddress
 import logging
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +81,25 @@ def _config(world: World, log_level: str) -> uvicorn.Config:
     )
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening-ready socket on ``host:port`` (port 0: a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP given explicitly: only then does asyncio set TCP_NODELAY on accepted connections.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    return sock
+
+
+def _url(host: str, sock: socket.socket) -> str:
+    shown = f"[{host}]" if sock.family == socket.AF_INET6 else host
+    return f"http://{shown}:{sock.getsockname()[1]}"
+
+
 @dataclass
 class SandboxHandle:
     """A running sandbox: its URLs, its world, and helpers that go through its HTTP inspection API."""
@@ -123,11 +142,7 @@ def running_sandbox(
     """Serve a fresh sandbox world in a background thread for the duration of the block."""
     host = check_loopback(host)
     world = World(faults=_resolve_faults(faults, seed))
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP given explicitly: only then does asyncio set TCP_NODELAY on accepted connections.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = _bind(host, port)
     server = uvicorn.Server(_config(world, log_level))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="regctl-sandbox", daemon=True
@@ -138,9 +153,7 @@ def running_sandbox(
     if not server.started:
         sock.close()
         raise RuntimeError("the sandbox server did not start")
-    bound_port = sock.getsockname()[1]
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
-    handle = SandboxHandle(url=f"http://{shown}:{bound_port}", world=world)
+    handle = SandboxHandle(url=_url(host, sock), world=world)
     try:
         yield handle
     finally:
@@ -150,16 +163,18 @@ def running_sandbox(
         sock.close()
 
 
-def serve(
-    host: str = "127.0.0.1",
-    port: int = 8765,
-    faults: str | Path | None = None,
-    seed: int | None = None,
-    log_level: str = "info",
-) -> None:
-    """Serve in the foreground until interrupted (``regctl sandbox serve``)."""
+def serve(host: str = "127.0.0.1", port: int = 8765, faults: str | Path | None = None,
+          seed: int | None = None, log_level: str = "info",
+          on_ready: Callable[[str], None] | None = None) -> None:
+    """Serve in the foreground until interrupted (``regctl sandbox serve``); ``on_ready(url)`` first."""
     host = check_loopback(host)
     world = World(faults=_resolve_faults(faults, seed))
+    sock = _bind(host, port)
     config = _config(world, log_level)
-    config.host, config.port = host, port
-    uvicorn.Server(config).run()
+    config.access_log = log_level in ("info", "debug")
+    if on_ready is not None:
+        on_ready(_url(host, sock))
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

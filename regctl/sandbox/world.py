@@ -20,7 +20,7 @@ from regctl.sandbox.faults import FaultSet
 from regctl.sandbox.fixtures import CompanyFixture, RestaurantFixture, load_companies, load_restaurants
 from regctl.sandbox.media import MediaStore
 from regctl.sandbox.onboarding_db import OnboardingDB
-from regctl.sandbox.portal_state import PortalState
+from regctl.sandbox.portal_state import PortalState, TimeSlot
 
 __all__ = ["EXISTING_ACCOUNT_PASSWORD", "Account", "AuditEntry", "Refusal", "World"]
 
@@ -124,7 +124,10 @@ class World:
             self._user_id(r.email),
             "2025-06-01T00:00:00.000+00:00",
         )
-        self.portal.add_restaurant(r.email, r.name, address=r.address, phone=r.phone)
+        hours = [TimeSlot(h["day"], h["open"], h["close"]) for h in r.opening_hours()]
+        self.portal.add_restaurant(r.email, r.name, address=r.address, phone=r.phone, hours=hours,
+                                   locale="New Zealand", timezone="Auckland", currency="NZD",
+                                   tax_in_prices=True)
         self.onboarding.create(r.owner[0].title() + " " + r.owner[2].title(), r.email)
 
     def new_uuid(self, kind: str) -> str:
