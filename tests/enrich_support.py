@@ -206,3 +206,63 @@ def supervisor_worker(database_url: str, sandbox_url: str, restaurant: JSON, run
                 limited += 1
                 time.sleep(exc.retry_after or 0.1)
     return limited
+
+
+def seed_batch(
+    url: str, restaurants_: list[Mapping[str, Any]], *, defaults: JSON | None = None
+) -> tuple[int, list[tuple[int, int]]]:
+    """Into a migrated database (SQLite or PostgreSQL): one batch and a job per restaurant;
+    (batch id, [(restaurant id, job id)])."""
+    from regctl.db.connect import open_engine
+
+    engine = open_engine(url)
+    now = time.time()
+    ids = []
+    with engine.begin() as conn:
+        batch_id = conn.execute(
+            insert(batches)
+            .values(
+                name="b",
+                organisation_id="org",
+                target="sandbox",
+                status="running",
+                manifest={"defaults": defaults or {}},
+                pipeline=[],
+                execution={},
+                policies={},
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(batches.c.id)
+        ).scalar_one()
+        for position, restaurant in enumerate(restaurants_):
+            rid = conn.execute(
+                insert(restaurants)
+                .values(
+                    organisation_id="org",
+                    key=f"{position}:{restaurant.get('name')}",
+                    extra={},
+                    created_at=now,
+                    updated_at=now,
+                    **{k: v for k, v in restaurant.items() if k != "extra"},
+                )
+                .returning(restaurants.c.id)
+            ).scalar_one()
+            job_id = conn.execute(
+                insert(jobs)
+                .values(
+                    batch_id=batch_id,
+                    restaurant_id=rid,
+                    organisation_id="org",
+                    position=position,
+                    status="running",
+                    active=True,
+                    config={},
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(jobs.c.id)
+            ).scalar_one()
+            ids.append((int(rid), int(job_id)))
+    engine.dispose()
+    return int(batch_id), ids

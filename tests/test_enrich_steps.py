@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from enrich_support import EnrichCtx, make_database
+from enrich_support import EnrichCtx, make_database, seed_batch
 
 from regctl.db.domain import records_for
 from regctl.errors import DecisionError, PermanentStepError
@@ -62,9 +62,18 @@ MENU_JSON = {
 
 
 @pytest.fixture
-def ctx(tmp_path: Path) -> EnrichCtx:
-    url, rid = make_database(tmp_path / "r.db", RESTAURANT, defaults={"website": {"theme": "light"}})
-    return EnrichCtx(database_url=url, data_dir=tmp_path / "data", restaurant=RESTAURANT | {"id": rid})
+def ctx(database_url: str, tmp_path: Path) -> EnrichCtx:
+    """A batch with one restaurant in a migrated database of this test (SQLite and PostgreSQL)."""
+    batch_id, [(rid, job_id)] = seed_batch(
+        database_url, [RESTAURANT], defaults={"website": {"theme": "light"}}
+    )
+    return EnrichCtx(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        restaurant=RESTAURANT | {"id": rid},
+        batch_id=batch_id,
+        job_id=job_id,
+    )
 
 
 def _items(ctx: EnrichCtx, menu_id: int) -> dict[str, Any]:
