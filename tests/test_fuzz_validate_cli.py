@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from regctl.cli import cli, main
 
-FUZZ = settings(max_examples=80, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
 LOCATED = re.compile(r"^regctl: (?P<file>[^\n]*?):(?P<line>\d+):", re.M)
 NASTY = ["", "\x00", "\x1f", "batch: [", "batch: x\nbatch: y\n", "- 1\n- 2\n", "a: *unknown\n",
