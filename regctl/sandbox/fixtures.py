@@ -18,8 +18,7 @@ from typing import Any
 
 import yaml
 
-from regctl.sandbox.fixture_menus import OPTION_SETS as MENU_OPTION_SETS
-from regctl.sandbox.fixture_menus import FixtureCategory, FixtureOptionSet, menu_for
+from regctl.sandbox.fixture_menus import FixtureCategory, FixtureOptionSet, menu_for, option_sets
 
 __all__ = [
     "DAYS",
@@ -169,7 +168,8 @@ class RestaurantFixture:
 
     def option_sets(self) -> dict[str, FixtureOptionSet]:
         names = {n for cat in self.menu() for item in cat.items for n in item.option_sets}
-        return {n: MENU_OPTION_SETS[n] for n in sorted(names)}
+        known = option_sets()
+        return {n: known[n] for n in sorted(names)}
 
 
 def _hex_colour(hue: float, saturation: float, value: float) -> str:
