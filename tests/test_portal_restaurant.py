@@ -135,3 +135,13 @@ def test_another_accounts_restaurant_is_not_found(browser: BrowserRunner, portal
 
     with pytest.raises(PermanentStepError, match=f"{theirs.id} was not found"):
         browser.run(flow)
+
+
+def test_a_reset_logs_everyone_out(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    async def flow(page: Page) -> str:
+        await login(page, portal_site.admin_url, OWNER_EMAIL, OWNER_PASSWORD)
+        portal_site.handle.reset()  # POST /_sandbox/reset
+        await page.goto(portal_site.admin_url + "/")
+        return page.url
+
+    assert browser.run(flow).endswith("/admin/login")

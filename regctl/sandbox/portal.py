@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from regctl.sandbox.portal_state import PortalWorld, Restaurant, TimeSlot, portal_subdomain
-from regctl.sandbox.portal_web import LOADER_MS, Uploads, WebContext, form_bool, form_text, redirect
+from regctl.sandbox.portal_web import LOADER_MS, WebContext, form_bool, form_text, redirect
 
 __all__ = ["DAYS", "routes"]
 
@@ -40,7 +40,6 @@ class Portal(WebContext):
 
     def __init__(self, world: PortalWorld) -> None:
         super().__init__(world, "portal")
-        self.uploads = Uploads()
 
     def owned(self, request: Request) -> Restaurant | None:
         """The restaurant in the URL when the logged-in account owns it."""
@@ -142,7 +141,7 @@ class Portal(WebContext):
         return Response("Store not found", status_code=404)
 
     async def upload(self, request: Request) -> Response:
-        found = self.uploads.files.get(request.path_params["file_id"])
+        found = self.state.uploads.get(request.path_params["file_id"])
         if found is None:
             return Response("Not found", status_code=404)
         _name, content_type, data = found

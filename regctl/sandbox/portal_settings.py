@@ -25,6 +25,7 @@ from regctl.sandbox.portal_web import (
     form_int,
     form_text,
     redirect,
+    store_upload,
 )
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class Settings:
         for name in upload_fields:
             upload = form_file(form, name)
             if upload is not None:
-                setattr(website, name, f"{base}/uploads/{await self.portal.uploads.store(upload)}")
+                setattr(website, name, f"{base}/uploads/{await store_upload(self.portal.state, upload)}")
         if "header_title" in text_fields:
             website.header_enabled = form_bool(form, "header_enabled")
 

@@ -268,15 +268,19 @@ class PortalState:
         self.restaurants: dict[str, list[Restaurant]] = {}
         self.hub_users: list[HubUser] = []
         self.code_configs: list[CodeConfig] = []
+        self.sessions: dict[str, str] = {}  # cookie token → e-mail (portal and hub); not in to_json
+        self.uploads: dict[str, tuple[str, str, bytes]] = {}  # id → (file name, content type, bytes)
         self._hub_admins: dict[str, str] = {}
         self._next_id = 1
         self.reset()
 
     def reset(self) -> None:
-        """Back to the empty portal (keeps nothing but the hub's super-admin login)."""
+        """Back to the empty portal (keeps nothing but the hub's super-admin login; logs everyone out)."""
         self.restaurants = {}
         self.hub_users = []
         self.code_configs = []
+        self.sessions = {}
+        self.uploads = {}
         self._hub_admins = {HUB_ADMIN_EMAIL.lower(): _hash_password(HUB_ADMIN_PASSWORD)}
         self._next_id = 1
 

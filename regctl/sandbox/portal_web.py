@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,13 @@ __all__ = [
     "WebContext",
     "base_path",
     "form_bool",
+    "form_file",
     "form_float",
     "form_int",
+    "form_text",
+    "page_faults",
     "redirect",
+    "store_upload",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -64,20 +69,20 @@ def page_faults(world: PortalWorld, page: str) -> PageFaults:
 
 
 class Sessions:
-    """Cookie token → logged-in e-mail, per system (portal / hub). Lost on reset, like a redeploy."""
+    """Cookie token → logged-in e-mail, kept in PortalState so a reset logs everyone out."""
 
-    def __init__(self, cookie: str) -> None:
-        self.cookie = cookie
-        self._by_token: dict[str, str] = {}
+    def __init__(self, cookie: str, state: Callable[[], PortalState]) -> None:
+        self.cookie = cookie  # one cookie per system, so portal and hub sessions stay apart
+        self._state = state
 
     def start(self, email: str, response: Response, path: str) -> None:
         token = secrets.token_urlsafe(16)
-        self._by_token[token] = email.lower()
+        self._state().sessions[f"{self.cookie}:{token}"] = email.lower()
         response.set_cookie(self.cookie, token, path=path or "/", httponly=True, samesite="lax")
 
     def email(self, request: Request) -> str | None:
         token = request.cookies.get(self.cookie, "")
-        return self._by_token.get(token)
+        return self._state().sessions.get(f"{self.cookie}:{token}")
 
 
 class WebContext:
@@ -86,7 +91,7 @@ class WebContext:
     def __init__(self, world: PortalWorld, system: str) -> None:
         self.world = world
         self.system = system  # "portal" or "hub": audit system name and fault prefix
-        self.sessions = Sessions(f"{system}_session")
+        self.sessions = Sessions(f"{system}_session", lambda: self.world.portal)
 
     @property
     def state(self) -> PortalState:
@@ -144,14 +149,9 @@ def form_file(form: FormData, name: str) -> UploadFile | None:
     return value if isinstance(value, UploadFile) and value.filename else None
 
 
-@dataclass
-class Uploads:
-    """Files uploaded through the portal's image widgets, served back at ``/uploads/<id>/<name>``."""
-
-    files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
-
-    async def store(self, upload: UploadFile) -> str:
-        file_id = secrets.token_hex(8)
-        name = Path(upload.filename or "file").name
-        self.files[file_id] = (name, upload.content_type or "application/octet-stream", await upload.read())
-        return f"{file_id}/{name}"
+async def store_upload(state: PortalState, upload: UploadFile) -> str:
+    """Keep an uploaded image (served back at ``/uploads/<id>/<name>``); returns ``<id>/<name>``."""
+    file_id = secrets.token_hex(8)
+    name = Path(upload.filename or "file").name
+    state.uploads[file_id] = (name, upload.content_type or "application/octet-stream", await upload.read())
+    return f"{file_id}/{name}"
