@@ -7,6 +7,7 @@ gets the plain lines.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -57,18 +58,31 @@ REDACTED = "***"
 
 def redact(value: Any, key: str = "") -> Any:
     """A copy with secrets masked: keys that name a secret, and encrypted ``enc:`` values."""
-    if isinstance(value, Mapping):
-        return {k: redact(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact(v, key) for v in value]
-    if isinstance(value, str) and (value.startswith("enc:") or (_SECRET_KEY.search(key) and value)):
+    if isinstance(value, dict):
+        return {k: redact(v, k) if type(v) in _CONTAINERS else v for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v, key) if type(v) in _CONTAINERS else v for v in value]
+    if isinstance(value, str) and value and (value.startswith("enc:") or _is_secret_key(key)):
         return REDACTED
     return value
 
 
-def dumps(data: Any) -> str:
-    """JSON for ``--json``: secrets redacted, anything exotic (Decimal, Path) as a string."""
-    return json.dumps(redact(data), indent=2, default=str, ensure_ascii=False)
+_CONTAINERS = frozenset({dict, list, tuple, str})
+
+
+@functools.lru_cache(maxsize=512)
+def _is_secret_key(key: object) -> bool:
+    return bool(_SECRET_KEY.search(str(key)))
+
+
+def dumps(data: Any, *, pretty: bool = True) -> str:
+    """JSON for ``--json``: secrets redacted, anything exotic (Decimal, Path) as a string.
+
+    ``pretty=False`` is compact — and several times faster on big batches (the C encoder).
+    """
+    if pretty:
+        return json.dumps(redact(data), indent=2, default=str, ensure_ascii=False)
+    return json.dumps(redact(data), separators=(",", ":"), default=str, ensure_ascii=False)
 
 
 def _styled(status: str | None) -> Text:

@@ -75,7 +75,8 @@ def console() -> Console:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(dumps(data))
+    """Indented on a terminal; compact when piped (to jq, a file…), which is much faster on big batches."""
+    click.echo(dumps(data, pretty=is_terminal()))
 
 
 def parse_job(ref: str) -> int:

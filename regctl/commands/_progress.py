@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ __all__ = ["ProgressWatcher", "follow"]
 
 MIN_INTERVAL = 0.1  # seconds between two reads, however often the supervisor pokes
 IDLE_INTERVAL = 0.5  # seconds between reads when nothing pokes
+READ_SHARE = 4  # wait at least this many times as long as the last read took
 
 
 class ProgressWatcher:
@@ -77,11 +79,14 @@ class ProgressWatcher:
 
     def _loop(self) -> None:
         while not self._closing.is_set():
-            with contextlib.suppress(Exception):
+            started = time.monotonic()
+            with contextlib.suppress(Exception):  # the view is best effort; the run itself goes on
                 self.refresh()
-            self._poked.wait(IDLE_INTERVAL)
+            # A big batch costs more to read: keep the watcher's share of the database small.
+            pause = max(MIN_INTERVAL, READ_SHARE * (time.monotonic() - started))
+            self._poked.wait(max(IDLE_INTERVAL, pause))
             self._poked.clear()
-            self._closing.wait(MIN_INTERVAL)
+            self._closing.wait(pause)
 
 
 def _rows_that_fit() -> int:
