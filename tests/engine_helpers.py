@@ -18,16 +18,35 @@ def spec(key: str, uses: str = "builtin.noop", **kw: Any) -> StepSpec:
     return StepSpec(key=key, uses=uses, kind=kind, resources=resources, **kw)
 
 
-def manifest(steps: list[StepSpec], *, restaurants: int | list[dict[str, Any]] = 1, batch: str = "b1",
-             organisation: str = "org-a", policies: dict[str, Any] | None = None,
-             **execution: Any) -> Manifest:
-    rows = restaurants if isinstance(restaurants, list) else [
-        {"name": f"Restaurant {i}", "address": f"{i} Great North Road", "city": "Auckland"}
-        for i in range(restaurants)]
+def manifest(
+    steps: list[StepSpec],
+    *,
+    restaurants: int | list[dict[str, Any]] = 1,
+    batch: str = "b1",
+    organisation: str = "org-a",
+    policies: dict[str, Any] | None = None,
+    **execution: Any,
+) -> Manifest:
+    rows = (
+        restaurants
+        if isinstance(restaurants, list)
+        else [
+            {"name": f"Restaurant {i}", "address": f"{i} Great North Road", "city": "Auckland"}
+            for i in range(restaurants)
+        ]
+    )
     execution.setdefault("max_parallel_restaurants", 1000)
-    return Manifest(batch=batch, organisation=organisation, target="sandbox",
-                    pipeline=Pipeline("custom", tuple(steps)), execution=Execution(**execution),
-                    policies=policies or {}, defaults={}, notify=None, restaurants=rows)
+    return Manifest(
+        batch=batch,
+        organisation=organisation,
+        target="sandbox",
+        pipeline=Pipeline("custom", tuple(steps)),
+        execution=Execution(**execution),
+        policies=policies or {},
+        defaults={},
+        notify=None,
+        restaurants=rows,
+    )
 
 
 def chain(n: int, uses: str = "builtin.noop", **params: Any) -> list[StepSpec]:

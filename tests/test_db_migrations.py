@@ -60,15 +60,27 @@ def reader_role(dialect: str, database_url: str) -> Iterator[str]:
         admin.execute(f"DROP ROLE {role}")
 
 
-def test_a_non_owner_of_organisation_a_cannot_read_organisation_b(database_url: str, reader_role: str) -> None:
+def test_a_non_owner_of_organisation_a_cannot_read_organisation_b(
+    database_url: str, reader_role: str
+) -> None:
     owner = api.open_store(database_url)
     for org, name in (("org-a", "batch-a"), ("org-b", "batch-b")):
-        api.submit_batch(owner, manifest([spec("s")], organisation=org, batch=name,
-                                         restaurants=[{"name": f"{org} cafe", "address": "1 Road"}]), actor="t")
+        api.submit_batch(
+            owner,
+            manifest(
+                [spec("s")],
+                organisation=org,
+                batch=name,
+                restaurants=[{"name": f"{org} cafe", "address": "1 Road"}],
+            ),
+            actor="t",
+        )
     assert {b["name"] for b in owner.list_batches()} == {"batch-a", "batch-b"}  # the owner bypasses RLS
     owner.close()
     url = database_url.replace("postgres@", f"{reader_role}@")
     reader = api.open_store(url, organisation="org-a")
     assert [b["name"] for b in reader.list_batches()] == ["batch-a"]
-    assert [j["restaurant"] for j in reader.batch_view(reader.find_batch("batch-a")["id"])["jobs"]] == ["org-a cafe"]
+    assert [j["restaurant"] for j in reader.batch_view(reader.find_batch("batch-a")["id"])["jobs"]] == [
+        "org-a cafe"
+    ]
     reader.close()

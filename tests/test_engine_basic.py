@@ -38,8 +38,12 @@ def test_a_restaurant_has_at_most_one_active_job_across_batches(store: Store) ->
 
 
 def test_restaurant_fields_are_stored_and_unknown_ones_kept_as_extra(store: Store) -> None:
-    row = {"name": "Texas Chicken (Henderson)", "address": "12 Great North Road", "phone": "09 836 1234",
-           "cuisine_hint": "chicken"}
+    row = {
+        "name": "Texas Chicken (Henderson)",
+        "address": "12 Great North Road",
+        "phone": "09 836 1234",
+        "cuisine_hint": "chicken",
+    }
     ref = api.submit_batch(store, manifest([spec("a")], restaurants=[row]), actor="tester")
     job = store.job_view(store.batch_view(ref.id)["jobs"][0]["id"])
     assert job["restaurant"]["phone"] == "09 836 1234"

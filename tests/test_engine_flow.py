@@ -19,11 +19,20 @@ def run(store: Store, batch_id: int, **kw: object) -> api.RunSummary:
 
 
 def test_non_critical_failure_skips_dependents_and_warns(store: Store) -> None:
-    steps = [spec("a", "builtin.fail", params={"times": 9, "retryable": False}, critical=False),
-             spec("b", needs=["a"]), spec("c", after=["a"]), spec("d")]
+    steps = [
+        spec("a", "builtin.fail", params={"times": 9, "retryable": False}, critical=False),
+        spec("b", needs=["a"]),
+        spec("c", after=["a"]),
+        spec("d"),
+    ]
     ref = api.submit_batch(store, manifest(steps), actor="t")
     assert run(store, ref.id).exit_code == 0
-    assert statuses(store, ref.id) == {"0.a": "failed", "0.b": "skipped", "0.c": "completed", "0.d": "completed"}
+    assert statuses(store, ref.id) == {
+        "0.a": "failed",
+        "0.b": "skipped",
+        "0.c": "completed",
+        "0.d": "completed",
+    }
     job = store.batch_view(ref.id)["jobs"][0]
     assert job["status"] == "completed_with_warnings"
     assert {s["key"]: s["note"] for s in job["steps"]}["b"] == "needs a, which failed"
@@ -50,11 +59,20 @@ def test_fail_twice_completes_on_the_third_attempt_after_persisted_backoff(store
 
 
 def test_critical_failure_fails_the_job_blocks_dependents_and_retry_job_completes_it(store: Store) -> None:
-    steps = [spec("a", "builtin.fail", params={"times": 5}, retries=3), spec("b", needs=["a"]),
-             spec("c", needs=["b"]), spec("d")]
+    steps = [
+        spec("a", "builtin.fail", params={"times": 5}, retries=3),
+        spec("b", needs=["a"]),
+        spec("c", needs=["b"]),
+        spec("d"),
+    ]
     ref = api.submit_batch(store, manifest(steps), actor="t")
     assert run(store, ref.id).exit_code == 1
-    assert statuses(store, ref.id) == {"0.a": "failed", "0.b": "blocked", "0.c": "blocked", "0.d": "completed"}
+    assert statuses(store, ref.id) == {
+        "0.a": "failed",
+        "0.b": "blocked",
+        "0.c": "blocked",
+        "0.d": "completed",
+    }
     job_id = store.batch_view(ref.id)["jobs"][0]["id"]
     assert store.find_job(job_id)["status"] == "failed"
     assert store.batch_row(ref.id)["status"] == "failed"
@@ -109,7 +127,8 @@ def test_max_parallel_restaurants_bounds_running_jobs(store: Store, limit: int) 
         if e["to_status"] == "running":
             started.add(e["job_id"])
         if e["to_status"] == "completed" and e["step_id"] == max(
-                s["id"] for s in store.job_view(e["job_id"])["steps"]):
+            s["id"] for s in store.job_view(e["job_id"])["steps"]
+        ):
             finished.add(e["job_id"])
         peak = max(peak, len(started - finished))
     assert peak == limit

@@ -29,9 +29,14 @@ def test_a_named_rate_limit_is_shared_by_two_supervisors(store: Store) -> None:
     steps = [spec("limited", "engine_steps:limited", params={"limit": "test_limit"}, retries=1)]
     m = manifest(steps, restaurants=5, rate_limits={"test_limit": {"capacity": 2, "window": 1.0}})
     ref = api.submit_batch(store, m, actor="t")
-    threads = [threading.Thread(target=api.supervise, args=(store,),
-                                kwargs={"concurrency": 4, "until_idle": True, "batch_id": ref.id})
-               for _ in range(2)]
+    threads = [
+        threading.Thread(
+            target=api.supervise,
+            args=(store,),
+            kwargs={"concurrency": 4, "until_idle": True, "batch_id": ref.id},
+        )
+        for _ in range(2)
+    ]
     for t in threads:
         t.start()
     for t in threads:

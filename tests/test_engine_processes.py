@@ -23,8 +23,12 @@ TESTS = str(Path(__file__).parent)
 
 def _supervise(url: str, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([TESTS, os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([REGCTL, "--db", url, "supervise", "--until-idle", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [REGCTL, "--db", url, "supervise", "--until-idle", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.fixture
@@ -47,17 +51,25 @@ def _wait_for(predicate: object, timeout: float = 60) -> None:
 
 
 def _completions(store: Store, batch_id: int) -> Counter[int]:
-    return Counter(e["step_id"] for e in store.events(batch_id=batch_id)
-                   if (e["from_status"], e["to_status"]) == ("running", "completed"))
+    return Counter(
+        e["step_id"]
+        for e in store.events(batch_id=batch_id)
+        if (e["from_status"], e["to_status"]) == ("running", "completed")
+    )
 
 
 def _owned_by(store: Store, batch_id: int, pid: int) -> set[int]:
-    return {s["id"] for j in store.batch_view(batch_id)["jobs"] for s in j["steps"]
-            if s["status"] == "running" and f":{pid}:" in (s["lease_owner"] or "")}
+    return {
+        s["id"]
+        for j in store.batch_view(batch_id)["jobs"]
+        for s in j["steps"]
+        if s["status"] == "running" and f":{pid}:" in (s["lease_owner"] or "")
+    }
 
 
 def test_kill_9_of_a_supervisor_loses_nothing_and_duplicates_nothing(
-        store: Store, database_url: str, procs: list[subprocess.Popen[bytes]]) -> None:
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]]
+) -> None:
     steps = [spec("work", "engine_steps:where", params={"seconds": 1.0})]
     ref = api.submit_batch(store, manifest(steps, restaurants=10), actor="t")
     victim = _supervise(database_url, "--lease", "2", "--concurrency", "3")
@@ -71,7 +83,11 @@ def test_kill_9_of_a_supervisor_loses_nothing_and_duplicates_nothing(
     assert survivor.wait(timeout=120) == 0
     view = store.batch_view(ref.id)
     assert {s["status"] for j in view["jobs"] for s in j["steps"]} == {"completed"}
-    expired = {e["step_id"] for e in store.events(batch_id=ref.id) if (e["message"] or "").startswith("lease expired")}
+    expired = {
+        e["step_id"]
+        for e in store.events(batch_id=ref.id)
+        if (e["message"] or "").startswith("lease expired")
+    }
     assert expired == held
     assert set(_completions(store, ref.id).values()) == {1}
     for j in view["jobs"]:
@@ -82,10 +98,13 @@ def test_kill_9_of_a_supervisor_loses_nothing_and_duplicates_nothing(
 
 @pytest.mark.slow
 def test_two_supervise_processes_and_the_runner_run_each_step_exactly_once(
-        store: Store, database_url: str, dialect: str, procs: list[subprocess.Popen[bytes]]) -> None:
+    store: Store, database_url: str, dialect: str, procs: list[subprocess.Popen[bytes]]
+) -> None:
     if dialect != "postgres":
         pytest.skip("the multi-process throughput case is specified for PostgreSQL")
-    ref = api.submit_batch(store, manifest(chain(10, "builtin.sleep", seconds=0.01), restaurants=200), actor="t")
+    ref = api.submit_batch(
+        store, manifest(chain(10, "builtin.sleep", seconds=0.01), restaurants=200), actor="t"
+    )
     procs.extend(_supervise(database_url, "--batch", "b1") for _ in range(2))
     _wait_for(lambda: len(store.live_supervisors()) == 2)
     summary = api.supervise(store, concurrency=16, until_idle=True, batch_id=ref.id)

@@ -21,58 +21,88 @@ S = StepStatus
 
 
 def test_step_statuses_are_exactly_the_specs() -> None:
-    assert [s.value for s in StepStatus] == ["pending", "ready", "running", "action_required", "completed",
-                                             "failed", "skipped", "blocked", "cancelled"]
+    assert [s.value for s in StepStatus] == [
+        "pending",
+        "ready",
+        "running",
+        "action_required",
+        "completed",
+        "failed",
+        "skipped",
+        "blocked",
+        "cancelled",
+    ]
 
 
-@pytest.mark.parametrize(("old", "new"), [(S.PENDING, S.RUNNING), (S.COMPLETED, S.FAILED),
-                                          (S.READY, S.COMPLETED), (S.BLOCKED, S.RUNNING)])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [(S.PENDING, S.RUNNING), (S.COMPLETED, S.FAILED), (S.READY, S.COMPLETED), (S.BLOCKED, S.RUNNING)],
+)
 def test_illegal_transitions_are_refused(old: StepStatus, new: StepStatus) -> None:
     with pytest.raises(IllegalTransition):
         check_transition(old, new)
 
 
 def _nodes(*specs: tuple[str, str, tuple[str, ...], tuple[str, ...], bool]) -> list[StepNode]:
-    return [StepNode(i, key, S(status), needs, after, None, critical)
-            for i, (key, status, needs, after, critical) in enumerate(specs)]
+    return [
+        StepNode(i, key, S(status), needs, after, None, critical)
+        for i, (key, status, needs, after, critical) in enumerate(specs)
+    ]
 
 
 def test_needs_wait_for_success_and_after_for_any_outcome() -> None:
-    nodes = _nodes(("a", "completed", (), (), True), ("b", "failed", (), (), False),
-                   ("c", "pending", ("a",), (), True), ("d", "pending", (), ("b",), True),
-                   ("e", "pending", ("b",), (), True))
+    nodes = _nodes(
+        ("a", "completed", (), (), True),
+        ("b", "failed", (), (), False),
+        ("c", "pending", ("a",), (), True),
+        ("d", "pending", (), ("b",), True),
+        ("e", "pending", ("b",), (), True),
+    )
     moves = {ch.key: (ch.new, ch.note) for ch in resolve(nodes, lambda n: True)}
     assert moves == {"c": (S.READY, None), "d": (S.READY, None), "e": (S.SKIPPED, "needs b, which failed")}
 
 
 def test_a_failed_critical_need_blocks_dependents_transitively() -> None:
-    nodes = _nodes(("a", "failed", (), (), True), ("b", "pending", ("a",), (), True),
-                   ("c", "pending", ("b",), (), True))
+    nodes = _nodes(
+        ("a", "failed", (), (), True), ("b", "pending", ("a",), (), True), ("c", "pending", ("b",), (), True)
+    )
     assert [(ch.key, ch.new) for ch in resolve(nodes, lambda n: True)] == [("b", S.BLOCKED), ("c", S.BLOCKED)]
 
 
 def test_a_false_condition_skips_and_counts_as_success_for_needs() -> None:
-    nodes = [StepNode(1, "a", S.PENDING, (), (), "restaurant.website", True),
-             StepNode(2, "b", S.PENDING, ("a",), (), None, True)]
+    nodes = [
+        StepNode(1, "a", S.PENDING, (), (), "restaurant.website", True),
+        StepNode(2, "b", S.PENDING, ("a",), (), None, True),
+    ]
     moves = [(ch.key, ch.new, ch.note) for ch in resolve(nodes, lambda n: False)]
     assert moves == [("a", S.SKIPPED, "when false: restaurant.website"), ("b", S.READY, None)]
 
 
 def test_a_skip_caused_by_failure_propagates() -> None:
-    nodes = _nodes(("a", "failed", (), (), False), ("b", "pending", ("a",), (), False),
-                   ("c", "pending", ("b",), (), True))
-    assert [ch.note for ch in resolve(nodes, lambda n: True)] == ["needs a, which failed",
-                                                                  "needs b, which was skipped"]
+    nodes = _nodes(
+        ("a", "failed", (), (), False),
+        ("b", "pending", ("a",), (), False),
+        ("c", "pending", ("b",), (), True),
+    )
+    assert [ch.note for ch in resolve(nodes, lambda n: True)] == [
+        "needs a, which failed",
+        "needs b, which was skipped",
+    ]
 
 
-@pytest.mark.parametrize(("steps", "expected"), [
-    ([("completed", True, False), ("running", True, False)], JobStatus.RUNNING),
-    ([("failed", True, False), ("blocked", True, False)], JobStatus.FAILED),
-    ([("completed", True, False), ("action_required", True, False)], JobStatus.WAITING),
-    ([("failed", False, False), ("skipped", True, True)], JobStatus.COMPLETED_WITH_WARNINGS),
-    ([("completed", True, False), ("skipped", True, False)], JobStatus.COMPLETED),
-])
-def test_job_status_is_derived_from_its_steps(steps: list[tuple[str, bool, bool]], expected: JobStatus) -> None:
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ([("completed", True, False), ("running", True, False)], JobStatus.RUNNING),
+        ([("failed", True, False), ("blocked", True, False)], JobStatus.FAILED),
+        ([("completed", True, False), ("action_required", True, False)], JobStatus.WAITING),
+        ([("failed", False, False), ("skipped", True, True)], JobStatus.COMPLETED_WITH_WARNINGS),
+        ([("completed", True, False), ("skipped", True, False)], JobStatus.COMPLETED),
+    ],
+)
+def test_job_status_is_derived_from_its_steps(
+    steps: list[tuple[str, bool, bool]], expected: JobStatus
+) -> None:
     assert derive_job_status(steps) == expected
 
 
@@ -80,7 +110,9 @@ def test_batch_status_is_derived_from_its_jobs() -> None:
     assert derive_batch_status(["completed", "running"]) == BatchStatus.RUNNING
     assert derive_batch_status(["completed", "failed", "waiting"]) == BatchStatus.FAILED
     assert derive_batch_status(["completed", "waiting"]) == BatchStatus.WAITING
-    assert derive_batch_status(["completed", "completed_with_warnings"]) == BatchStatus.COMPLETED_WITH_WARNINGS
+    assert (
+        derive_batch_status(["completed", "completed_with_warnings"]) == BatchStatus.COMPLETED_WITH_WARNINGS
+    )
     assert derive_batch_status(["completed"], cancelled=True) == BatchStatus.CANCELLED
 
 

@@ -1,8 +1,9 @@
-"""initial schema
+# ruff: noqa: E501
+"""initial schema  (generated: regctl.db.migrate.regenerate)
 
 Revision ID: 0001
-Revises: 
-Create Date: 2026-11-29 15:37:42.244709
+Revises:
+Create Date: 2026-11-29 15:58:29.385984
 """
 from __future__ import annotations
 

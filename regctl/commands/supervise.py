@@ -25,25 +25,44 @@ def _stop_on_signals(stop: threading.Event) -> None:
 @click.option("--concurrency", "-c", default=16, show_default=True, help="Steps run at once.")
 @click.option("--until-idle", is_flag=True, help="Exit when nothing is runnable (for CI).")
 @click.option("--batch", "batch_ref", metavar="BATCH", help="Only this batch (name or id).")
-@click.option("--lease", type=float, default=30.0, show_default=True,
-              help="Lease seconds of a running step (renewed by heartbeat).")
-@click.option("--grace", type=float, default=10.0, show_default=True,
-              help="Seconds running steps get to finish after SIGTERM/SIGINT.")
+@click.option(
+    "--lease",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Lease seconds of a running step (renewed by heartbeat).",
+)
+@click.option(
+    "--grace",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds running steps get to finish after SIGTERM/SIGINT.",
+)
 @click.pass_obj
-def supervise(obj: Any, concurrency: int, until_idle: bool, batch_ref: str | None, lease: float,
-              grace: float) -> int:
+def supervise(
+    obj: Any, concurrency: int, until_idle: bool, batch_ref: str | None, lease: float, grace: float
+) -> int:
     """Claim and run ready steps of every batch (or one) until stopped by SIGTERM/SIGINT."""
     store = api.open_store(obj.db_url)
     try:
         batch_id = store.find_batch(batch_ref)["id"] if batch_ref else None
         stop = threading.Event()
         _stop_on_signals(stop)
-        summary = api.supervise(store, concurrency=concurrency, until_idle=until_idle, batch_id=batch_id,
-                                stop=stop, leases=Leases(duration=lease, grace=grace))
+        summary = api.supervise(
+            store,
+            concurrency=concurrency,
+            until_idle=until_idle,
+            batch_id=batch_id,
+            stop=stop,
+            leases=Leases(duration=lease, grace=grace),
+        )
     finally:
         store.close()
-    click.echo(f"supervise: {summary.steps_run} steps run, {summary.steps_completed} completed, "
-               f"{summary.steps_failed} failed, {summary.waiting_decisions} waiting on decisions")
+    click.echo(
+        f"supervise: {summary.steps_run} steps run, {summary.steps_completed} completed, "
+        f"{summary.steps_failed} failed, {summary.waiting_decisions} waiting on decisions"
+    )
     return summary.exit_code if batch_id is not None else 0
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event
 
-__all__ = ["normalise_url", "open_engine"]
+__all__ = ["insert_ignoring_conflicts", "normalise_url", "open_engine"]
 
 SQLITE_BUSY_MS = 30_000
 
@@ -20,7 +20,7 @@ def normalise_url(url: str) -> str:
     """Accept ``postgres://`` / ``postgresql://`` and use psycopg 3; a bare path means SQLite."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     if "://" not in url:
         return f"sqlite:///{url}"
     return url
@@ -53,11 +53,21 @@ def _set_organisation(engine: Engine, organisation: str) -> None:
 def open_engine(url: str, *, organisation: str | None = None, pool_size: int = 8) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000,
-                                                  "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False}
+        )
         _tune_sqlite(engine)
         return engine
     engine = create_engine(url, pool_size=pool_size, max_overflow=32, pool_pre_ping=False)
     if organisation is not None:
         _set_organisation(engine, organisation)
     return engine
+
+
+def insert_ignoring_conflicts(conn: Connection, table: Table, values: dict[str, Any]) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING`` in this connection's dialect (first writer wins)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).values(**values).on_conflict_do_nothing()
+    return sqlite.insert(table).values(**values).on_conflict_do_nothing()

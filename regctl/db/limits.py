@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from regctl.db.claim import claim_ids_txn
+from regctl.db.connect import insert_ignoring_conflicts
 from regctl.db.records import ClaimedStep
 from regctl.db.schema import batches, rate_limits, steps
 from regctl.engine.states import StepStatus
@@ -30,12 +31,11 @@ def _lock_limit(conn: Connection, name: str) -> Any:
 def _ensure_limit(conn: Connection, name: str, default: tuple[int, float]) -> Any:
     row = _lock_limit(conn, name)
     if row is None:
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        conn.execute(insert(rate_limits).values(name=name, capacity=default[0], window=default[1], taken=[])
-                     .on_conflict_do_nothing())
+        conn.execute(
+            insert_ignoring_conflicts(
+                conn, rate_limits, {"name": name, "capacity": default[0], "window": default[1], "taken": []}
+            )
+        )
         row = _lock_limit(conn, name)
     return row
 
@@ -45,16 +45,19 @@ def take_rate_limit_txn(conn: Connection, name: str, *, now: float, default: tup
     row = _ensure_limit(conn, name, default)
     recent = sorted(t for t in (row.taken or []) if t > now - row.window)
     if len(recent) >= row.capacity:
-        return max(0.001, recent[-row.capacity] + row.window - now)
+        return float(max(0.001, recent[-row.capacity] + row.window - now))
     recent.append(now)
-    conn.execute(update(rate_limits).where(rate_limits.c.name == name).values(taken=recent[-row.capacity:]))
+    conn.execute(update(rate_limits).where(rate_limits.c.name == name).values(taken=recent[-row.capacity :]))
     return 0.0
 
 
 def _in_use(conn: Connection, batch_id: int) -> Counter[str]:
     used: Counter[str] = Counter()
-    for (res,) in conn.execute(select(steps.c.resources).where(
-            steps.c.batch_id == batch_id, steps.c.status == StepStatus.RUNNING.value, steps.c.limited)):
+    for (res,) in conn.execute(
+        select(steps.c.resources).where(
+            steps.c.batch_id == batch_id, steps.c.status == StepStatus.RUNNING.value, steps.c.limited
+        )
+    ):
         used.update(res or {})
     return used
 
@@ -68,7 +71,7 @@ def _pick_for_batch(conn: Connection, batch_id: int, candidates: list[Any], room
     if conn.dialect.name == "postgresql":
         lock = lock.with_for_update()
     limits = dict((conn.execute(lock).scalar_one() or {}).get("limits") or {})
-    used, picked = _in_use(conn, batch_id), []
+    used, picked = _in_use(conn, batch_id), list[int]()
     for c in candidates:
         need = dict(c.resources or {})
         if len(picked) < room and _fits(need, used, limits):
@@ -77,13 +80,21 @@ def _pick_for_batch(conn: Connection, batch_id: int, candidates: list[Any], room
     return picked
 
 
-def claim_limited_txn(conn: Connection, *, supervisor_id: str, limit: int, now: float, lease_until: float,
-                      batch_id: int | None = None) -> list[ClaimedStep]:
+def claim_limited_txn(
+    conn: Connection,
+    *,
+    supervisor_id: str,
+    limit: int,
+    now: float,
+    lease_until: float,
+    batch_id: int | None = None,
+) -> list[ClaimedStep]:
     """Lease due ready steps that declare resources, as far as each batch's slots allow."""
     if limit <= 0:
         return []
     due = select(steps.c.id, steps.c.batch_id, steps.c.resources).where(
-        steps.c.status == StepStatus.READY.value, steps.c.next_attempt_at <= now, steps.c.limited)
+        steps.c.status == StepStatus.READY.value, steps.c.next_attempt_at <= now, steps.c.limited
+    )
     if batch_id is not None:
         due = due.where(steps.c.batch_id == batch_id)
     by_batch: dict[int, list[Any]] = defaultdict(list)

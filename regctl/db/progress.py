@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import BindParameter, Connection, bindparam, func, select, update
 
 from regctl.db.records import Event, StepOutcome
 from regctl.db.schema import batches, jobs, restaurants, step_events, steps
@@ -26,8 +26,14 @@ from regctl.engine.states import (
     derive_job_status,
 )
 
-__all__ = ["Progress", "admit_jobs_txn", "lock_jobs_txn", "record_outcomes_txn", "resolve_jobs_txn",
-           "write_events_txn"]
+__all__ = [
+    "Progress",
+    "admit_jobs_txn",
+    "lock_jobs_txn",
+    "record_outcomes_txn",
+    "resolve_jobs_txn",
+    "write_events_txn",
+]
 
 FINISHED_JOB = frozenset({JobStatus.COMPLETED, JobStatus.COMPLETED_WITH_WARNINGS, JobStatus.CANCELLED})
 
@@ -70,13 +76,22 @@ def update_grouped_txn(conn: Connection, by_id: Any, by_ids: Any, params: list[d
 
 
 # Hot statements are built once (bind parameters, expanding IN lists) and reused every cycle.
-_IDS = bindparam("ids", expanding=True)
-_lock_jobs = (select(jobs.c.id, jobs.c.batch_id, jobs.c.organisation_id, jobs.c.status, jobs.c.restaurant_id)
-              .where(jobs.c.id.in_(_IDS)).order_by(jobs.c.id))
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_lock_jobs = (
+    select(jobs.c.id, jobs.c.batch_id, jobs.c.organisation_id, jobs.c.status, jobs.c.restaurant_id)
+    .where(jobs.c.id.in_(_IDS))
+    .order_by(jobs.c.id)
+)
 _LOCK_JOBS = {False: _lock_jobs, True: _lock_jobs.with_for_update()}
-_ours = (select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id)
-         .where(steps.c.id.in_(_IDS), steps.c.status == StepStatus.RUNNING.value,
-                steps.c.lease_owner == bindparam("sid")).order_by(steps.c.id))
+_ours = (
+    select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id)
+    .where(
+        steps.c.id.in_(_IDS),
+        steps.c.status == StepStatus.RUNNING.value,
+        steps.c.lease_owner == bindparam("sid"),
+    )
+    .order_by(steps.c.id)
+)
 _OURS = {False: _ours, True: _ours.with_for_update()}
 
 
@@ -92,12 +107,21 @@ def lock_jobs_txn(conn: Connection, job_ids: Iterable[int]) -> dict[int, Any]:
     return {r.id: r for r in conn.execute(_LOCK_JOBS[_pg(conn)], {"ids": ids}).all()}
 
 
-_outcome_values = dict(status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
-                       next_attempt_at=bindparam("b_next"), finished_at=bindparam("b_finished"),
-                       attempts=steps.c.attempts - bindparam("b_give_back"), request=bindparam("b_request"),
-                       lease_owner=None, lease_expires_at=None)
+_outcome_values = dict(
+    status=bindparam("b_status"),
+    result=bindparam("b_result"),
+    error=bindparam("b_error"),
+    next_attempt_at=bindparam("b_next"),
+    finished_at=bindparam("b_finished"),
+    attempts=steps.c.attempts - bindparam("b_give_back"),
+    request=bindparam("b_request"),
+    lease_owner=None,
+    lease_expires_at=None,
+)
 _outcome_update = update(steps).where(steps.c.id == bindparam("b_id")).values(**_outcome_values)
-_outcomes_update = update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True))).values(**_outcome_values)
+_outcomes_update = (
+    update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True))).values(**_outcome_values)
+)
 
 
 def _still_ours(conn: Connection, outcomes: Sequence[StepOutcome], supervisor_id: str) -> dict[int, Any]:
@@ -112,8 +136,14 @@ def _final_status(o: StepOutcome, job_status: str) -> StepStatus:
     return o.status
 
 
-def record_outcomes_txn(conn: Connection, outcomes: Sequence[StepOutcome], *, supervisor_id: str,
-                        now: float, locked: dict[int, Any]) -> list[Event]:
+def record_outcomes_txn(
+    conn: Connection,
+    outcomes: Sequence[StepOutcome],
+    *,
+    supervisor_id: str,
+    now: float,
+    locked: dict[int, Any],
+) -> list[Event]:
     """Write outcomes whose lease is still ours (a reclaimed step's late result is dropped)."""
     ours = _still_ours(conn, outcomes, supervisor_id) if outcomes else {}
     params, events = [], []
@@ -123,12 +153,31 @@ def record_outcomes_txn(conn: Connection, outcomes: Sequence[StepOutcome], *, su
             continue
         status = _final_status(o, locked[o.job_id].status)
         finished = now if status not in (StepStatus.READY, StepStatus.ACTION_REQUIRED) else None
-        params.append({"b_id": o.step_id, "b_status": status.value, "b_result": o.result,
-                       "b_error": o.error, "b_next": o.next_attempt_at if status == StepStatus.READY else None,
-                       "b_finished": finished, "b_give_back": int(o.give_back_attempt),
-                       "b_request": o.request})
-        events.append(Event(o.step_id, o.job_id, row.batch_id, row.organisation_id, supervisor_id,
-                            StepStatus.RUNNING.value, status.value, o.attempt, o.message or o.error))
+        params.append(
+            {
+                "b_id": o.step_id,
+                "b_status": status.value,
+                "b_result": o.result,
+                "b_error": o.error,
+                "b_next": o.next_attempt_at if status == StepStatus.READY else None,
+                "b_finished": finished,
+                "b_give_back": int(o.give_back_attempt),
+                "b_request": o.request,
+            }
+        )
+        events.append(
+            Event(
+                o.step_id,
+                o.job_id,
+                row.batch_id,
+                row.organisation_id,
+                supervisor_id,
+                StepStatus.RUNNING.value,
+                status.value,
+                o.attempt,
+                o.message or o.error,
+            )
+        )
     if params:
         update_grouped_txn(conn, _outcome_update, _outcomes_update, params)
     return events
@@ -145,25 +194,46 @@ class _ConditionData:
         if self._base is None:
             rest = self.conn.execute(select(restaurants).where(restaurants.c.id == self.job.restaurant_id))
             config = self.conn.execute(select(jobs.c.config).where(jobs.c.id == self.job.id)).scalar()
-            done = self.conn.execute(select(steps.c.key, steps.c.result).where(
-                steps.c.job_id == self.job.id, steps.c.status == StepStatus.COMPLETED.value))
-            self._base = {"restaurant": dict(rest.one()._mapping), "config": config or {},
-                          "results": {r.key: r.result or {} for r in done}}
+            done = self.conn.execute(
+                select(steps.c.key, steps.c.result).where(
+                    steps.c.job_id == self.job.id, steps.c.status == StepStatus.COMPLETED.value
+                )
+            )
+            self._base = {
+                "restaurant": dict(rest.one()._mapping),
+                "config": config or {},
+                "results": {r.key: r.result or {} for r in done},
+            }
         return {**self._base, "params": params}
 
 
-_NODE_COLS = (steps.c.id, steps.c.job_id, steps.c.key, steps.c.status, steps.c.note, steps.c.batch_id,
-              steps.c.organisation_id, steps.c.attempts)
+_NODE_COLS = (
+    steps.c.id,
+    steps.c.job_id,
+    steps.c.key,
+    steps.c.status,
+    steps.c.note,
+    steps.c.batch_id,
+    steps.c.organisation_id,
+    steps.c.attempts,
+)
 
-_relation_values = dict(status=bindparam("b_status"), note=bindparam("b_note"), next_attempt_at=bindparam("b_next"),
-                        finished_at=bindparam("b_finished"))
+_relation_values: dict[str, Any] = dict(
+    status=bindparam("b_status"),
+    note=bindparam("b_note"),
+    next_attempt_at=bindparam("b_next"),
+    finished_at=bindparam("b_finished"),
+)
 _PENDING = steps.c.status == StepStatus.PENDING.value
 _relation_update = update(steps).where(steps.c.id == bindparam("b_id"), _PENDING).values(**_relation_values)
-_relations_update = (update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True)), _PENDING)
-                     .values(**_relation_values))
+_relations_update = (
+    update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True)), _PENDING).values(**_relation_values)
+)
 
 
-_load_rows_stmt = select(*_NODE_COLS).where(steps.c.job_id.in_(_IDS)).order_by(steps.c.job_id, steps.c.position)
+_load_rows_stmt = (
+    select(*_NODE_COLS).where(steps.c.job_id.in_(_IDS)).order_by(steps.c.job_id, steps.c.position)
+)
 _load_pipelines_stmt = select(batches.c.id, batches.c.pipeline).where(batches.c.id.in_(_IDS))
 
 
@@ -176,7 +246,7 @@ def _load_rows(conn: Connection, job_ids: Sequence[int]) -> dict[int, list[Any]]
     return by_job
 
 
-def _load_pipelines(conn: Connection, batch_ids: set[int]) -> dict[int, dict[str, dict[str, Any]]]:
+def _load_pipelines(conn: Connection, batch_ids: set[int]) -> dict[int, dict[str, _Spec]]:
     """Each batch's step specs by key: needs, after, when, critical, params (the same for every job)."""
     rows = conn.execute(_load_pipelines_stmt, {"ids": list(batch_ids)})
     return {bid: {s["key"]: _Spec.of(s) for s in pipeline or []} for bid, pipeline in rows}
@@ -194,16 +264,28 @@ class _Spec:
 
     @classmethod
     def of(cls, s: dict[str, Any]) -> _Spec:
-        return cls(tuple(s.get("needs") or ()), tuple(s.get("after") or ()), s.get("when"),
-                   bool(s.get("critical", True)), dict(s.get("params") or {}))
+        return cls(
+            tuple(s.get("needs") or ()),
+            tuple(s.get("after") or ()),
+            s.get("when"),
+            bool(s.get("critical", True)),
+            dict(s.get("params") or {}),
+        )
 
 
 def _node(r: Any, spec: _Spec) -> StepNode:
     return StepNode(r.id, r.key, r.status, spec.needs, spec.after, spec.when, spec.critical, r.note)
 
 
-def _resolve_job(conn: Connection, job: Any, rows: list[Any], specs: dict[str, _Spec], actor: str,
-                 now: float, out: tuple[list[dict[str, Any]], list[Event]]) -> list[StepNode]:
+def _resolve_job(
+    conn: Connection,
+    job: Any,
+    rows: list[Any],
+    specs: dict[str, _Spec],
+    actor: str,
+    now: float,
+    out: tuple[list[dict[str, Any]], list[Event]],
+) -> list[StepNode]:
     nodes = [_node(r, specs.get(r.key) or _Spec()) for r in rows]
     by_id = {r.id: r for r in rows}
     data = _ConditionData(conn, job)
@@ -214,11 +296,28 @@ def _resolve_job(conn: Connection, job: Any, rows: list[Any], specs: dict[str, _
     for ch in resolve(nodes, condition):
         r = by_id[ch.step_id]
         final = ch.new in (StepStatus.SKIPPED, StepStatus.FAILED)
-        out[0].append({"b_id": ch.step_id, "b_status": ch.new.value, "b_note": ch.note,
-                       "b_next": now if ch.new == StepStatus.READY else None,
-                       "b_finished": now if final else None})
-        out[1].append(Event(ch.step_id, job.id, r.batch_id, r.organisation_id, actor, ch.old.value,
-                            ch.new.value, r.attempts, ch.note))
+        out[0].append(
+            {
+                "b_id": ch.step_id,
+                "b_status": ch.new.value,
+                "b_note": ch.note,
+                "b_next": now if ch.new == StepStatus.READY else None,
+                "b_finished": now if final else None,
+            }
+        )
+        out[1].append(
+            Event(
+                ch.step_id,
+                job.id,
+                r.batch_id,
+                r.organisation_id,
+                actor,
+                ch.old.value,
+                ch.new.value,
+                r.attempts,
+                ch.note,
+            )
+        )
     return nodes
 
 
@@ -229,9 +328,16 @@ def _set_job_status(conn: Connection, job: Any, nodes: list[StepNode], now: floa
     if new == job.status:
         return None
     finished = new in FINISHED_JOB
-    conn.execute(update(jobs).where(jobs.c.id == job.id).values(
-        status=new.value, updated_at=now, finished_at=now if finished else None,
-        active=None if finished else True))
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job.id)
+        .values(
+            status=new.value,
+            updated_at=now,
+            finished_at=now if finished else None,
+            active=None if finished else True,
+        )
+    )
     return new
 
 
@@ -262,12 +368,14 @@ def refresh_batches_txn(conn: Connection, batch_ids: Iterable[int], now: float) 
     """Re-derive each batch's status from its jobs (locking the batch row first)."""
     for batch_id in sorted(set(batch_ids)):
         lock = select(batches.c.status, batches.c.cancelled_at, batches.c.started_at).where(
-            batches.c.id == batch_id)
+            batches.c.id == batch_id
+        )
         if conn.dialect.name == "postgresql":
             lock = lock.with_for_update()
         batch = conn.execute(lock).one()
-        counts = conn.execute(select(jobs.c.status, func.count()).where(jobs.c.batch_id == batch_id)
-                              .group_by(jobs.c.status)).all()
+        counts = conn.execute(
+            select(jobs.c.status, func.count()).where(jobs.c.batch_id == batch_id).group_by(jobs.c.status)
+        ).all()
         new = derive_batch_status([s for s, _ in counts], cancelled=batch.cancelled_at is not None)
         if new != batch.status:
             _store_batch_status(conn, batch_id, batch, new, now)
@@ -295,8 +403,9 @@ def _room(conn: Connection, batch_id: int) -> int:
     execution = conn.execute(lock).scalar_one_or_none()
     if execution is None:
         return 0
-    running = conn.execute(select(func.count()).where(
-        jobs.c.batch_id == batch_id, jobs.c.status == JobStatus.RUNNING.value)).scalar_one()
+    running = conn.execute(
+        select(func.count()).where(jobs.c.batch_id == batch_id, jobs.c.status == JobStatus.RUNNING.value)
+    ).scalar_one()
     return max(0, _max_parallel(execution) - int(running))
 
 
@@ -309,11 +418,19 @@ def admit_jobs_txn(conn: Connection, *, actor: str, now: float, batch_id: int | 
     for (bid,) in conn.execute(pending).all():
         room = _room(conn, bid)
         if room:
-            ids = conn.execute(select(jobs.c.id).where(jobs.c.batch_id == bid,
-                               jobs.c.status == JobStatus.PENDING.value)
-                               .order_by(jobs.c.position).limit(room)).scalars().all()
-            conn.execute(update(jobs).where(jobs.c.id.in_(ids)).values(
-                status=JobStatus.RUNNING.value, updated_at=now))
+            ids = (
+                conn.execute(
+                    select(jobs.c.id)
+                    .where(jobs.c.batch_id == bid, jobs.c.status == JobStatus.PENDING.value)
+                    .order_by(jobs.c.position)
+                    .limit(room)
+                )
+                .scalars()
+                .all()
+            )
+            conn.execute(
+                update(jobs).where(jobs.c.id.in_(ids)).values(status=JobStatus.RUNNING.value, updated_at=now)
+            )
             admitted.extend(ids)
     if not admitted:
         return Progress()

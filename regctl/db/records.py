@@ -59,7 +59,15 @@ class Event:
     at: float = field(default=0.0)
 
     def row(self, now: float) -> dict[str, Any]:
-        return {"step_id": self.step_id, "job_id": self.job_id, "batch_id": self.batch_id,
-                "organisation_id": self.organisation_id, "actor": self.actor,
-                "from_status": self.from_status, "to_status": self.to_status, "attempt": self.attempt,
-                "message": self.message, "at": self.at or now}
+        return {
+            "step_id": self.step_id,
+            "job_id": self.job_id,
+            "batch_id": self.batch_id,
+            "organisation_id": self.organisation_id,
+            "actor": self.actor,
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "attempt": self.attempt,
+            "message": self.message,
+            "at": self.at or now,
+        }

@@ -104,26 +104,45 @@ class Store(queries.Reads):
         return self.transact(work)
 
     def cancel(self, *, actor: str, batch_id: int | None = None, job_id: int | None = None) -> int:
-        return self.transact(lambda c: cancel_txn(c, actor=actor, batch_id=batch_id, job_id=job_id,
-                                                  now=time.time()))
+        return self.transact(
+            lambda c: cancel_txn(c, actor=actor, batch_id=batch_id, job_id=job_id, now=time.time())
+        )
 
     def retry_job(self, job_id: int, *, actor: str, from_step: str | None = None) -> int:
-        return self.transact(lambda c: retry_job_txn(c, job_id, actor=actor, from_step=from_step,
-                                                     now=time.time()))
+        return self.transact(
+            lambda c: retry_job_txn(c, job_id, actor=actor, from_step=from_step, now=time.time())
+        )
 
     def retry_failed(self, batch_id: int, *, actor: str) -> int:
         return self.transact(lambda c: retry_failed_txn(c, batch_id, actor=actor, now=time.time()))
 
     # ------------------------------------------------------------ the supervisor cycle ---------
 
-    def cycle(self, outcomes: Sequence[StepOutcome], *, supervisor_id: str, claim: int, lease: float,
-              batch_id: int | None = None, admit: bool = False) -> Cycle:
+    def cycle(
+        self,
+        outcomes: Sequence[StepOutcome],
+        *,
+        supervisor_id: str,
+        claim: int,
+        lease: float,
+        batch_id: int | None = None,
+        admit: bool = False,
+    ) -> Cycle:
         """Record outcomes, unlock dependents, admit jobs and claim up to ``claim`` steps: ONE transaction."""
-        return self.transact(lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id,
-                                                       admit))
+        return self.transact(
+            lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit)
+        )
 
-    def _cycle_txn(self, conn: Connection, outcomes: Sequence[StepOutcome], sid: str, claim: int,
-                   lease: float, batch_id: int | None, admit: bool) -> Cycle:
+    def _cycle_txn(
+        self,
+        conn: Connection,
+        outcomes: Sequence[StepOutcome],
+        sid: str,
+        claim: int,
+        lease: float,
+        batch_id: int | None,
+        admit: bool,
+    ) -> Cycle:
         now = time.time()
         events: list[Event] = []
         ready = finished = 0
@@ -139,48 +158,90 @@ class Store(queries.Reads):
             events += admitted.events
             ready += admitted.newly_ready
         claimed = self._claim_txn(conn, sid, claim, now, lease, batch_id)
-        events += [Event(c.id, c.job_id, c.batch_id, c.organisation_id, sid, StepStatus.READY.value,
-                         StepStatus.RUNNING.value, c.attempt) for c in claimed]
+        events += [
+            Event(
+                c.id,
+                c.job_id,
+                c.batch_id,
+                c.organisation_id,
+                sid,
+                StepStatus.READY.value,
+                StepStatus.RUNNING.value,
+                c.attempt,
+            )
+            for c in claimed
+        ]
         write_events_txn(conn, events, now)
         if ready > len(claimed):
             notify_txn(conn, "ready")
         return Cycle(claimed=claimed, recorded=recorded, jobs_finished=finished)
 
     @staticmethod
-    def _claim_txn(conn: Connection, sid: str, limit: int, now: float, lease: float,
-                   batch_id: int | None) -> list[ClaimedStep]:
-        got = claim_ready_txn(conn, supervisor_id=sid, limit=limit, now=now, lease_until=now + lease,
-                              batch_id=batch_id)
+    def _claim_txn(
+        conn: Connection, sid: str, limit: int, now: float, lease: float, batch_id: int | None
+    ) -> list[ClaimedStep]:
+        got = claim_ready_txn(
+            conn, supervisor_id=sid, limit=limit, now=now, lease_until=now + lease, batch_id=batch_id
+        )
         if len(got) < limit:
-            got += claim_limited_txn(conn, supervisor_id=sid, limit=limit - len(got), now=now,
-                                     lease_until=now + lease, batch_id=batch_id)
+            got += claim_limited_txn(
+                conn,
+                supervisor_id=sid,
+                limit=limit - len(got),
+                now=now,
+                lease_until=now + lease,
+                batch_id=batch_id,
+            )
         return got
 
     # ------------------------------------------------------------ leases and supervisors -------
 
-    def register_supervisor(self, sid: str, *, host: str, pid: int, concurrency: int,
-                            batch_id: int | None = None) -> None:
+    def register_supervisor(
+        self, sid: str, *, host: str, pid: int, concurrency: int, batch_id: int | None = None
+    ) -> None:
         now = time.time()
-        self.transact(lambda c: c.execute(supervisors.insert().values(
-            id=sid, host=host, pid=pid, concurrency=concurrency, started_at=now, heartbeat_at=now,
-            batch_id=batch_id)))
+        self.transact(
+            lambda c: c.execute(
+                supervisors.insert().values(
+                    id=sid,
+                    host=host,
+                    pid=pid,
+                    concurrency=concurrency,
+                    started_at=now,
+                    heartbeat_at=now,
+                    batch_id=batch_id,
+                )
+            )
+        )
 
     def heartbeat(self, sid: str, *, lease: float) -> list[int]:
         """Renew our leases; returns ids of our running steps whose job was cancelled."""
+
         def work(conn: Connection) -> list[int]:
             now = time.time()
             conn.execute(update(supervisors).where(supervisors.c.id == sid).values(heartbeat_at=now))
-            conn.execute(update(steps).where(steps.c.lease_owner == sid,
-                                             steps.c.status == StepStatus.RUNNING.value)
-                         .values(lease_expires_at=now + lease))
-            return list(conn.execute(select(steps.c.id).join(jobs, jobs.c.id == steps.c.job_id).where(
-                steps.c.lease_owner == sid, steps.c.status == StepStatus.RUNNING.value,
-                jobs.c.status == "cancelled")).scalars())
+            conn.execute(
+                update(steps)
+                .where(steps.c.lease_owner == sid, steps.c.status == StepStatus.RUNNING.value)
+                .values(lease_expires_at=now + lease)
+            )
+            return list(
+                conn.execute(
+                    select(steps.c.id)
+                    .join(jobs, jobs.c.id == steps.c.job_id)
+                    .where(
+                        steps.c.lease_owner == sid,
+                        steps.c.status == StepStatus.RUNNING.value,
+                        jobs.c.status == "cancelled",
+                    )
+                ).scalars()
+            )
 
         return self.transact(work)
 
     def stop_supervisor(self, sid: str) -> int:
         """Give back the leases we still hold (not a failed attempt) and mark us stopped."""
+
         def work(conn: Connection) -> int:
             released = release_leases_txn(conn, sid, now=time.time())
             conn.execute(update(supervisors).where(supervisors.c.id == sid).values(stopped_at=time.time()))
@@ -193,16 +254,18 @@ class Store(queries.Reads):
 
     # ------------------------------------------------------------ decisions --------------------
 
-    def answer_step(self, step_id: int, attempt: int, result: dict[str, Any] | None,
-                    decision: dict[str, Any]) -> bool:
+    def answer_step(
+        self, step_id: int, attempt: int, result: dict[str, Any] | None, decision: dict[str, Any]
+    ) -> bool:
         """Finish an action_required step with its decision row, atomically; first answer wins.
 
         ``decision``: ``{"kind": "answer"|"complete"|"skip", "answer": …, "note": …, "actor": …,
         "via": …}``. Returns False (writing nothing) when the step was already answered or is no longer
         waiting at that attempt. Unlocks the dependents and wakes supervisors.
         """
-        return self.transact(lambda c: answer_step_txn(c, step_id, attempt, result, decision,
-                                                       now=time.time()))
+        return self.transact(
+            lambda c: answer_step_txn(c, step_id, attempt, result, decision, now=time.time())
+        )
 
     # ------------------------------------------------------------ limits -----------------------
 
@@ -212,6 +275,14 @@ class Store(queries.Reads):
 
     def renew_lease(self, step_id: int, supervisor_id: str, *, lease: float) -> None:
         """A step's own heartbeat: extend its lease if we still hold it."""
-        self.transact(lambda c: c.execute(update(steps).where(
-            steps.c.id == step_id, steps.c.lease_owner == supervisor_id,
-            steps.c.status == StepStatus.RUNNING.value).values(lease_expires_at=time.time() + lease)))
+        self.transact(
+            lambda c: c.execute(
+                update(steps)
+                .where(
+                    steps.c.id == step_id,
+                    steps.c.lease_owner == supervisor_id,
+                    steps.c.status == StepStatus.RUNNING.value,
+                )
+                .values(lease_expires_at=time.time() + lease)
+            )
+        )

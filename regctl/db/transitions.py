@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text, update
 
+from regctl.db.connect import insert_ignoring_conflicts
 from regctl.db.progress import lock_jobs_txn, refresh_batches_txn, resolve_jobs_txn, write_events_txn
 from regctl.db.records import Event
 from regctl.db.schema import batches, decisions, jobs, steps
@@ -18,12 +19,21 @@ from regctl.engine.graph import StepNode, skipped_by_failure
 from regctl.engine.states import JobStatus, StepStatus, check_transition
 from regctl.errors import NotFound, UsageError
 
-__all__ = ["answer_step_txn", "cancel_txn", "reclaim_expired_txn", "release_leases_txn", "retry_failed_txn",
-           "retry_job_txn"]
+__all__ = [
+    "answer_step_txn",
+    "cancel_txn",
+    "reclaim_expired_txn",
+    "release_leases_txn",
+    "retry_failed_txn",
+    "retry_job_txn",
+]
 
 S = StepStatus
-_FINISHED_JOBS = (JobStatus.COMPLETED.value, JobStatus.COMPLETED_WITH_WARNINGS.value,
-                  JobStatus.CANCELLED.value)
+_FINISHED_JOBS = (
+    JobStatus.COMPLETED.value,
+    JobStatus.COMPLETED_WITH_WARNINGS.value,
+    JobStatus.CANCELLED.value,
+)
 
 
 def _notify(conn: Connection, payload: str) -> None:
@@ -35,28 +45,56 @@ def _event(r: Any, actor: str, old: str, new: str, message: str | None) -> Event
     return Event(r.id, r.job_id, r.batch_id, r.organisation_id, actor, old, new, r.attempts, message)
 
 
-_set_status = (update(steps).where(steps.c.id == bindparam("b_id"))
-               .values(status=bindparam("b_status"), finished_at=bindparam("b_finished"),
-                       next_attempt_at=bindparam("b_next"), error=bindparam("b_error"),
-                       lease_owner=None, lease_expires_at=None))
+_set_status = (
+    update(steps)
+    .where(steps.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        finished_at=bindparam("b_finished"),
+        next_attempt_at=bindparam("b_next"),
+        error=bindparam("b_error"),
+        lease_owner=None,
+        lease_expires_at=None,
+    )
+)
 
 
 def _step_rows(conn: Connection, where: Any) -> Sequence[Any]:
-    return conn.execute(select(steps.c.id, steps.c.job_id, steps.c.batch_id, steps.c.organisation_id,
-                               steps.c.key, steps.c.status, steps.c.attempts, steps.c.max_attempts,
-                               steps.c.needs, steps.c.after, steps.c.note, steps.c.critical,
-                               steps.c.lease_owner).where(where).order_by(steps.c.id)).all()
+    return conn.execute(
+        select(
+            steps.c.id,
+            steps.c.job_id,
+            steps.c.batch_id,
+            steps.c.organisation_id,
+            steps.c.key,
+            steps.c.status,
+            steps.c.attempts,
+            steps.c.max_attempts,
+            steps.c.needs,
+            steps.c.after,
+            steps.c.note,
+            steps.c.critical,
+            steps.c.lease_owner,
+        )
+        .where(where)
+        .order_by(steps.c.id)
+    ).all()
 
 
 def _cancelled_jobs(conn: Connection, job_ids: set[int]) -> set[int]:
-    return set(conn.execute(select(jobs.c.id).where(jobs.c.id.in_(job_ids),
-                                                    jobs.c.status == JobStatus.CANCELLED.value)).scalars())
+    return set(
+        conn.execute(
+            select(jobs.c.id).where(jobs.c.id.in_(job_ids), jobs.c.status == JobStatus.CANCELLED.value)
+        ).scalars()
+    )
 
 
 # ------------------------------------------------------------------ cancel ---------------------
 
-def cancel_txn(conn: Connection, *, actor: str, now: float, batch_id: int | None = None,
-               job_id: int | None = None) -> int:
+
+def cancel_txn(
+    conn: Connection, *, actor: str, now: float, batch_id: int | None = None, job_id: int | None = None
+) -> int:
     """Cancel a batch or a job: nothing of it is claimed any more; running steps are signalled.
 
     Returns the number of steps cancelled now plus those running (they end cancelled within grace).
@@ -67,16 +105,34 @@ def cancel_txn(conn: Connection, *, actor: str, now: float, batch_id: int | None
         raise NotFound(f"no such {'batch' if batch_id is not None else 'job'}: {batch_id or job_id}")
     locked = lock_jobs_txn(conn, ids)
     live = [j for j, row in locked.items() if row.status not in _FINISHED_JOBS]
-    conn.execute(update(jobs).where(jobs.c.id.in_(live)).values(
-        status=JobStatus.CANCELLED.value, active=None, finished_at=now, updated_at=now))
-    rows = _step_rows(conn, steps.c.job_id.in_(live) & steps.c.status.in_(
-        [S.PENDING.value, S.READY.value, S.ACTION_REQUIRED.value, S.BLOCKED.value]))
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id.in_(live))
+        .values(status=JobStatus.CANCELLED.value, active=None, finished_at=now, updated_at=now)
+    )
+    rows = _step_rows(
+        conn,
+        steps.c.job_id.in_(live)
+        & steps.c.status.in_([S.PENDING.value, S.READY.value, S.ACTION_REQUIRED.value, S.BLOCKED.value]),
+    )
     if rows:
-        conn.execute(_set_status, [{"b_id": r.id, "b_status": S.CANCELLED.value, "b_finished": now,
-                                    "b_next": None, "b_error": None} for r in rows])
+        conn.execute(
+            _set_status,
+            [
+                {
+                    "b_id": r.id,
+                    "b_status": S.CANCELLED.value,
+                    "b_finished": now,
+                    "b_next": None,
+                    "b_error": None,
+                }
+                for r in rows
+            ],
+        )
     write_events_txn(conn, [_event(r, actor, r.status, S.CANCELLED.value, "cancelled") for r in rows], now)
-    running = conn.execute(select(steps.c.id).where(steps.c.job_id.in_(live),
-                                                    steps.c.status == S.RUNNING.value)).all()
+    running = conn.execute(
+        select(steps.c.id).where(steps.c.job_id.in_(live), steps.c.status == S.RUNNING.value)
+    ).all()
     if batch_id is not None:
         conn.execute(update(batches).where(batches.c.id == batch_id).values(cancelled_at=now, updated_at=now))
     refresh_batches_txn(conn, {row.batch_id for row in locked.values()}, now)
@@ -85,6 +141,7 @@ def cancel_txn(conn: Connection, *, actor: str, now: float, batch_id: int | None
 
 
 # ------------------------------------------------------------------ retry ----------------------
+
 
 def _dependents(rows: Sequence[Any], start: str) -> set[str]:
     """``start`` and every step that needs or comes after it, transitively."""
@@ -104,9 +161,11 @@ def _retry_targets(rows: Sequence[Any], from_step: str | None) -> list[Any]:
             raise NotFound(f"the job has no step {from_step!r}")
         keys = _dependents(rows, from_step)
         return [r for r in rows if r.key in keys and r.status != S.RUNNING.value]
+
     def stuck(r: Any) -> bool:
         node = StepNode(r.id, r.key, S(r.status), (), (), None, bool(r.critical), r.note)
         return r.status in (S.FAILED, S.BLOCKED, S.CANCELLED) or skipped_by_failure(node)
+
     return [r for r in rows if stuck(r)]
 
 
@@ -115,7 +174,9 @@ def _budgets(conn: Connection, batch_id: int) -> dict[str, int]:
     return {s["key"]: int(s.get("retries") or 3) for s in pipeline or []}
 
 
-def retry_job_txn(conn: Connection, job_id: int, *, actor: str, now: float, from_step: str | None = None) -> int:
+def retry_job_txn(
+    conn: Connection, job_id: int, *, actor: str, now: float, from_step: str | None = None
+) -> int:
     """Give the job's failed/blocked/cancelled steps (or ``from_step`` and its dependents) a new try."""
     if not lock_jobs_txn(conn, [job_id]):
         raise NotFound(f"no such job: {job_id}")
@@ -126,10 +187,21 @@ def retry_job_txn(conn: Connection, job_id: int, *, actor: str, now: float, from
     budget = _budgets(conn, rows[0].batch_id)
     for r in targets:
         check_transition(r.status, S.PENDING)
-    conn.execute(update(steps).where(steps.c.id == bindparam("b_id")).values(
-        status=S.PENDING.value, max_attempts=bindparam("b_max"), note=None, error=None, result=None,
-        request=None, finished_at=None, next_attempt_at=None),
-        [{"b_id": r.id, "b_max": r.attempts + budget.get(r.key, 3)} for r in targets])
+    conn.execute(
+        update(steps)
+        .where(steps.c.id == bindparam("b_id"))
+        .values(
+            status=S.PENDING.value,
+            max_attempts=bindparam("b_max"),
+            note=None,
+            error=None,
+            result=None,
+            request=None,
+            finished_at=None,
+            next_attempt_at=None,
+        ),
+        [{"b_id": r.id, "b_max": r.attempts + budget.get(r.key, 3)} for r in targets],
+    )
     _reopen_job(conn, job_id, rows[0].batch_id, now)
     events = [_event(r, actor, r.status, S.PENDING.value, "retry") for r in targets]
     progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, [job_id]), actor=actor, now=now)
@@ -144,36 +216,57 @@ def _reopen_job(conn: Connection, job_id: int, batch_id: int, now: float) -> Non
 
     try:
         with conn.begin_nested():
-            conn.execute(update(jobs).where(jobs.c.id == job_id).values(
-                status=JobStatus.RUNNING.value, active=True, finished_at=None, updated_at=now))
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id)
+                .values(status=JobStatus.RUNNING.value, active=True, finished_at=None, updated_at=now)
+            )
     except IntegrityError as exc:
         raise UsageError(f"job {job_id}: its restaurant has another active job; finish that first") from exc
     conn.execute(update(batches).where(batches.c.id == batch_id).values(cancelled_at=None, finished_at=None))
 
 
 def retry_failed_txn(conn: Connection, batch_id: int, *, actor: str, now: float) -> int:
-    failed = conn.execute(select(jobs.c.id).where(jobs.c.batch_id == batch_id,
-                                                  jobs.c.status == JobStatus.FAILED.value)).scalars().all()
+    failed = (
+        conn.execute(
+            select(jobs.c.id).where(jobs.c.batch_id == batch_id, jobs.c.status == JobStatus.FAILED.value)
+        )
+        .scalars()
+        .all()
+    )
     return sum(retry_job_txn(conn, j, actor=actor, now=now) for j in failed)
 
 
 # ------------------------------------------------------------------ decisions ------------------
 
+
 def _insert_decision(conn: Connection, row: Any, attempt: int, decision: dict[str, Any], now: float) -> bool:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(decisions).values(
-        step_id=row.id, job_id=row.job_id, batch_id=row.batch_id, organisation_id=row.organisation_id,
-        kind=decision.get("kind", "answer"), answer=decision.get("answer"), note=decision.get("note"),
-        actor=decision.get("actor", "unknown"), via=decision.get("via", "decide"), attempt=attempt, at=now,
-    ).on_conflict_do_nothing().returning(decisions.c.id)
+    values = {
+        "step_id": row.id,
+        "job_id": row.job_id,
+        "batch_id": row.batch_id,
+        "organisation_id": row.organisation_id,
+        "kind": decision.get("kind", "answer"),
+        "answer": decision.get("answer"),
+        "note": decision.get("note"),
+        "actor": decision.get("actor", "unknown"),
+        "via": decision.get("via", "decide"),
+        "attempt": attempt,
+        "at": decision.get("at") or now,
+    }
+    stmt = insert_ignoring_conflicts(conn, decisions, values).returning(decisions.c.id)
     return conn.execute(stmt).scalar_one_or_none() is not None
 
 
-def answer_step_txn(conn: Connection, step_id: int, attempt: int, result: dict[str, Any] | None,
-                    decision: dict[str, Any], *, now: float) -> bool:
+def answer_step_txn(
+    conn: Connection,
+    step_id: int,
+    attempt: int,
+    result: dict[str, Any] | None,
+    decision: dict[str, Any],
+    *,
+    now: float,
+) -> bool:
     """Complete (or skip) a waiting step together with its decision row; False if already answered."""
     found = _step_rows(conn, steps.c.id == step_id)
     if not found:
@@ -185,18 +278,27 @@ def answer_step_txn(conn: Connection, step_id: int, attempt: int, result: dict[s
     if not _insert_decision(conn, row, attempt, decision, now):
         return False
     new = S.SKIPPED if decision.get("kind") == "skip" else S.COMPLETED
-    conn.execute(update(steps).where(steps.c.id == step_id).values(
-        status=new.value, result=result, finished_at=now,
-        note="skipped by decision" if new == S.SKIPPED else None))
+    conn.execute(
+        update(steps)
+        .where(steps.c.id == step_id)
+        .values(
+            status=new.value,
+            result=result,
+            finished_at=now,
+            note="skipped by decision" if new == S.SKIPPED else None,
+        )
+    )
     actor = str(decision.get("actor", "unknown"))
     progress = resolve_jobs_txn(conn, locked, actor=actor, now=now)
-    write_events_txn(conn, [_event(row, actor, row.status, new.value, decision.get("via"))] + progress.events,
-                     now)
+    write_events_txn(
+        conn, [_event(row, actor, row.status, new.value, decision.get("via")), *progress.events], now
+    )
     _notify(conn, "ready")
     return True
 
 
 # ------------------------------------------------------------------ leases ---------------------
+
 
 def reclaim_expired_txn(conn: Connection, *, actor: str, now: float) -> int:
     """Steps whose lease expired go back to ready (attempt + 1 at the next claim), or fail if spent."""
@@ -212,9 +314,18 @@ def reclaim_expired_txn(conn: Connection, *, actor: str, now: float) -> int:
     for r in rows:
         spent = r.attempts >= r.max_attempts or r.job_id in cancelled
         new = S.CANCELLED if r.job_id in cancelled else S.FAILED if spent else S.READY
-        params.append({"b_id": r.id, "b_status": new.value, "b_finished": now if spent else None,
-                       "b_next": None if spent else now, "b_error": f"lease expired (held by {r.lease_owner})"})
-        events.append(_event(r, actor, S.RUNNING.value, new.value, f"lease expired (held by {r.lease_owner})"))
+        params.append(
+            {
+                "b_id": r.id,
+                "b_status": new.value,
+                "b_finished": now if spent else None,
+                "b_next": None if spent else now,
+                "b_error": f"lease expired (held by {r.lease_owner})",
+            }
+        )
+        events.append(
+            _event(r, actor, S.RUNNING.value, new.value, f"lease expired (held by {r.lease_owner})")
+        )
         if spent:
             failed_jobs.add(r.job_id)
     conn.execute(_set_status, params)
@@ -230,13 +341,35 @@ def release_leases_txn(conn: Connection, supervisor_id: str, *, now: float) -> i
     if not rows:
         return 0
     cancelled = _cancelled_jobs(conn, {r.job_id for r in rows})
-    conn.execute(update(steps).where(steps.c.id.in_([r.id for r in rows if r.job_id not in cancelled])).values(
-        status=S.READY.value, lease_owner=None, lease_expires_at=None, next_attempt_at=now,
-        attempts=steps.c.attempts - 1))
-    conn.execute(update(steps).where(steps.c.id.in_([r.id for r in rows if r.job_id in cancelled])).values(
-        status=S.CANCELLED.value, lease_owner=None, lease_expires_at=None, finished_at=now))
-    write_events_txn(conn, [_event(r, supervisor_id, S.RUNNING.value,
-                                   S.CANCELLED.value if r.job_id in cancelled else S.READY.value,
-                                   "released: supervisor stopping") for r in rows], now)
+    conn.execute(
+        update(steps)
+        .where(steps.c.id.in_([r.id for r in rows if r.job_id not in cancelled]))
+        .values(
+            status=S.READY.value,
+            lease_owner=None,
+            lease_expires_at=None,
+            next_attempt_at=now,
+            attempts=steps.c.attempts - 1,
+        )
+    )
+    conn.execute(
+        update(steps)
+        .where(steps.c.id.in_([r.id for r in rows if r.job_id in cancelled]))
+        .values(status=S.CANCELLED.value, lease_owner=None, lease_expires_at=None, finished_at=now)
+    )
+    write_events_txn(
+        conn,
+        [
+            _event(
+                r,
+                supervisor_id,
+                S.RUNNING.value,
+                S.CANCELLED.value if r.job_id in cancelled else S.READY.value,
+                "released: supervisor stopping",
+            )
+            for r in rows
+        ],
+        now,
+    )
     _notify(conn, "ready")
     return len(rows)

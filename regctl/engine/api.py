@@ -90,8 +90,10 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
         if upgrade or fresh:
             migrate.upgrade(engine)
         elif not migrate.is_current(engine):
-            raise ConfigError(f"database {engine.url.render_as_string(hide_password=True)} is not migrated; "
-                              "run `regctl db upgrade`")
+            raise ConfigError(
+                f"database {engine.url.render_as_string(hide_password=True)} is not migrated; "
+                "run `regctl db upgrade`"
+            )
     except Exception:
         engine.dispose()
         raise
@@ -105,29 +107,47 @@ def submit_batch(store: Store, manifest: Manifest, *, actor: str) -> BatchRef:
     another batch is refused with a UsageError naming both.
     """
     batch_id, created, made, existing = store.submit_batch(manifest, actor=actor)
-    return BatchRef(id=batch_id, name=manifest.batch, created=created, jobs_created=made,
-                    jobs_existing=existing)
+    return BatchRef(
+        id=batch_id, name=manifest.batch, created=created, jobs_created=made, jobs_existing=existing
+    )
 
 
-def supervise(store: Store, *, concurrency: int = 16, until_idle: bool = False,
-              batch_id: int | None = None, sequential: bool = False,
-              on_progress: Callable[[], None] | None = None,
-              stop: threading.Event | None = None, retry: RetryPolicy | None = None,
-              leases: Leases | None = None, poll: float | None = None) -> RunSummary:
+def supervise(
+    store: Store,
+    *,
+    concurrency: int = 16,
+    until_idle: bool = False,
+    batch_id: int | None = None,
+    sequential: bool = False,
+    on_progress: Callable[[], None] | None = None,
+    stop: threading.Event | None = None,
+    retry: RetryPolicy | None = None,
+    leases: Leases | None = None,
+    poll: float | None = None,
+) -> RunSummary:
     """Claim and run ready steps until stopped (or, with ``until_idle``, until nothing is runnable)."""
     from regctl.engine.supervisor import Supervisor
 
-    sup = Supervisor(store, concurrency=1 if sequential else concurrency, until_idle=until_idle,
-                     batch_id=batch_id, retry=retry, leases=leases, stop=stop, on_progress=on_progress,
-                     poll=poll)
+    sup = Supervisor(
+        store,
+        concurrency=1 if sequential else concurrency,
+        until_idle=until_idle,
+        batch_id=batch_id,
+        retry=retry,
+        leases=leases,
+        stop=stop,
+        on_progress=on_progress,
+        poll=poll,
+    )
     stats = sup.run()
     return _summary(store, batch_id, stats.run, stats.completed, stats.failed)
 
 
 def _summary(store: Store, batch_id: int | None, run: int, completed: int, failed: int) -> RunSummary:
     waiting = len(store.waiting_steps(batch_id=batch_id))
-    summary = RunSummary(steps_run=run, steps_completed=completed, steps_failed=failed,
-                         waiting_decisions=waiting)
+    summary = RunSummary(
+        steps_run=run, steps_completed=completed, steps_failed=failed, waiting_decisions=waiting
+    )
     if batch_id is not None:
         row = store.batch_row(batch_id)
         summary.batches = [{"id": row["id"], "name": row["name"], "status": row["status"]}]
@@ -158,8 +178,13 @@ def resume(store: Store, *, batch_id: int | None = None, concurrency: int = 16) 
     return supervise(store, concurrency=concurrency, until_idle=True, batch_id=batch_id)
 
 
-_EXIT = {BatchStatus.COMPLETED: 0, BatchStatus.COMPLETED_WITH_WARNINGS: 0, BatchStatus.FAILED: 1,
-         BatchStatus.WAITING: 3, BatchStatus.CANCELLED: 4}
+_EXIT = {
+    BatchStatus.COMPLETED: 0,
+    BatchStatus.COMPLETED_WITH_WARNINGS: 0,
+    BatchStatus.FAILED: 1,
+    BatchStatus.WAITING: 3,
+    BatchStatus.CANCELLED: 4,
+}
 
 
 def exit_code(store: Store, batch_id: int) -> int:

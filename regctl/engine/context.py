@@ -46,8 +46,14 @@ class BatchInfo:
 
 def batch_info(store: Store, batch_id: int) -> BatchInfo:
     row = store.batch_row(batch_id)
-    return BatchInfo(id=row["id"], name=row["name"], organisation=row["organisation_id"], target=row["target"],
-                     policies=dict(row["policies"] or {}), execution=dict(row["execution"] or {}))
+    return BatchInfo(
+        id=row["id"],
+        name=row["name"],
+        organisation=row["organisation_id"],
+        target=row["target"],
+        policies=dict(row["policies"] or {}),
+        execution=dict(row["execution"] or {}),
+    )
 
 
 def data_root() -> Path:
@@ -58,8 +64,16 @@ def data_root() -> Path:
 class EngineContext:
     """One run of one step. Thread-safe for the parts a sync step touches from its thread."""
 
-    def __init__(self, store: Store, step: ClaimedStep, batch: BatchInfo, *, supervisor_id: str,
-                 shared: dict[str, Any] | None = None, lease: float = 30.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        step: ClaimedStep,
+        batch: BatchInfo,
+        *,
+        supervisor_id: str,
+        shared: dict[str, Any] | None = None,
+        lease: float = 30.0,
+    ) -> None:
         self._store, self._step, self._lease = store, step, lease
         self.supervisor_id = supervisor_id
         self.job_id, self.batch_id, self.batch_name = step.job_id, batch.id, batch.name
@@ -72,29 +86,49 @@ class EngineContext:
         self._cancel = threading.Event()
         self.stopping = False  # the supervisor (not the job) is stopping: the step goes back to ready
         self._data: JSON | None = None
+        self._data_dir: Path | None = None
 
     def _job_data(self) -> JSON:
         if self._data is None:
             self._data = self._store.job_data(self.job_id)
         return self._data
 
+    # Settable (the StepContext protocol declares plain attributes): a step or `decide` may replace
+    # them for the rest of this run, e.g. after writing a new config.
     @property
     def restaurant(self) -> JSON:
         return dict(self._job_data()["restaurant"])
+
+    @restaurant.setter
+    def restaurant(self, value: JSON) -> None:
+        self._job_data()["restaurant"] = dict(value)
 
     @property
     def config(self) -> JSON:
         return dict(self._job_data()["config"])
 
+    @config.setter
+    def config(self, value: JSON) -> None:
+        self._job_data()["config"] = dict(value)
+
     @property
     def results(self) -> Mapping[str, JSON]:
         return dict(self._job_data()["results"])
 
+    @results.setter
+    def results(self, value: Mapping[str, JSON]) -> None:
+        self._job_data()["results"] = dict(value)
+
     @property
     def data_dir(self) -> Path:
-        path = data_root() / self.batch_name / str(self.job_id) / self.step_key
+        """``REGCTL_DATA_DIR/<batch>/<job id>/<step key>``, created on first use."""
+        path = self._data_dir or data_root() / self.batch_name / str(self.job_id) / self.step_key
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @data_dir.setter
+    def data_dir(self, value: Path) -> None:
+        self._data_dir = Path(value)
 
     @property
     def cancelled(self) -> bool:
@@ -126,8 +160,17 @@ class EngineContext:
 def context_for(store: Store, step_id: int, *, actor: str = "cli") -> EngineContext:
     """A context for a step outside the supervisor (e.g. ``apply(ctx, answer)`` in ``regctl decide``)."""
     row = store.step_row(step_id)
-    step = ClaimedStep(id=row["id"], job_id=row["job_id"], batch_id=row["batch_id"],
-                       organisation_id=row["organisation_id"], key=row["key"], uses=row["uses"],
-                       kind=row["kind"], params=row["params"] or {}, attempt=max(1, row["attempts"]),
-                       max_attempts=row["max_attempts"], timeout=row["timeout"])
+    step = ClaimedStep(
+        id=row["id"],
+        job_id=row["job_id"],
+        batch_id=row["batch_id"],
+        organisation_id=row["organisation_id"],
+        key=row["key"],
+        uses=row["uses"],
+        kind=row["kind"],
+        params=row["params"] or {},
+        attempt=max(1, row["attempts"]),
+        max_attempts=row["max_attempts"],
+        timeout=row["timeout"],
+    )
     return EngineContext(store, step, batch_info(store, row["batch_id"]), supervisor_id=actor)

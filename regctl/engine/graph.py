@@ -76,8 +76,9 @@ def _relations_met(node: StepNode, by_key: dict[str, StepNode]) -> bool:
     return needs_ok and all(by_key[a].status in FINAL_STEP for a in node.after)
 
 
-def _next_status(node: StepNode, by_key: dict[str, StepNode],
-                 condition: Callable[[StepNode], bool]) -> tuple[StepStatus, str | None] | None:
+def _next_status(
+    node: StepNode, by_key: dict[str, StepNode], condition: Callable[[StepNode], bool]
+) -> tuple[StepStatus, str | None] | None:
     stopped = _blocked_by_needs(node, by_key)
     if stopped is not None:
         return stopped

@@ -74,9 +74,17 @@ def apply_policy(store: Store, ctx: EngineContext, outcome: StepOutcome, policy:
             return False
         result = _apply(ctx, answer)
         label = policy_label(policy)
-        return store.answer_step(ctx.step_id, ctx.attempt, result, {
-            "kind": "answer", "answer": answer, "actor": f"policy:{label}", "via": "policy"})
+        return store.answer_step(
+            ctx.step_id,
+            ctx.attempt,
+            result,
+            {"kind": "answer", "answer": answer, "actor": f"policy:{label}", "via": "policy"},
+        )
     except Exception:
-        log.exception("policy %s for step %s of job %s failed; a person must decide",
-                      policy_label(policy), ctx.step_key, ctx.job_id)
+        log.exception(
+            "policy %s for step %s of job %s failed; a person must decide",
+            policy_label(policy),
+            ctx.step_key,
+            ctx.job_id,
+        )
         return False

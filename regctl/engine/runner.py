@@ -54,8 +54,14 @@ async def _run_body(st: StepType, ctx: EngineContext, executor: Executor) -> Ste
         request = await call_step(st.request, executor, ctx)
         if not isinstance(request, DecisionRequest):
             raise PermanentStepError(f"{st.name}.request() returned {type(request).__name__}")
-        return StepOutcome(step.id, step.job_id, step.attempt, StepStatus.ACTION_REQUIRED,
-                           request=request.to_json(), message="waiting for a decision")
+        return StepOutcome(
+            step.id,
+            step.job_id,
+            step.attempt,
+            StepStatus.ACTION_REQUIRED,
+            request=request.to_json(),
+            message="waiting for a decision",
+        )
     if st.run is None:
         raise PermanentStepError(f"step type {st.name!r} has nothing to run")
     result = _checked_result(await call_step(st.run, executor, ctx))
@@ -67,16 +73,29 @@ def _failure(step: ClaimedStep, exc: BaseException, policy: RetryPolicy) -> Step
     decision = policy.after_failure(exc, step.attempt, step.max_attempts)
     if not decision.retry:
         return StepOutcome(step.id, step.job_id, step.attempt, StepStatus.FAILED, error=error)
-    return StepOutcome(step.id, step.job_id, step.attempt, StepStatus.READY, error=error,
-                       next_attempt_at=time.time() + decision.delay,
-                       give_back_attempt=not decision.counts_attempt,
-                       message=f"retry in {decision.delay:.1f}s: {error}")
+    return StepOutcome(
+        step.id,
+        step.job_id,
+        step.attempt,
+        StepStatus.READY,
+        error=error,
+        next_attempt_at=time.time() + decision.delay,
+        give_back_attempt=not decision.counts_attempt,
+        message=f"retry in {decision.delay:.1f}s: {error}",
+    )
 
 
 def _cancelled(step: ClaimedStep, ctx: EngineContext) -> StepOutcome:
     if ctx.stopping:
-        return StepOutcome(step.id, step.job_id, step.attempt, StepStatus.READY, next_attempt_at=time.time(),
-                           give_back_attempt=True, message="supervisor stopping")
+        return StepOutcome(
+            step.id,
+            step.job_id,
+            step.attempt,
+            StepStatus.READY,
+            next_attempt_at=time.time(),
+            give_back_attempt=True,
+            message="supervisor stopping",
+        )
     return StepOutcome(step.id, step.job_id, step.attempt, StepStatus.CANCELLED, message="cancelled")
 
 

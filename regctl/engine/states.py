@@ -85,8 +85,9 @@ def check_transition(old: StepStatus | str, new: StepStatus | str) -> None:
         raise IllegalTransition(f"step cannot go from {old} to {new}")
 
 
-def derive_job_status(steps: Iterable[tuple[StepStatus | str, bool, bool]], *,
-                      admitted: bool = True, cancelled: bool = False) -> JobStatus:
+def derive_job_status(
+    steps: Iterable[tuple[StepStatus | str, bool, bool]], *, admitted: bool = True, cancelled: bool = False
+) -> JobStatus:
     """A job's status from ``(status, critical, skipped_by_failure)`` of each of its steps.
 
     Order matters: anything runnable → running; a critical failure → failed (needs attention,
@@ -123,9 +124,12 @@ def derive_batch_status(job_statuses: Iterable[JobStatus | str], *, cancelled: b
         return BatchStatus.PENDING
     if seen & {J.PENDING, J.RUNNING}:
         return BatchStatus.RUNNING
-    for job, batch in ((J.FAILED, BatchStatus.FAILED), (J.WAITING, BatchStatus.WAITING),
-                       (J.CANCELLED, BatchStatus.CANCELLED),
-                       (J.COMPLETED_WITH_WARNINGS, BatchStatus.COMPLETED_WITH_WARNINGS)):
+    for job, batch in (
+        (J.FAILED, BatchStatus.FAILED),
+        (J.WAITING, BatchStatus.WAITING),
+        (J.CANCELLED, BatchStatus.CANCELLED),
+        (J.COMPLETED_WITH_WARNINGS, BatchStatus.COMPLETED_WITH_WARNINGS),
+    ):
         if job in seen:
             return batch
     return BatchStatus.COMPLETED

@@ -11,6 +11,7 @@ the loop at once on NOTIFY; on SQLite the loop polls.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -56,10 +57,20 @@ class Stats:
 
 
 class Supervisor:
-    def __init__(self, store: Store, *, concurrency: int = 16, until_idle: bool = False,
-                 batch_id: int | None = None, retry: RetryPolicy | None = None, leases: Leases | None = None,
-                 stop: threading.Event | None = None, on_progress: Callable[[], None] | None = None,
-                 poll: float | None = None, supervisor_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        concurrency: int = 16,
+        until_idle: bool = False,
+        batch_id: int | None = None,
+        retry: RetryPolicy | None = None,
+        leases: Leases | None = None,
+        stop: threading.Event | None = None,
+        on_progress: Callable[[], None] | None = None,
+        poll: float | None = None,
+        supervisor_id: str | None = None,
+    ) -> None:
         self.store, self.concurrency, self.until_idle = store, max(1, concurrency), until_idle
         self.batch_id = batch_id
         self.retry = retry or RetryPolicy.from_env()
@@ -90,6 +101,10 @@ class Supervisor:
             self._check_cancels = True
         self._wake.set()
 
+    def _notified(self, payload: str) -> None:
+        """Called on the LISTEN thread."""
+        self._loop.call_soon_threadsafe(self._wake_up, payload)
+
     def run(self) -> Stats:
         """Run until stopped (or idle with ``until_idle``); always releases leases on the way out."""
         try:
@@ -102,9 +117,15 @@ class Supervisor:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._check_cancels = False
-        await self._db(self.store.register_supervisor, self.id, host=socket.gethostname(), pid=os.getpid(),
-                       concurrency=self.concurrency, batch_id=self.batch_id)
-        listener = Listener.start(self.store, lambda p: self._loop.call_soon_threadsafe(self._wake_up, p))
+        await self._db(
+            self.store.register_supervisor,
+            self.id,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            concurrency=self.concurrency,
+            batch_id=self.batch_id,
+        )
+        listener = Listener.start(self.store, self._notified)
         housekeeping = asyncio.create_task(self._housekeeping())
         try:
             await self._work()
@@ -126,9 +147,14 @@ class Supervisor:
             claimed = await self._turn(done, want) if done or want > 0 else []
             if self._stopping_since is not None and not self._running:
                 return
-            if self.until_idle and not self._running and not claimed and not self._done and not self._policies:
-                if await self._db(self.store.runnable, batch_id=self.batch_id) == 0:
-                    return
+            if (
+                self.until_idle
+                and not self._running
+                and not claimed
+                and not self._done
+                and not self._policies
+            ) and await self._db(self.store.runnable, batch_id=self.batch_id) == 0:
+                return
             if not self._done:
                 await self._sleep()
 
@@ -136,8 +162,15 @@ class Supervisor:
         now = time.monotonic()
         outcomes = [o for o, _ in done]
         admit = want > 0 and now - self._last_admit >= ADMIT_EVERY
-        cycle = await self._db(self.store.cycle, outcomes, supervisor_id=self.id, claim=want,
-                               lease=self.leases.duration, batch_id=self.batch_id, admit=admit)
+        cycle = await self._db(
+            self.store.cycle,
+            outcomes,
+            supervisor_id=self.id,
+            claim=want,
+            lease=self.leases.duration,
+            batch_id=self.batch_id,
+            admit=admit,
+        )
         if admit:
             self._last_admit = now
         self.stats.add(outcomes)
@@ -149,10 +182,8 @@ class Supervisor:
         return cycle.claimed
 
     async def _sleep(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), min(self.poll, TICK))
-        except TimeoutError:
-            pass
         self._wake.clear()
 
     def _progress(self) -> None:
@@ -168,8 +199,14 @@ class Supervisor:
         return self._batches[batch_id]
 
     async def _start(self, step: ClaimedStep) -> None:
-        ctx = EngineContext(self.store, step, await self._batch(step.batch_id), supervisor_id=self.id,
-                            shared=self.shared, lease=self.leases.duration)
+        ctx = EngineContext(
+            self.store,
+            step,
+            await self._batch(step.batch_id),
+            supervisor_id=self.id,
+            shared=self.shared,
+            lease=self.leases.duration,
+        )
         self._running[step.id] = ctx
         task = asyncio.create_task(run_step(ctx, self._steps_pool, self.retry))
         task.add_done_callback(functools.partial(self._finished, step.id))
@@ -185,8 +222,9 @@ class Supervisor:
         for outcome, ctx in done:
             policy = policy_for(ctx, outcome)
             if policy is not None:
-                future = self._loop.run_in_executor(self._steps_pool, apply_policy, self.store, ctx, outcome,
-                                                    policy)
+                future = self._loop.run_in_executor(
+                    self._steps_pool, apply_policy, self.store, ctx, outcome, policy
+                )
                 self._policies.add(future)
                 future.add_done_callback(self._policy_done)
 
@@ -229,6 +267,7 @@ class Supervisor:
             await asyncio.sleep(0.05)
         if self._done:
             outcomes, self._done = [o for o, _ in self._done], []
-            await self._db(self.store.cycle, outcomes, supervisor_id=self.id, claim=0,
-                           lease=self.leases.duration)
+            await self._db(
+                self.store.cycle, outcomes, supervisor_id=self.id, claim=0, lease=self.leases.duration
+            )
             self.stats.add(outcomes)

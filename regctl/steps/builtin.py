@@ -39,7 +39,9 @@ async def sleep(ctx: StepContext) -> JSON | None:
     return {"slept": seconds}
 
 
-@step_type("builtin.fail", description="Fail the first `times` attempts (retryable unless `retryable: false`).")
+@step_type(
+    "builtin.fail", description="Fail the first `times` attempts (retryable unless `retryable: false`)."
+)
 def fail(ctx: StepContext) -> JSON | None:
     times = int(ctx.params.get("times", 1))
     if ctx.attempt <= times:
@@ -53,8 +55,9 @@ def fail(ctx: StepContext) -> JSON | None:
 def _wait_request(ctx: StepContext) -> DecisionRequest:
     schema = ctx.params.get("schema") or {"type": "object"}
     prompt = str(ctx.params.get("prompt") or f"Decide {ctx.step_key}")
-    return DecisionRequest(kind="generic", prompt=prompt, schema=dict(schema),
-                           defaults=dict(ctx.params.get("defaults") or {}))
+    return DecisionRequest(
+        kind="generic", prompt=prompt, schema=dict(schema), defaults=dict(ctx.params.get("defaults") or {})
+    )
 
 
 def _wait_apply(ctx: StepContext, answer: JSON) -> JSON | None:
@@ -63,5 +66,9 @@ def _wait_apply(ctx: StepContext, answer: JSON) -> JSON | None:
     return dict(answer)
 
 
-action_step_type("builtin.wait", request=_wait_request, apply=_wait_apply,
-                 description="Wait for a decision matching `with.schema`; its answer is the result.")
+action_step_type(
+    "builtin.wait",
+    request=_wait_request,
+    apply=_wait_apply,
+    description="Wait for a decision matching `with.schema`; its answer is the result.",
+)
