@@ -82,3 +82,16 @@ def test_extraction_source_matches_the_ground_truth(
     )
     assert len(result["logo_variants"]) == 5  # an SVG logo falls back to its PNG twin
     assert ctx.rate_limits_taken == ["extraction_api"]
+
+
+def test_sandbox_site_written_for_another_port_is_read_from_this_sandbox(
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SANDBOX_URL_ENV, sandbox.url)
+    restaurant = {
+        "name": "Kai Pai Kitchen (Ponsonby)",
+        "website": "http://127.0.0.1:8765/sites/kai-pai-kitchen-ponsonby/",
+    }
+    url, [(rid, job_id)] = make_batch_database(tmp_path / "p.db", [restaurant])
+    ctx = EnrichCtx(database_url=url, data_dir=tmp_path, restaurant=restaurant | {"id": rid}, job_id=job_id)
+    assert (extract_branding(ctx) or {})["logo_url"].startswith(sandbox.url)

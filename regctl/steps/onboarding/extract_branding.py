@@ -22,6 +22,7 @@ from regctl.registration_config import normalise_color
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding.enrich_common import extraction_api, records, restaurant_id
 from regctl.steps.onboarding.logo_variants import decode, dominant_colours, write_variants
+from regctl.steps.onboarding.registration_common import target_of
 from regctl.steps.registry import step_type
 from regctl.targets import SANDBOX
 
@@ -95,7 +96,16 @@ def _website(ctx: StepContext) -> str:
     url = ctx.params.get("url") or ctx.restaurant.get("website")
     if not url:
         raise PermanentStepError(f"extract_branding: {ctx.restaurant.get('name')!r} has no website")
-    return str(url)
+    return _in_this_sandbox(ctx, str(url))
+
+
+def _in_this_sandbox(ctx: StepContext, url: str) -> str:
+    """A sandbox site URL (``…/sites/<slug>/``) written for another sandbox address is read from the
+    sandbox this run uses (manifests are often generated before the sandbox's port is known)."""
+    parts = urlsplit(url)
+    if ctx.target != SANDBOX or not _is_loopback(url) or not parts.path.startswith("/sites/"):
+        return url
+    return target_of(ctx).system("websites").url + parts.path[len("/sites"):]
 
 
 def _is_loopback(url: str) -> bool:
