@@ -97,6 +97,22 @@ def test_menu_from_json_file_stores_everything(ctx: EnrichCtx, tmp_path: Path) -
     assert ctx.rate_limits_taken == []  # a file costs no extraction token
 
 
+def test_relative_menu_file_is_found_next_to_the_manifest(ctx: EnrichCtx, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from regctl.db.connect import open_engine
+    from regctl.db.schema import batches
+
+    (tmp_path / "menus").mkdir()
+    (tmp_path / "menus" / "texas.json").write_text(json.dumps(MENU_JSON))
+    engine = open_engine(ctx.database_url)
+    with engine.begin() as conn:
+        conn.execute(update(batches).values(manifest_path=str(tmp_path / "batch.yaml")))
+    engine.dispose()
+    ctx.restaurant["menu_file"] = "menus/texas.json"
+    assert (extract_menu(ctx) or {})["items"] == 4
+
+
 def test_rerun_replaces_the_menu(ctx: EnrichCtx, tmp_path: Path) -> None:
     (tmp_path / "menu.json").write_text(json.dumps(MENU_JSON))
     ctx.restaurant["menu_file"] = str(tmp_path / "menu.json")

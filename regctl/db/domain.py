@@ -265,6 +265,13 @@ class DomainStore:
         defaults = manifest.get("defaults") if isinstance(manifest, Mapping) else None
         return dict(defaults or {})
 
+    def batch_manifest_path(self, batch_id: int) -> str | None:
+        """Where the batch's manifest was read from (relative menu files are found next to it)."""
+        with self.engine.connect() as conn:
+            query = select(batches.c.manifest_path).where(batches.c.id == batch_id)
+            value = conn.execute(query).scalar_one_or_none()
+        return str(value) if value else None
+
     def job_config(self, job_id: int) -> dict[str, Any]:
         with self.engine.connect() as conn:
             value = conn.execute(select(jobs.c.config).where(jobs.c.id == job_id)).scalar_one_or_none()

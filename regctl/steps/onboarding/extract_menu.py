@@ -21,11 +21,15 @@ __all__ = ["extract_menu", "menu_file_path"]
 
 
 def menu_file_path(ctx: StepContext, name: str) -> Path:
-    """The menu file, relative to ``with: {base_dir}`` (the manifest's folder) or the working directory."""
+    """The menu file: as given when absolute, else relative to ``with: {base_dir}``, else to the
+    folder of the batch's manifest, else to the working directory."""
     path = Path(name).expanduser()
-    if not path.is_absolute() and ctx.params.get("base_dir"):
-        path = Path(str(ctx.params["base_dir"])) / path
-    return path
+    if path.is_absolute():
+        return path
+    if ctx.params.get("base_dir"):
+        return Path(str(ctx.params["base_dir"])) / path
+    manifest = records(ctx).batch_manifest_path(ctx.batch_id)
+    return Path(manifest).parent / path if manifest else path
 
 
 def _source(ctx: StepContext) -> tuple[str, str]:
