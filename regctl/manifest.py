@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, cast
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from regctl.errors import ManifestError
+from regctl.errors import ManifestError, UsageError
 from regctl.manifest_csv import read_restaurants_csv
 from regctl.manifest_models import ManifestModel, PipelineModel, RestaurantModel, first_error
 from regctl.manifest_yaml import Located, expand_env, load_located
@@ -64,6 +64,7 @@ def load_manifest(path: str | Path) -> Manifest:
         raise first_error(exc, located) from None
     pipeline = _pipeline(model.pipeline, located)
     _check_policies(model.policies, pipeline, located)
+    _check_defaults(model.defaults, located)
     restaurants = _restaurants(model, source, located)
     return Manifest(batch=model.batch, organisation=model.organisation, target=model.target,
                     pipeline=pipeline, execution=_execution(model), policies=dict(model.policies),
@@ -119,11 +120,47 @@ def _locate_pipeline_error(exc: PipelineError, located: Located) -> ManifestErro
     return located.error(exc.message, (*path, exc.field) if exc.field else path)
 
 
-def _check_policies(policies: dict[str, str], pipeline: Pipeline, located: Located) -> None:
-    for key in policies:
+def _check_policies(policies: dict[str, Any], pipeline: Pipeline, located: Located) -> None:
+    for key, policy in policies.items():
         if key not in pipeline.keys:
             raise located.error(f"policy for unknown step {key!r}; steps: {', '.join(pipeline.keys)}",
                                 ("policies", key))
+        try:
+            from regctl.review.policies import policy_name
+        except ImportError:  # review not installed: the policy is checked when it is used
+            return
+        try:
+            policy_name(policy)
+        except UsageError as exc:
+            raise located.error(str(exc).removeprefix("policies: "), ("policies", key)) from None
+
+
+def _check_defaults(defaults: dict[str, Any], located: Located) -> None:
+    """``defaults:`` overrides the registration config (SPEC §4): known sections, fields and types."""
+    try:
+        from regctl.registration_config import RegistrationConfig
+    except ImportError:
+        return
+    sections = RegistrationConfig.model_fields
+    for name, value in defaults.items():
+        field = sections.get(name)
+        if field is None:
+            raise located.error(f"unknown config section {name!r}; sections: {', '.join(sections)}",
+                                ("defaults", name))
+        if not isinstance(value, dict):
+            raise located.error(f"{name} must be a mapping of {name} settings", ("defaults", name))
+        _check_section(field.annotation, value, located, ("defaults", name))
+
+
+def _check_section(model: Any, values: dict[str, Any], located: Located, path: tuple[str | int, ...]) -> None:
+    fields = model.model_fields
+    for key, value in values.items():
+        if key not in fields:
+            raise located.error(f"unknown setting {key!r}; allowed: {', '.join(fields)}", (*path, key))
+        try:
+            TypeAdapter(cast(Any, Annotated[fields[key].annotation, fields[key]])).validate_python(value)
+        except ValidationError as exc:
+            raise first_error(exc, located, (*path, key)) from None
 
 
 # ---------------------------------------------------------------- restaurants --------------------

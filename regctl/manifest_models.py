@@ -135,7 +135,7 @@ class ManifestModel(_Strict):
     target: Name = "sandbox"
     pipeline: Any = "onboarding"
     execution: ExecutionModel = Field(default_factory=ExecutionModel)
-    policies: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
+    policies: dict[str, Annotated[str, Field(min_length=1)] | dict[str, Any]] = Field(default_factory=dict)
     defaults: dict[str, Any] = Field(default_factory=dict)
     notify: dict[str, Any] | None = None
     restaurants: list[Any] | None = None
