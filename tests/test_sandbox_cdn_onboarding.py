@@ -37,6 +37,25 @@ def test_upload_from_url_then_poll_until_success(sandbox: SandboxHandle) -> None
     assert "from_url" in sandbox.audit()[0]["summary"]
 
 
+def test_check_url_duplicates_reuses_the_earlier_file(sandbox: SandboxHandle) -> None:
+    source = sandbox.urls["websites"] + "/kai-pai-kitchen-ponsonby/logo.png"
+    first = _upload(sandbox, source).json()["token"]
+    _status(sandbox, first)
+    uuid = _status(sandbox, first)["uuid"]
+    again = httpx.post(
+        sandbox.urls["image_cdn"] + "/from_url/",
+        data={
+            "pub_key": credentials.UPLOADCARE_PUBLIC_KEY,
+            "source_url": source,
+            "check_URL_duplicates": "1",
+        },
+    ).json()
+    _status(sandbox, again["token"])
+    assert _status(sandbox, again["token"])["uuid"] == uuid
+    assert len(sandbox.state()["cdn"]["files"]) == 1
+    assert "duplicate" in sandbox.audit()[-1]["summary"]
+
+
 def test_unreachable_source_ends_in_error_status(sandbox: SandboxHandle) -> None:
     token = _upload(sandbox, "https://images.example.com/a.jpg").json()["token"]
     status = _status(sandbox, token)

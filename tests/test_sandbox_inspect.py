@@ -87,3 +87,10 @@ def test_foreground_server_refuses_bad_hosts() -> None:
         timeout=60,
     )
     assert result.returncode == 2 and "loopback only" in result.stderr
+
+
+def test_calls_record_when_each_endpoint_was_hit(sandbox: SandboxHandle) -> None:
+    for _ in range(2):
+        httpx.get(sandbox.urls["websites"] + "/")
+    calls = httpx.get(sandbox.url + "/_sandbox/calls", params={"name": "sites.list"}).json()
+    assert [c["name"] for c in calls] == ["sites.list", "sites.list"] and calls[0]["time"] <= calls[1]["time"]

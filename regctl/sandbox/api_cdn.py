@@ -1,7 +1,8 @@
 """The image CDN (Uploadcare upload API + file CDN), under ``/cdn``.
 
 ``POST /from_url/`` (form fields ``pub_key``, ``source_url``, ``store`` 0|1|auto, ``filename``,
-``metadata[…]``) → ``{"type": "token", "token": …}``; ``GET /from_url/status/?token=…`` →
+``metadata[…]``, ``check_URL_duplicates`` 0|1: reuse the file an earlier upload of the same URL made)
+→ ``{"type": "token", "token": …}``; ``GET /from_url/status/?token=…`` →
 ``{"status": "progress", …}`` for the first poll(s), then ``{"status": "success", "uuid": …, …}``
 or ``{"status": "error", "error": …}``; ``GET /info/?pub_key=…&file_id=…`` → file info;
 ``GET /<uuid>/`` (and ``/<uuid>/<anything>``, like ucarecdn.com's operations) → the file.
@@ -40,7 +41,17 @@ async def from_url(request: Request, world: World) -> Response:
     filename = str(form.get("filename") or "")
     stored = str(form.get("store") or "auto") in ("1", "auto", "true")
     token = world.new_uuid("cdn-token")
-    upload = world.media.start_upload(token, source_url, filename, stored, world.new_uuid)
+    reuse = str(form.get("check_URL_duplicates") or "0") in ("1", "true")
+    known = {f.uuid for f in world.media.files.values()}
+    upload = world.media.start_upload(token, source_url, filename, stored, world.new_uuid, reuse)
+    if upload.file_uuid in known:
+        world.audit(
+            "cdn",
+            "POST",
+            request.url.path,
+            f"from_url duplicate source_url={source_url} uuid={upload.file_uuid}",
+        )
+        return JSONResponse({"type": "token", "token": token})
     outcome = f"uuid={upload.file_uuid}" if upload.file_uuid else f"error={upload.error}"
     world.audit(
         "cdn", "POST", request.url.path, f"from_url source_url={source_url} filename={filename} {outcome}"

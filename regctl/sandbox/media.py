@@ -117,9 +117,21 @@ class MediaStore:
         return found
 
     def start_upload(
-        self, token: str, source_url: str, filename: str, stored: bool, new_uuid: Callable[[str], str]
+        self,
+        token: str,
+        source_url: str,
+        filename: str,
+        stored: bool,
+        new_uuid: Callable[[str], str],
+        reuse_duplicates: bool = False,
     ) -> CdnUpload:
+        """Fetch ``source_url`` into a new file (or, with ``reuse_duplicates``, the file it made before)."""
         upload = CdnUpload(token, source_url)
+        earlier = next((f for f in self.files.values() if f.source_url == source_url), None)
+        if reuse_duplicates and earlier is not None:
+            upload.file_uuid = earlier.uuid
+            self.uploads[token] = upload
+            return upload
         fetched = self.fetch(source_url)
         if isinstance(fetched, str):
             upload.error = fetched
