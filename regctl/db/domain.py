@@ -84,20 +84,25 @@ class MenuData:
                 "tags": len({t for i in items for t in i.tags})}  # distinct tags (add_item_tags' when:)
 
 
-_engines: dict[str, Engine] = {}
+_engines: dict[tuple[str, str | None], Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, organisation: str | None) -> Engine:
     with _engines_lock:
-        if url not in _engines:
-            _engines[url] = open_engine(url)
-        return _engines[url]
+        key = (url, organisation)
+        if key not in _engines:
+            _engines[key] = open_engine(url, organisation=organisation)
+        return _engines[key]
 
 
-def records_for(database_url: str) -> DomainStore:
-    """A :class:`DomainStore` on that database (engines are shared per URL within the process)."""
-    return DomainStore(_engine(database_url))
+def records_for(database_url: str, organisation: str | None = None) -> DomainStore:
+    """A :class:`DomainStore` on that database (engines are shared per URL within the process).
+
+    ``organisation`` is set on each connection for PostgreSQL's row-level security (a role that
+    does not own the tables sees only its organisation's restaurants).
+    """
+    return DomainStore(_engine(database_url, organisation))
 
 
 def _now() -> float:

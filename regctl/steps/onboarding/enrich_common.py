@@ -18,7 +18,7 @@ EXTRACTION_LIMIT = "extraction_api"  # SPEC §2: 10 per 60 s across all supervis
 
 
 def records(ctx: StepContext) -> DomainStore:
-    return records_for(ctx.database_url)
+    return records_for(ctx.database_url, ctx.organisation)
 
 
 def restaurant_id(ctx: StepContext) -> int:
