@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regctl.errors import ManifestError
@@ -128,11 +128,7 @@ defaults_strategy = st.dictionaries(
 
 
 @pytest.mark.skipif(not _manifest_loader_exists(), reason="regctl.manifest.load_manifest not written yet")
-@pytest.mark.xfail(strict=True, reason="BUG (manifest loader): `defaults:` is not checked against the config "
-                   "schema, so {nonsense: {}} or {account: {email: null}} load, then derive_config raises "
-                   "pydantic ValidationError in configure_registration. Remove this mark once fixed.")
-@settings(FUZZ, max_examples=30,  # each example loads a manifest (~0.1-0.3 s); no shrinking: slow
-          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(FUZZ, max_examples=30)  # each example loads a manifest (~0.1-0.3 s)
 @given(defaults=defaults_strategy,
        phone=st.none() | st.text(max_size=12) | st.integers(0, 10**10))
 def test_manifest_defaults_fail_at_load_or_derive_for_every_restaurant(defaults: dict[str, Any],
