@@ -74,10 +74,16 @@ def _resolve_faults(faults: FaultsArg, seed: int | None) -> FaultSet:
     return load_faults(faults, seed=seed)
 
 
-def _config(world: World, log_level: str) -> uvicorn.Config:
-    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+def _config(world: World, log_level: str, access_log: bool = False) -> uvicorn.Config:
+    errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _QuietDrops) for f in errors.filters):
+        errors.addFilter(_QuietDrops())
     return uvicorn.Config(
-        create_app(world), log_level=log_level, access_log=False, lifespan="off", timeout_graceful_shutdown=1
+        create_app(world),
+        log_level=log_level,
+        access_log=access_log,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
     )
 
 
@@ -163,15 +169,19 @@ def running_sandbox(
         sock.close()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, faults: str | Path | None = None,
-          seed: int | None = None, log_level: str = "info",
-          on_ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    faults: str | Path | None = None,
+    seed: int | None = None,
+    log_level: str = "info",
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
     """Serve in the foreground until interrupted (``regctl sandbox serve``); ``on_ready(url)`` first."""
     host = check_loopback(host)
     world = World(faults=_resolve_faults(faults, seed))
     sock = _bind(host, port)
-    config = _config(world, log_level)
-    config.access_log = log_level in ("info", "debug")
+    config = _config(world, log_level, access_log=log_level in ("info", "debug"))
     if on_ready is not None:
         on_ready(_url(host, sock))
     try:
