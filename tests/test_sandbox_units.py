@@ -79,3 +79,47 @@ def test_running_sandbox_reads_a_fault_file(tmp_path: Path) -> None:
     with running_sandbox(seed=1, faults=faults) as sandbox:
         assert httpx.get(f"{sandbox.urls['websites']}/{KAI.slug}/").status_code == 503
         assert sandbox.state()["faults"]["seed"] == 1
+
+
+def test_every_sandbox_module_exports_what_its_all_names() -> None:
+    import importlib
+
+    names = [
+        "api_cdn",
+        "api_firecrawl",
+        "api_inspect",
+        "api_nzbn",
+        "api_onboarding",
+        "api_platform",
+        "api_sites",
+        "app",
+        "credentials",
+        "extraction",
+        "faults",
+        "fixture_menus",
+        "fixtures",
+        "ground_truth",
+        "images",
+        "manifest",
+        "media",
+        "onboarding_db",
+        "register",
+        "routing",
+        "server",
+        "world",
+    ]
+    for name in names:
+        module = importlib.import_module(f"regctl.sandbox.{name}")
+        exported = getattr(module, "__all__", None)
+        assert exported, f"regctl.sandbox.{name} has no __all__"
+        assert all(hasattr(module, n) for n in exported), name
+
+
+def test_nothing_in_the_sandbox_imports_the_cli_libraries() -> None:
+    import regctl.sandbox
+
+    root = Path(regctl.sandbox.__file__).parent
+    for path in root.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for lib in ("click", "rich", "questionary"):
+            assert f"import {lib}" not in text and f"from {lib}" not in text, f"{path.name} imports {lib}"
