@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from regctl.errors import DecisionError
+from regctl.errors import DecisionError, PermanentStepError
 from regctl.registration_config import config_schema, deep_merge, derive_config
 from regctl.secrets import MASK, SECRET_FIELDS, encrypt_secret_fields, mask_secret_fields
 from regctl.steps.base import DecisionRequest, StepContext
@@ -42,9 +42,17 @@ def _context(restaurant: Mapping[str, Any]) -> dict[str, Any]:
             "menu_source": restaurant.get("menu_file") or restaurant.get("ubereats_url")}
 
 
+def _where(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in first['loc']) or 'config'}: {first['msg']}"
+
+
 def request(ctx: StepContext) -> DecisionRequest:
     restaurant = _restaurant(ctx)
-    derived = derive_config(restaurant, _defaults(ctx), make_password=lambda: MASK)
+    try:
+        derived = derive_config(restaurant, _defaults(ctx), make_password=lambda: MASK)
+    except ValidationError as exc:  # the manifest's defaults: (edits come later, in apply)
+        raise PermanentStepError(f"configure_registration: manifest defaults: {_where(exc)}") from None
     return DecisionRequest(kind="configure_registration",
                            prompt=f"Confirm the registration config for {restaurant.get('name')}",
                            schema=config_schema(), defaults=mask_secret_fields(derived),
@@ -66,9 +74,7 @@ def _derive(restaurant: Mapping[str, Any], defaults: Mapping[str, Any], answer: 
     try:
         return derive_config(restaurant, defaults, without_masks(answer))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "config"
-        raise DecisionError(f"configure_registration: {where}: {first['msg']}") from None
+        raise DecisionError(f"configure_registration: {_where(exc)}") from None
 
 
 def _check_menu(config: Mapping[str, Any], restaurant: Mapping[str, Any]) -> None:
