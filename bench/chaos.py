@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import chaos_harness as h
 
@@ -86,11 +87,12 @@ def recover(trial: h.Trial) -> None:
 
 
 def kill_trial(trial: h.Trial, rng: random.Random) -> None:
-    submit(trial, rng, restaurants=rng.randint(4, 10), steps=5, seconds=rng.choice([0.0, 0.02, 0.1]))
-    logs = trial.workdir / "supervise.log"
-    procs = [h.spawn_supervisor(trial.db_url, logs) for _ in range(rng.choice([1, 1, 2]))]
-    time.sleep(rng.uniform(0.4, 3.0))  # a random moment: start-up, mid-step, between steps, at the end
-    if procs[0].poll() is not None:
+    submit(trial, rng, restaurants=rng.randint(4, 8), steps=5, seconds=rng.choice([0.02, 0.05, 0.1]))
+    procs = [supervisor(trial) for _ in range(rng.choice([1, 1, 2]))]
+    started_work(trial)
+    time.sleep(rng.uniform(0.0, 1.5))  # a random moment once steps run: mid-step, between steps, at the end
+    trial.mid_run = procs[0].poll() is None
+    if not trial.mid_run:
         trial.notes.append("victim had already finished")
     h.stop(procs[0], signal.SIGKILL)
     trial.killed_at = time.monotonic()
@@ -99,12 +101,24 @@ def kill_trial(trial: h.Trial, rng: random.Random) -> None:
     recover(trial)
 
 
+def supervisor(trial: h.Trial, **options: Any) -> subprocess.Popen[bytes]:
+    """A supervisor for this trial; run_trial kills any still alive when the trial ends."""
+    proc = h.spawn_supervisor(trial.db_url, trial.workdir / "supervise.log", **options)
+    trial.procs.append(proc)
+    return proc
+
+
+def started_work(trial: h.Trial) -> None:
+    """Wait until a supervisor has run its first step (start-up takes seconds on a busy machine)."""
+    if not h.wait_until(lambda: trial.effects.exists() and trial.effects.stat().st_size > 0, timeout=120):
+        trial.notes.append("no step ran within 120 s of starting the supervisors")
+
+
 def race_trial(trial: h.Trial, rng: random.Random) -> None:
     submit(trial, rng, restaurants=rng.randint(15, 30), steps=5, seconds=rng.choice([0.0, 0.01]))
-    logs = trial.workdir / "supervise.log"
     trial.strict = True
     trial.killed_at = time.monotonic()  # "recovery" here = the whole run of three racing supervisors
-    procs = [h.spawn_supervisor(trial.db_url, logs, lease=30.0) for _ in range(3)]
+    procs = [supervisor(trial, lease=30.0) for _ in range(3)]
     codes = [p.wait(timeout=RESUME_TIMEOUT) for p in procs]
     if any(codes):
         trial.notes.append(f"supervisor exit codes {codes}")
@@ -114,9 +128,11 @@ def race_trial(trial: h.Trial, rng: random.Random) -> None:
 
 def sigterm_trial(trial: h.Trial, rng: random.Random) -> None:
     submit(trial, rng, restaurants=rng.randint(4, 8), steps=5, seconds=0.1)
-    proc = h.spawn_supervisor(trial.db_url, trial.workdir / "supervise.log", until_idle=False)
-    time.sleep(rng.uniform(0.8, 3.0))
+    proc = supervisor(trial, until_idle=False)
+    started_work(trial)
+    time.sleep(rng.uniform(0.0, 1.5))
     trial.killed_at = time.monotonic()
+    trial.mid_run = proc.poll() is None
     code = h.stop(proc, signal.SIGTERM, wait=60)
     if code is None:
         trial.notes.append("no graceful stop within 60 s: killed")
@@ -127,11 +143,12 @@ def sigterm_trial(trial: h.Trial, rng: random.Random) -> None:
 
 def pgrestart_trial(trial: h.Trial, rng: random.Random) -> None:
     submit(trial, rng, restaurants=8, steps=5, seconds=0.1)
-    logs = trial.workdir / "supervise.log"
-    procs = [h.spawn_supervisor(trial.db_url, logs) for _ in range(2)]
-    time.sleep(rng.uniform(1.0, 2.5))
+    procs = [supervisor(trial) for _ in range(2)]
+    started_work(trial)
+    time.sleep(rng.uniform(0.2, 1.5))
     print("  !! restarting PostgreSQL (other sessions on this server see a brief disconnect)", flush=True)
     trial.killed_at = time.monotonic()
+    trial.mid_run = any(p.poll() is None for p in procs)
     try:
         restart_postgres()
     finally:
@@ -218,6 +235,9 @@ def run_trial(scenario: str, number: int, seed: int, root: Path) -> Outcome:
             verdict = h.check(trial)
         except Exception as exc:  # a trial that blows up is a failed trial, reported, not a crash
             return Outcome(trial, None, None, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            for proc in trial.procs:
+                h.stop(proc, signal.SIGKILL, wait=10)
     recovery = None
     if trial.killed_at is not None and trial.recovered_at is not None:
         recovery = trial.recovered_at - trial.killed_at
@@ -225,14 +245,16 @@ def run_trial(scenario: str, number: int, seed: int, root: Path) -> Outcome:
 
 
 def table(outcomes: list[Outcome]) -> str:
-    header = ("scenario", "trials", "batches finished", "steps lost", "duplicates", "median recovery")
+    header = ("scenario", "trials", "fault mid-run", "batches finished", "steps lost", "duplicates",
+              "median recovery")
     rows = [header]
     for scenario in dict.fromkeys(o.trial.scenario for o in outcomes):
         mine = [o for o in outcomes if o.trial.scenario == scenario]
         verdicts = [o.verdict for o in mine if o.verdict]
         recoveries = [o.recovery for o in mine if o.recovery is not None]
         dupes = sum(v.duplicates for v in verdicts)
-        rows.append((scenario, str(len(mine)),
+        landed = [o.trial.mid_run for o in mine if o.trial.mid_run is not None]
+        rows.append((scenario, str(len(mine)), f"{sum(landed)}/{len(landed)}" if landed else "-",
                      f"{sum(v.batches_finished for v in verdicts)}/{len(mine)}",
                      str(sum(v.steps_lost for v in verdicts) + sum(o.verdict is None for o in mine)),
                      str(dupes),

@@ -161,10 +161,12 @@ class Trial:
     workdir: Path
     db_url: str = ""
     effects: Path = field(default_factory=Path)
+    mid_run: bool | None = None  # did the fault hit a supervisor still working? (None: no fault)
     strict: bool = False  # no fault at all: any second execution of a step is a duplicate
     killed_at: float | None = None  # monotonic time of the fault (kill, SIGTERM, restart)
     recovered_at: float | None = None  # monotonic time the batch was seen finished after it
     notes: list[str] = field(default_factory=list)
+    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)  # supervisors it started
 
 
 @dataclass
