@@ -256,8 +256,14 @@ def _steps_table(steps: Iterable[Mapping[str, Any]]) -> Table:
                       f"{s.get('attempts', 0)}/{s.get('max_attempts', '?')}", _when(s.get("started_at")),
                       _duration(s.get("started_at"), s.get("finished_at")) if s.get("finished_at") else "-",
                       _when(s.get("next_attempt_at")) if s["status"] == "ready" else "-",
-                      _short(s.get("error") or s.get("note"), 80))
+                      _short(s.get("error") or s.get("note") or _asks(s), 80))
     return table
+
+
+def _asks(step: Mapping[str, Any]) -> str:
+    """What a waiting decision asks (its request's prompt)."""
+    request = step.get("request") if step["status"] == "action_required" else None
+    return f"asks: {request.get('prompt', '')}" if isinstance(request, dict) else ""
 
 
 def _decisions_table(decisions: list[Mapping[str, Any]], steps: Iterable[Mapping[str, Any]]) -> list[Table]:

@@ -18,6 +18,7 @@ import click
 from rich.live import Live
 
 from regctl.commands._common import console
+from regctl.db.views import batch_progress
 from regctl.render import changed_steps, progress_view
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class ProgressWatcher:
             self._live.stop()
 
     def refresh(self) -> None:
-        view = self.store.batch_view(self.batch_id)
+        view = batch_progress(self.store, self.batch_id)
         if self._live is not None:
             self._live.update(progress_view(view, max_rows=_rows_that_fit()), refresh=True)
             return

@@ -16,6 +16,7 @@ import click
 
 from regctl.commands._common import actor, db_url, is_terminal, store_for
 from regctl.commands._progress import follow
+from regctl.db.views import batch_progress
 from regctl.engine import api
 from regctl.manifest import load_manifest
 from regctl.render import summary_line
@@ -122,7 +123,7 @@ def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, conc
         with graceful_stop() as stop:
             work = _supervise(store, ref.id, concurrency=concurrency, sequential=sequential, stop=stop)
             follow(store, ref.id, work, live=is_terminal() and not no_progress)
-        click.echo(summary_line(store.batch_view(ref.id)))
+        click.echo(summary_line(batch_progress(store, ref.id)))
         if stop.is_set():
             click.echo(f"interrupted; continue with: regctl resume {ref.name}", err=True)
             ctx.exit(INTERRUPTED)

@@ -18,6 +18,7 @@ from regctl.commands._common import (
     resolve_batch,
     store_for,
 )
+from regctl.db.views import batch_progress
 from regctl.render import batch_detail, batch_table, changed_steps, summary_line, supervisors_table
 
 if TYPE_CHECKING:
@@ -39,8 +40,7 @@ def all_batches(store: Store) -> list[dict[str, Any]]:
 
 def batch_status(store: Store, ref: str) -> dict[str, Any]:
     """One batch: id, name, status, and jobs[] (id, restaurant, status, steps[] with key/status/attempts)."""
-    view = store.batch_view(resolve_batch(store, ref)["id"])
-    view.pop("manifest", None)  # the whole document: `regctl export` has it; status stays light
+    view = batch_progress(store, resolve_batch(store, ref)["id"])
     view["decisions_waiting"] = sum(1 for j in view["jobs"] for s in j["steps"]
                                     if s["status"] == "action_required")
     return view
