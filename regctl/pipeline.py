@@ -248,19 +248,23 @@ ONBOARDING: tuple[_Row, ...] = (
 )
 
 
-def _resources_of(name: str) -> dict[str, int]:
-    """A registered type's resource claims; the onboarding types may not be importable yet."""
+def _registered(row: _Row) -> dict[str, int]:
+    """The resource claims of a row's step type, which must be registered with the row's kind."""
     try:
-        return dict(lookup(name).resources)
-    except UnknownStepType:
-        return {}
+        st = lookup(row.key)
+    except UnknownStepType as exc:
+        raise PipelineError(f"the onboarding pipeline cannot run here: {exc}", field="pipeline") from None
+    if str(st.kind) != row.kind:
+        raise PipelineError(f"step type {row.key!r} is {st.kind}, but the onboarding pipeline needs "
+                            f"{row.kind}", field="pipeline")
+    return dict(st.resources)
 
 
 def onboarding() -> Pipeline:
     """The built-in `onboarding` pipeline (SPEC §3): each step's type is named by its key."""
     specs = [StepSpec(key=r.key, uses=r.key, kind=r.kind, needs=r.needs, after=r.after, when=r.when,
                       critical=r.critical, retries=DEFAULT_ATTEMPTS, timeout=r.timeout,
-                      resources=_resources_of(r.key)) for r in ONBOARDING]
+                      resources=_registered(r)) for r in ONBOARDING]
     return build_pipeline("onboarding", specs)
 
 

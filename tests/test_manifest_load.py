@@ -156,3 +156,10 @@ def test_onboarding_pipeline_has_the_spec_table_shape() -> None:
     assert "extract_menu" not in critical and "configure_website" not in critical
     assert step("extract_menu").timeout == 1800 and step("search_companies").timeout == 150
     assert p.keys.index("register_restaurant") > p.keys.index("create_account")
+
+
+def test_every_onboarding_step_type_is_registered_with_its_kind() -> None:
+    for row in ONBOARDING:
+        st = lookup(row.key)
+        assert str(st.kind) == row.kind, row.key
+    assert onboarding().step("register_restaurant").resources == dict(lookup("register_restaurant").resources)
