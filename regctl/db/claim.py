@@ -2,7 +2,8 @@
 
 PostgreSQL: ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …`` so any number
 of supervisors share work without waiting on each other. SQLite: the same statement without the
-locking clause; its writers are serialised by ``BEGIN IMMEDIATE``.
+locking clause; its writers are serialised by ``BEGIN IMMEDIATE``. The statements are built once
+(bind parameters only) so a claim costs no SQL compilation.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, Update, and_, bindparam, select, update
 
 from regctl.db.records import ClaimedStep
 from regctl.db.schema import steps
@@ -31,33 +32,55 @@ _RETURNED = (
     steps.c.max_attempts,
     steps.c.timeout,
 )
+_LEASE: dict[str, Any] = {
+    "status": StepStatus.RUNNING.value,
+    "attempts": steps.c.attempts + 1,
+    "lease_owner": bindparam("sid"),
+    "lease_expires_at": bindparam("until"),
+    "started_at": bindparam("now"),
+    "next_attempt_at": None,
+}
 
 
-def _lease(supervisor_id: str, now: float, lease_until: float) -> dict[str, Any]:
-    return {
-        "status": StepStatus.RUNNING.value,
-        "attempts": steps.c.attempts + 1,
-        "lease_owner": supervisor_id,
-        "lease_expires_at": lease_until,
-        "started_at": now,
-        "next_attempt_at": None,
-    }
+def _claim_statement(*, postgres: bool, one_batch: bool) -> Update:
+    due = and_(
+        steps.c.status == StepStatus.READY.value,
+        steps.c.next_attempt_at <= bindparam("now"),
+        steps.c.limited.is_(False),
+    )
+    if one_batch:
+        due = and_(due, steps.c.batch_id == bindparam("batch"))
+    pick = select(steps.c.id).where(due).order_by(steps.c.id).limit(bindparam("n"))
+    if postgres:
+        pick = pick.with_for_update(skip_locked=True)
+    return update(steps).where(steps.c.id.in_(pick.scalar_subquery())).values(**_LEASE).returning(*_RETURNED)
+
+
+_CLAIM = {
+    (pg, one): _claim_statement(postgres=pg, one_batch=one) for pg in (False, True) for one in (False, True)
+}
+_CLAIM_IDS = (
+    update(steps)
+    .where(steps.c.id.in_(bindparam("ids", expanding=True)), steps.c.status == StepStatus.READY.value)
+    .values(**_LEASE)
+    .returning(*_RETURNED)
+)
 
 
 def _claimed(rows: Sequence[Any]) -> list[ClaimedStep]:
     return [
         ClaimedStep(
-            id=r.id,
-            job_id=r.job_id,
-            batch_id=r.batch_id,
-            organisation_id=r.organisation_id,
-            key=r.key,
-            uses=r.uses,
-            kind=r.kind,
-            params=r.params or {},
-            attempt=r.attempts,
-            max_attempts=r.max_attempts,
-            timeout=r.timeout,
+            r.id,
+            r.job_id,
+            r.batch_id,
+            r.organisation_id,
+            r.key,
+            r.uses,
+            r.kind,
+            r.params or {},
+            r.attempts,
+            r.max_attempts,
+            r.timeout,
         )
         for r in sorted(rows, key=lambda r: r.id)
     ]
@@ -75,21 +98,9 @@ def claim_ready_txn(
     """Lease up to ``limit`` due, ready steps that need no resource slot."""
     if limit <= 0:
         return []
-    due = and_(
-        steps.c.status == StepStatus.READY.value, steps.c.next_attempt_at <= now, steps.c.limited.is_(False)
-    )
-    if batch_id is not None:
-        due = and_(due, steps.c.batch_id == batch_id)
-    pick = select(steps.c.id).where(due).order_by(steps.c.id).limit(limit)
-    if conn.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    stmt = (
-        update(steps)
-        .where(steps.c.id.in_(pick.scalar_subquery()))
-        .values(**_lease(supervisor_id, now, lease_until))
-        .returning(*_RETURNED)
-    )
-    return _claimed(conn.execute(stmt).all())
+    stmt = _CLAIM[(conn.dialect.name == "postgresql", batch_id is not None)]
+    params = {"sid": supervisor_id, "until": lease_until, "now": now, "n": limit, "batch": batch_id}
+    return _claimed(conn.execute(stmt, params).all())
 
 
 def claim_ids_txn(
@@ -98,10 +109,5 @@ def claim_ids_txn(
     """Lease exactly these steps if still ready (used after a resource-slot check)."""
     if not ids:
         return []
-    stmt = (
-        update(steps)
-        .where(steps.c.id.in_(list(ids)), steps.c.status == StepStatus.READY.value)
-        .values(**_lease(supervisor_id, now, lease_until))
-        .returning(*_RETURNED)
-    )
-    return _claimed(conn.execute(stmt).all())
+    params = {"ids": list(ids), "sid": supervisor_id, "until": lease_until, "now": now}
+    return _claimed(conn.execute(_CLAIM_IDS, params).all())

@@ -45,16 +45,36 @@ class Progress:
     newly_ready: int = 0
     jobs_left_running: int = 0  # jobs that stopped holding a max_parallel_restaurants slot
     events: list[Event] = field(default_factory=list)
+    changed_batches: set[int] = field(default_factory=set)  # to refresh at the end of the transaction
 
 
-# RETURNING makes SQLAlchemy batch the rows into multi-row INSERTs ("insertmanyvalues").
-_insert_events = step_events.insert().returning(step_events.c.id)
+_insert_events = step_events.insert()
+_EVENT_COLUMNS = (
+    "step_id",
+    "job_id",
+    "batch_id",
+    "organisation_id",
+    "actor",
+    "from_status",
+    "to_status",
+    "attempt",
+    "message",
+    "at",
+)
+_COPY_EVENTS = f"COPY step_events ({', '.join(_EVENT_COLUMNS)}) FROM STDIN"
 
 
 def write_events_txn(conn: Connection, events: Sequence[Event], now: float) -> None:
-    """Append events in bulk: one multi-row INSERT per 1,000 events."""
-    if events:
-        conn.execute(_insert_events, [e.row(now) for e in events])
+    """Append events in bulk: COPY on PostgreSQL, one executemany on SQLite (same transaction)."""
+    if not events:
+        return
+    rows = [e.row(now) for e in events]
+    if not _pg(conn):
+        conn.execute(_insert_events, rows)
+        return
+    with conn.connection.driver_connection.cursor() as cur, cur.copy(_COPY_EVENTS) as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row(tuple(row[c] for c in _EVENT_COLUMNS))
 
 
 def update_grouped_txn(conn: Connection, by_id: Any, by_ids: Any, params: list[dict[str, Any]]) -> None:
@@ -321,58 +341,88 @@ def _resolve_job(
     return nodes
 
 
-def _set_job_status(conn: Connection, job: Any, nodes: list[StepNode], now: float) -> JobStatus | None:
+_job_values: dict[str, Any] = dict(
+    status=bindparam("b_status"),
+    updated_at=bindparam("b_now"),
+    finished_at=bindparam("b_finished"),
+    active=bindparam("b_active"),
+)
+_job_update = update(jobs).where(jobs.c.id == bindparam("b_id")).values(**_job_values)
+_jobs_update = update(jobs).where(jobs.c.id.in_(_IDS)).values(**_job_values)
+
+
+def _job_status_change(job: Any, nodes: list[StepNode], now: float) -> dict[str, Any] | None:
+    """The update of a job whose derived status changed, or None."""
     if job.status in (JobStatus.PENDING, JobStatus.CANCELLED):
         return None  # not admitted yet / cancelled: the status is not derived from steps
     new = derive_job_status((n.status, n.critical, skipped_by_failure(n)) for n in nodes)
     if new == job.status:
         return None
     finished = new in FINISHED_JOB
-    conn.execute(
-        update(jobs)
-        .where(jobs.c.id == job.id)
-        .values(
-            status=new.value,
-            updated_at=now,
-            finished_at=now if finished else None,
-            active=None if finished else True,
-        )
-    )
-    return new
+    return {
+        "b_id": job.id,
+        "b_status": new.value,
+        "b_now": now,
+        "b_finished": now if finished else None,
+        "b_active": None if finished else True,
+    }
 
 
 def resolve_jobs_txn(conn: Connection, locked: dict[int, Any], *, actor: str, now: float) -> Progress:
-    """Unlock/skip/block pending steps of these (locked) jobs; store the derived job/batch status."""
+    """Unlock/skip/block pending steps of these (locked) jobs and store their derived status.
+
+    The batches whose jobs changed status are left in ``Progress.changed_batches``: the caller
+    refreshes them (:func:`refresh_batches_txn`) last, so the batch row lock is held briefly.
+    """
     progress = Progress()
     if not locked:
         return progress
     by_job = _load_rows(conn, list(locked))
     pipelines = _load_pipelines(conn, {job.batch_id for job in locked.values()})
     out: tuple[list[dict[str, Any]], list[Event]] = ([], [])
-    changed_batches: set[int] = set()
+    job_changes = []
     for job_id, job in locked.items():
         nodes = _resolve_job(conn, job, by_job.get(job_id, []), pipelines[job.batch_id], actor, now, out)
-        new = _set_job_status(conn, job, nodes, now)
-        if new is not None:
-            changed_batches.add(job.batch_id)
-            progress.jobs_left_running += int(new != JobStatus.RUNNING)
+        change = _job_status_change(job, nodes, now)
+        if change is not None:
+            job_changes.append(change)
+            progress.changed_batches.add(job.batch_id)
+            progress.jobs_left_running += int(change["b_status"] != JobStatus.RUNNING)
     if out[0]:
         update_grouped_txn(conn, _relation_update, _relations_update, out[0])
+    if job_changes:
+        update_grouped_txn(conn, _job_update, _jobs_update, job_changes)
     progress.newly_ready = sum(1 for p in out[0] if p["b_status"] == StepStatus.READY.value)
     progress.events = out[1]
-    refresh_batches_txn(conn, changed_batches, now)
     return progress
 
 
+_ACTIVE_JOBS = [JobStatus.PENDING.value, JobStatus.RUNNING.value]
+_batch_lock = select(batches.c.status, batches.c.cancelled_at, batches.c.started_at).where(
+    batches.c.id == bindparam("b")
+)
+_BATCH_LOCK = {False: _batch_lock, True: _batch_lock.with_for_update()}
+_some_active_job = (
+    select(jobs.c.id).where(jobs.c.batch_id == bindparam("b"), jobs.c.status.in_(_ACTIVE_JOBS)).limit(1)
+)
+
+
+def _still_running(conn: Connection, batch_id: int, batch: Any) -> bool:
+    if batch.cancelled_at is not None or batch.status != BatchStatus.RUNNING:
+        return False
+    return conn.execute(_some_active_job, {"b": batch_id}).first() is not None
+
+
 def refresh_batches_txn(conn: Connection, batch_ids: Iterable[int], now: float) -> None:
-    """Re-derive each batch's status from its jobs (locking the batch row first)."""
+    """Re-derive each batch's status from its jobs (under the batch row lock).
+
+    While some job is pending or running a started batch is simply running, so the full count of
+    job statuses is only taken when that changes (typically once, at the end).
+    """
     for batch_id in sorted(set(batch_ids)):
-        lock = select(batches.c.status, batches.c.cancelled_at, batches.c.started_at).where(
-            batches.c.id == batch_id
-        )
-        if conn.dialect.name == "postgresql":
-            lock = lock.with_for_update()
-        batch = conn.execute(lock).one()
+        batch = conn.execute(_BATCH_LOCK[_pg(conn)], {"b": batch_id}).one()
+        if _still_running(conn, batch_id, batch):
+            continue
         counts = conn.execute(
             select(jobs.c.status, func.count()).where(jobs.c.batch_id == batch_id).group_by(jobs.c.status)
         ).all()
@@ -436,5 +486,5 @@ def admit_jobs_txn(conn: Connection, *, actor: str, now: float, batch_id: int | 
         return Progress()
     locked = lock_jobs_txn(conn, admitted)
     progress = resolve_jobs_txn(conn, locked, actor=actor, now=now)
-    refresh_batches_txn(conn, {job.batch_id for job in locked.values()}, now)
+    progress.changed_batches |= {job.batch_id for job in locked.values()}  # the caller refreshes them
     return progress

@@ -21,6 +21,7 @@ from regctl.db.progress import (
     admit_jobs_txn,
     lock_jobs_txn,
     record_outcomes_txn,
+    refresh_batches_txn,
     resolve_jobs_txn,
     write_events_txn,
 )
@@ -146,17 +147,20 @@ class Store(queries.Reads):
         now = time.time()
         events: list[Event] = []
         ready = finished = 0
+        changed: set[int] = set()
         if outcomes:
             locked = lock_jobs_txn(conn, {o.job_id for o in outcomes})
             events = record_outcomes_txn(conn, outcomes, supervisor_id=sid, now=now, locked=locked)
             progress = resolve_jobs_txn(conn, locked, actor=sid, now=now)
             events += progress.events
             ready, finished = progress.newly_ready, progress.jobs_left_running
+            changed |= progress.changed_batches
         recorded = len(events)
         if admit or finished:
             admitted = admit_jobs_txn(conn, actor=sid, now=now, batch_id=batch_id)
             events += admitted.events
             ready += admitted.newly_ready
+            changed |= admitted.changed_batches
         claimed = self._claim_txn(conn, sid, claim, now, lease, batch_id)
         events += [
             Event(
@@ -172,6 +176,7 @@ class Store(queries.Reads):
             for c in claimed
         ]
         write_events_txn(conn, events, now)
+        refresh_batches_txn(conn, changed, now)  # last: the batch row lock is held only to commit
         if ready > len(claimed):
             notify_txn(conn, "ready")
         return Cycle(claimed=claimed, recorded=recorded, jobs_finished=finished)

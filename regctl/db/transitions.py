@@ -293,6 +293,7 @@ def answer_step_txn(
     write_events_txn(
         conn, [_event(row, actor, row.status, new.value, decision.get("via")), *progress.events], now
     )
+    refresh_batches_txn(conn, progress.changed_batches, now)
     _notify(conn, "ready")
     return True
 
@@ -331,6 +332,7 @@ def reclaim_expired_txn(conn: Connection, *, actor: str, now: float) -> int:
     conn.execute(_set_status, params)
     progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, failed_jobs), actor=actor, now=now)
     write_events_txn(conn, events + progress.events, now)
+    refresh_batches_txn(conn, progress.changed_batches, now)
     _notify(conn, "ready")
     return len(rows)
 
