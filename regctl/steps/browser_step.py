@@ -162,7 +162,8 @@ async def run_in_browser(ctx: StepContext, flow: Flow) -> JSON:
     context = await browser.new_context(**CONTEXT_OPTIONS)
     context.set_default_timeout(DEFAULT_ACTION_TIMEOUT_MS)
     try:
-        await context.tracing.start(screenshots=True, snapshots=True)
+        # DOM snapshots only: screencast frames cost CPU on every step; a failure takes its own screenshot
+        await context.tracing.start(screenshots=False, snapshots=True)
         page = await context.new_page()
         work = asyncio.ensure_future(flow(ctx, page))
         try:
