@@ -112,9 +112,9 @@ def spawn_supervisor(db_url: str, log: Path, *, until_idle: bool = True, concurr
     """
     args = ["supervise", "--concurrency", str(concurrency), "--lease", str(lease)]
     args += ["--until-idle"] if until_idle else []
-    out = log.open("ab")
-    return subprocess.Popen(regctl_argv(args), env=child_env(db_url, env), stdout=out,
-                            stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(regctl_argv(args), env=child_env(db_url, env), stdout=out,
+                                stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
 
 
 def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL, wait: float = 30) -> int | None:
