@@ -108,3 +108,11 @@ def test_doctor_finds_an_unmigrated_database_and_missing_credentials(
     checks = {c["name"]: c for c in json.loads(result.out)["checks"]}
     assert checks["database"]["ok"] is False and "regctl db upgrade" in checks["database"]["detail"]
     assert checks["target nowhere"]["ok"] is False
+
+
+def test_read_commands_do_not_create_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "absent.db"
+    for args in (["status"], ["status", "x"], ["show", "1"], ["cancel", "x"], ["resume", "--all"]):
+        result = regctl(*args, db=f"sqlite:///{db}")
+        assert result.code == 2 and "no database at" in result.err, (args, result.output)
+    assert not db.exists()

@@ -14,13 +14,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 from regctl.engine import api
-from regctl.errors import UsageError
+from regctl.errors import ConfigError, UsageError
 from regctl.render import dumps
 
 if TYPE_CHECKING:
@@ -42,10 +43,29 @@ def db_url(ctx: click.Context) -> str | None:
     return getattr(obj, "db_url", None)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    from regctl.db.connect import normalise_url
+
+    url = normalise_url(url)
+    if not url.startswith("sqlite") or url.endswith(":memory:"):
+        return None
+    return Path(url.split(":///", 1)[-1])
+
+
 @contextmanager
-def store_for(ctx: click.Context, *, upgrade: bool = False) -> Iterator[Store]:
-    """The store of ``--db`` / ``REGCTL_DATABASE_URL`` / the SQLite default, closed afterwards."""
-    store = api.open_store(db_url(ctx), upgrade=upgrade)
+def store_for(ctx: click.Context, *, upgrade: bool = False, create: bool = False) -> Iterator[Store]:
+    """The store of ``--db`` / ``REGCTL_DATABASE_URL`` / the SQLite default, closed afterwards.
+
+    Only ``create`` (``regctl run``) may bring a new SQLite file into being; the other commands
+    say there is no database instead of leaving an empty one behind.
+    """
+    url = db_url(ctx) or api.default_database_url()
+    path = sqlite_path(url)
+    if not create and path is not None and not path.exists():
+        raise ConfigError(f"no database at {path}: start a batch with `regctl run MANIFEST`, "
+                          "or choose one with --db URL / REGCTL_DATABASE_URL")
+    store = api.open_store(url, upgrade=upgrade)
     try:
         yield store
     finally:

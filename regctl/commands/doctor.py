@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import click
 
-from regctl.commands._common import console, db_url, emit_json, json_option
+from regctl.commands._common import console, db_url, emit_json, json_option, sqlite_path
 from regctl.engine import api
 from regctl.errors import RegctlError
 
@@ -22,22 +21,13 @@ class Check:
     detail: str
 
 
-def _sqlite_path(url: str) -> Path | None:
-    from regctl.db.connect import normalise_url
-
-    url = normalise_url(url)
-    if not url.startswith("sqlite") or url.endswith(":memory:"):
-        return None
-    return Path(url.split(":///", 1)[-1])
-
-
 def check_database(url: str | None) -> Check:
     """Reachable and migrated to the current revision — read-only: never creates or upgrades."""
     from regctl.db import migrate
     from regctl.db.connect import open_engine
 
     url = url or api.default_database_url()
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is not None and not path.exists():
         return Check("database", True, f"{path} does not exist yet; `regctl run` creates and migrates it")
     try:

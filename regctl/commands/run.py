@@ -112,7 +112,7 @@ def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, conc
     """
     loaded = load_manifest(manifest)
     sequential = sequential or loaded.execution.mode == "sequential"
-    with store_for(ctx) as store:
+    with store_for(ctx, create=True) as store:
         ref = api.submit_batch(store, loaded, actor=actor())
         _announce(ref)
         if detach:
