@@ -27,6 +27,7 @@ from regctl.errors import UsageError
 
 __all__ = ["ROOTS", "Condition", "ConditionError", "compile", "evaluate"]
 
+MAX_LENGTH = 2000  # characters; deep nesting is refused too, so evaluation cannot recurse away
 ROOTS = frozenset({"restaurant", "config", "results", "params"})
 _LITERAL_NAMES: dict[str, Any] = {
     "true": True, "false": False, "null": None, "none": None,
@@ -57,11 +58,16 @@ def compile(expr: str) -> Condition:
     """Parse and validate ``expr``; raises :class:`ConditionError` naming the offending part."""
     if not isinstance(expr, str) or not expr.strip():
         raise ConditionError("a condition must be a non-empty expression")
+    if len(expr) > MAX_LENGTH:
+        raise ConditionError(f"a condition may be at most {MAX_LENGTH} characters (got {len(expr)})")
+    shown = expr if len(expr) <= 80 else expr[:77] + "..."
     try:
         tree = ast.parse(expr.strip(), mode="eval").body
+        _check(tree, shown)
     except SyntaxError as exc:
-        raise ConditionError(f"cannot parse {expr!r}: {exc.msg} (column {exc.offset})") from None
-    _check(tree, expr)
+        raise ConditionError(f"cannot parse {shown!r}: {exc.msg} (column {exc.offset})") from None
+    except (RecursionError, MemoryError):
+        raise ConditionError(f"{shown!r} is nested too deeply") from None
     return Condition(expr, tree)
 
 
