@@ -74,8 +74,7 @@ def test_kill_9_of_a_supervisor_loses_nothing_and_duplicates_nothing(
     ref = api.submit_batch(store, manifest(steps, restaurants=10), actor="t")
     victim = _supervise(database_url, "--lease", "2", "--concurrency", "3")
     procs.append(victim)
-    _wait_for(lambda: len(_owned_by(store, ref.id, victim.pid)) == 3)
-    held = _owned_by(store, ref.id, victim.pid)
+    _wait_for(lambda: len(_owned_by(store, ref.id, victim.pid)) >= 3)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=10)
     survivor = _supervise(database_url, "--lease", "2", "--concurrency", "4")
@@ -83,12 +82,13 @@ def test_kill_9_of_a_supervisor_loses_nothing_and_duplicates_nothing(
     assert survivor.wait(timeout=120) == 0
     view = store.batch_view(ref.id)
     assert {s["status"] for j in view["jobs"] for s in j["steps"]} == {"completed"}
-    expired = {
-        e["step_id"]
-        for e in store.events(batch_id=ref.id)
-        if (e["message"] or "").startswith("lease expired")
+    events = store.events(batch_id=ref.id)
+    by_victim = [e for e in events if f":{victim.pid}:" in e["actor"]]
+    held = {e["step_id"] for e in by_victim if e["to_status"] == "running"} - {
+        e["step_id"] for e in by_victim if e["to_status"] == "completed"
     }
-    assert expired == held
+    expired = {e["step_id"] for e in events if (e["message"] or "").startswith("lease expired")}
+    assert held and expired == held
     assert set(_completions(store, ref.id).values()) == {1}
     for j in view["jobs"]:
         step = store.job_view(j["id"])["steps"][0]

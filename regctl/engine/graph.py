@@ -14,10 +14,12 @@ from typing import Any
 
 from regctl.engine.states import FINAL_STEP, StepStatus
 
-__all__ = ["CONDITION_FALSE", "Change", "StepNode", "evaluate_condition", "resolve", "skipped_by_failure"]
+__all__ = ["CONDITION_FALSE", "SKIPPED_BY_PERSON", "Change", "StepNode", "evaluate_condition", "resolve",
+           "skipped_by_failure"]
 
 S = StepStatus
 CONDITION_FALSE = "when false"  # prefix of the note of a step skipped by its condition
+SKIPPED_BY_PERSON = "skipped by hand"  # prefix of the note of a step a person skipped (`regctl skip`)
 
 
 @dataclass
@@ -44,8 +46,8 @@ class Change:
 
 
 def skipped_by_failure(node: StepNode) -> bool:
-    """A skipped step counts as a success for ``needs`` only when its own condition skipped it."""
-    return node.status == S.SKIPPED and not (node.note or "").startswith(CONDITION_FALSE)
+    """A skipped step counts as a success for ``needs`` only when its own condition or a person skipped it."""
+    return node.status == S.SKIPPED and not (node.note or "").startswith((CONDITION_FALSE, SKIPPED_BY_PERSON))
 
 
 def evaluate_condition(expr: str, data: dict[str, Any]) -> bool:

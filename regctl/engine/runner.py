@@ -103,9 +103,13 @@ async def run_step(ctx: EngineContext, executor: Executor, policy: RetryPolicy) 
     """Run the claimed step behind ``ctx`` to an outcome; never raises (except on loop shutdown)."""
     step = ctx._step
     timeout: float | None = None
+    if ctx.cancelled:  # cancelled while it waited in the prefetch queue
+        return _cancelled(step, ctx)
     try:
         st = lookup(step.uses)
         timeout = step.timeout or st.timeout
+        if timeout is None:
+            return await _run_body(st, ctx, executor)
         return await asyncio.wait_for(_run_body(st, ctx, executor), timeout)
     except TimeoutError:
         ctx.cancel()  # a sync step's thread cannot be killed: ask it to stop

@@ -19,6 +19,7 @@ import secrets
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -70,6 +71,7 @@ class Supervisor:
         on_progress: Callable[[], None] | None = None,
         poll: float | None = None,
         supervisor_id: str | None = None,
+        prefetch: int | None = None,
     ) -> None:
         self.store, self.concurrency, self.until_idle = store, max(1, concurrency), until_idle
         self.batch_id = batch_id
@@ -81,6 +83,11 @@ class Supervisor:
         self.id = supervisor_id or new_supervisor_id()
         self.stats = Stats()
         self.shared: dict[str, Any] = {}
+        # Claimed steps wait here for a free slot, so a finishing step is replaced without waiting
+        # for a database round trip. They hold leases (renewed like running ones) and are handed
+        # back, attempt returned, if we stop before starting them.
+        self.prefetch = self.concurrency // 2 if prefetch is None else max(0, prefetch)
+        self._queue: deque[EngineContext] = deque()
         self._running: dict[int, EngineContext] = {}
         self._policies: set[asyncio.Future[bool]] = set()  # policy evaluations in flight
         self._done: list[tuple[StepOutcome, EngineContext]] = []
@@ -143,13 +150,14 @@ class Supervisor:
         while True:
             self._notice_stop()
             done, self._done = self._done, []
-            want = 0 if self._stopping_since is not None else self.concurrency - len(self._running)
+            want = 0 if self._stopping_since is not None else self._room()
             claimed = await self._turn(done, want) if done or want > 0 else []
             if self._stopping_since is not None and not self._running:
                 return
             if (
                 self.until_idle
                 and not self._running
+                and not self._queue
                 and not claimed
                 and not self._done
                 and not self._policies
@@ -176,7 +184,8 @@ class Supervisor:
         self.stats.add(outcomes)
         self.stats.cycles += 1
         for step in cycle.claimed:
-            await self._start(step)
+            self._queue.append(await self._context(step))
+        self._fill()
         self._after_outcomes(done)
         self._progress()
         return cycle.claimed
@@ -198,23 +207,29 @@ class Supervisor:
             self._batches[batch_id] = await self._db(batch_info, self.store, batch_id)
         return self._batches[batch_id]
 
-    async def _start(self, step: ClaimedStep) -> None:
-        ctx = EngineContext(
-            self.store,
-            step,
-            await self._batch(step.batch_id),
-            supervisor_id=self.id,
-            shared=self.shared,
-            lease=self.leases.duration,
+    def _room(self) -> int:
+        """How many more steps to claim: free slots plus the prefetch queue's free places."""
+        return self.concurrency + self.prefetch - len(self._running) - len(self._queue)
+
+    async def _context(self, step: ClaimedStep) -> EngineContext:
+        batch = await self._batch(step.batch_id)
+        return EngineContext(
+            self.store, step, batch, supervisor_id=self.id, shared=self.shared, lease=self.leases.duration
         )
-        self._running[step.id] = ctx
-        task = asyncio.create_task(run_step(ctx, self._steps_pool, self.retry))
-        task.add_done_callback(functools.partial(self._finished, step.id))
+
+    def _fill(self) -> None:
+        """Start queued steps while slots are free (and we are not stopping)."""
+        while self._queue and len(self._running) < self.concurrency and self._stopping_since is None:
+            ctx = self._queue.popleft()
+            self._running[ctx.step_id] = ctx
+            task = asyncio.create_task(run_step(ctx, self._steps_pool, self.retry))
+            task.add_done_callback(functools.partial(self._finished, ctx.step_id))
 
     def _finished(self, step_id: int, task: asyncio.Task[StepOutcome]) -> None:
         ctx = self._running.pop(step_id)
         if not task.cancelled():
             self._done.append((task.result(), ctx))
+        self._fill()
         self._wake.set()
 
     def _after_outcomes(self, done: list[tuple[StepOutcome, EngineContext]]) -> None:
@@ -241,9 +256,11 @@ class Supervisor:
             if now - last_lease >= self.leases.heartbeat_every or self._check_cancels:
                 self._check_cancels = False
                 cancelled = await self._db(self.store.heartbeat, self.id, lease=self.leases.duration)
+                waiting = {ctx.step_id: ctx for ctx in self._queue}
                 for step_id in cancelled:
-                    if step_id in self._running:
-                        self._running[step_id].cancel()
+                    ctx = self._running.get(step_id) or waiting.get(step_id)
+                    if ctx is not None:
+                        ctx.cancel()
                 if now - last_lease >= self.leases.heartbeat_every:
                     await self._db(self.store.reclaim_expired, actor=self.id)
                     last_lease = now
