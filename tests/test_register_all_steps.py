@@ -22,7 +22,7 @@ from regctl.db import schema
 from regctl.db.domain import records_for
 from regctl.registration_config import derive_config
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
 SLUG = "mama-rosas-pizzeria"
 REGISTRATION = ["create_account", "generate_code", "create_onboarding_user", "upload_images",

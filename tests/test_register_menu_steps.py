@@ -20,7 +20,7 @@ from register_support import StepCtx, close_browser, run_steps
 
 from regctl.db import schema
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
 SLUG = "spice-route-mount-eden"
 EMAIL = "owner@spiceroute.example.nz"
