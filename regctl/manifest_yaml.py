@@ -80,6 +80,7 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+MAX_VALUES = 500_000  # above any inline batch (10,000 restaurants ≈ 150,000 values); CSVs are not counted
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*:")
 
 
@@ -109,17 +110,34 @@ class _Builder:
         self.file = file
         self.lines = lines
         self.constructor = SafeConstructor()
+        self.built = 0
+        self.open: set[int] = set()  # collections being built: an alias to one of them is a loop
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return self._sequence(node, path)
+        self.built += 1
+        if self.built > MAX_VALUES:  # aliases can multiply a small file ("billion laughs")
+            raise self._error(f"the manifest expands to more than {MAX_VALUES:,} values", node, path)
+        if isinstance(node, yaml.CollectionNode):
+            return self._collection(node, path)
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise ManifestError(f"bad value: {exc}", file=self.file, line=node.start_mark.line + 1,
                                 field=format_path(path)) from None
+
+    def _error(self, message: str, node: yaml.Node, path: Path_) -> ManifestError:
+        return ManifestError(message, file=self.file, line=node.start_mark.line + 1, field=format_path(path))
+
+    def _collection(self, node: yaml.CollectionNode, path: Path_) -> Any:
+        if id(node) in self.open:
+            raise self._error("an alias refers to a value that contains it", node, path)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return self._sequence(node, path)  # type: ignore[arg-type]
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -163,3 +163,14 @@ def test_every_onboarding_step_type_is_registered_with_its_kind() -> None:
         st = lookup(row.key)
         assert str(st.kind) == row.kind, row.key
     assert onboarding().step("register_restaurant").resources == dict(lookup("register_restaurant").resources)
+
+
+def test_an_alias_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import regctl.manifest_yaml
+
+    monkeypatch.setattr(regctl.manifest_yaml, "MAX_VALUES", 1000)
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for prev, name in zip("abcd", "bcde", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(ManifestError, match="expands to more than 1,000 values"):
+        load_manifest(write(tmp_path, "\n".join(lines) + "\n"))
