@@ -57,3 +57,77 @@ def terminal() -> Iterator[Terminal]:
 
 def down(n: int) -> str:
     return DOWN * n + ENTER
+
+
+WAIT_MANIFEST = """\
+batch: {batch}
+organisation: pumpd-nz
+target: sandbox
+pipeline:
+  name: approvals
+  steps:
+    - key: approve
+      uses: builtin.wait
+      with:
+        prompt: Approve this restaurant?
+        schema:
+          type: object
+          required: [ok, contact]
+          additionalProperties: false
+          properties:
+            ok: {{type: boolean}}
+            contact:
+              type: object
+              required: [email]
+              properties:
+                email: {{type: string, pattern: "^[^@ ]+@[^@ ]+$"}}
+    - key: publish
+      uses: builtin.noop
+      needs: [approve]
+{extra}
+restaurants:
+{restaurants}
+"""
+
+
+def wait_manifest(tmp_path: Path, batch: str = "approvals", count: int = 2, extra: str = "") -> Path:
+    """A manifest whose every job waits on one builtin.wait decision, then runs a noop."""
+    rows = "\n".join(f"  - {{name: Place {i}, address: {i} Queen Street, city: Auckland}}"
+                     for i in range(1, count + 1))
+    path = tmp_path / f"{batch}.yaml"
+    path.write_text(WAIT_MANIFEST.format(batch=batch, restaurants=rows, extra=extra))
+    return path
+
+
+def waiting_batch(store: Any, tmp_path: Path, batch: str = "approvals", count: int = 2,
+                  extra: str = "") -> int:
+    """Submit the wait manifest and supervise until every job waits; the batch id."""
+    from regctl.engine import api
+    from regctl.manifest import load_manifest
+
+    ref = api.submit_batch(store, load_manifest(wait_manifest(tmp_path, batch, count, extra)), actor="test")
+    api.supervise(store, until_idle=True, batch_id=ref.id)
+    return ref.id
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    output: str  # stdout and stderr together
+
+
+def run_cli(args: list[str], input: str | None = None) -> CliResult:
+    """Run ``regctl ARGS`` in-process through ``regctl.cli.main`` (the real error → exit boundary)."""
+    from click.testing import CliRunner
+
+    from regctl.cli import main
+
+    runner = CliRunner()
+    with runner.isolation(input=input) as streams:
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out = streams[0].getvalue() + streams[1].getvalue()
+    return CliResult(code, out.decode())

@@ -6,11 +6,14 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+from review_helpers import waiting_batch
 
-from regctl.review.notify import BatchEvent, message_for, post_in_background, webhook_url
+from regctl.db.store import Store
+from regctl.review.notify import BatchEvent, message_for, notify_batch_event, post_in_background, webhook_url
 
 
 class Hook:
@@ -69,6 +72,7 @@ def test_webhook_url_expands_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SLACK_HOOK", "http://127.0.0.1:1/hook")
     assert webhook_url({"webhook": "${SLACK_HOOK}"}) == "http://127.0.0.1:1/hook"
     assert webhook_url({"webhook": "${MISSING_HOOK_VAR}"}) is None
+    assert webhook_url({"webhook": "${MISSING_HOOK_VAR:-http://127.0.0.1:2/x}"}) == "http://127.0.0.1:2/x"
     assert webhook_url(None) is None
 
 
@@ -77,3 +81,21 @@ def test_messages_are_slack_text() -> None:
     assert "regctl review nz-w48" in message_for(BatchEvent.WAITING, "nz-w48", 3)
     assert "finished" in message_for(BatchEvent.FINISHED, "nz-w48", 0)
     assert "failed" in message_for(BatchEvent.FAILED, "nz-w48", 0)
+
+
+def test_a_waiting_batch_posts_to_its_webhook(store: Store, tmp_path: Path, flaky_hook: Hook,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOOK_URL", flaky_hook.url)
+    flaky_hook.failures = 0
+    batch_id = waiting_batch(store, tmp_path, extra='notify: {webhook: "${HOOK_URL}"}')
+    thread = notify_batch_event(store, batch_id, BatchEvent.WAITING)
+    assert thread is not None
+    thread.join(10)
+    assert flaky_hook.received == [{"text": message_for(BatchEvent.WAITING, "approvals", 2)}]
+
+
+def test_no_webhook_or_no_batch_sends_nothing(store: Store, tmp_path: Path) -> None:
+    batch_id = waiting_batch(store, tmp_path)
+    assert notify_batch_event(store, batch_id, "finished") is None
+    assert notify_batch_event(store, 999_999, "finished") is None
+    assert notify_batch_event(store, batch_id, "no-such-event") is None  # logged, never raised

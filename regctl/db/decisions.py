@@ -12,10 +12,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from regctl.db.schema import batches, decisions, steps
+from regctl.db.progress import lock_jobs_txn, resolve_jobs_txn, write_events_txn
+from regctl.db.records import Event
+from regctl.db.schema import batches, decisions, step_events, steps
+from regctl.engine.graph import SKIPPED_BY_PERSON
+from regctl.errors import DecisionError, NotFound
 
 __all__ = [
     "DecisionKind",
@@ -27,7 +31,10 @@ __all__ = [
     "decisions_for_job",
     "decisions_for_job_txn",
     "insert_decision_txn",
+    "manual_outcome_txn",
     "notify_target_txn",
+    "replace_request_txn",
+    "waiting_since",
 ]
 
 JSON = dict[str, Any]
@@ -86,8 +93,8 @@ def insert_decision_txn(conn: Connection, *, step_id: int, job_id: int, batch_id
               "actor": decision["actor"], "via": decision["via"], "at": decision.get("at", time.time())}
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(decisions).values(**values).on_conflict_do_nothing(
-        index_elements=[decisions.c.step_id, decisions.c.attempt])
-    return conn.execute(stmt).rowcount == 1
+        index_elements=[decisions.c.step_id, decisions.c.attempt]).returning(decisions.c.id)
+    return conn.execute(stmt).scalar_one_or_none() is not None
 
 
 def decision_for_step_txn(conn: Connection, step_id: int,
@@ -114,6 +121,77 @@ def notify_target_txn(conn: Connection, batch_id: int) -> tuple[str, JSON | None
     waiting = conn.execute(select(func.count()).select_from(steps).where(
         steps.c.batch_id == batch_id, steps.c.status == "action_required")).scalar_one()
     return str(row.name), row.notify, int(waiting)
+
+
+def waiting_since(conn: Connection, step_ids: list[int]) -> dict[int, float]:
+    """When each step last started waiting for a decision (its last move to action_required)."""
+    if not step_ids:
+        return {}
+    rows = conn.execute(select(step_events.c.step_id, func.max(step_events.c.at))
+                        .where(step_events.c.step_id.in_(step_ids),
+                               step_events.c.to_status == "action_required")
+                        .group_by(step_events.c.step_id)).all()
+    return {int(step_id): float(at) for step_id, at in rows}
+
+
+def replace_request_txn(conn: Connection, step_id: int, attempt: int, request: JSON) -> bool:
+    """Store a new request on a still-waiting step (select_company's re-search asks again).
+
+    False when the step is no longer waiting at that attempt (someone answered meanwhile).
+    """
+    stmt = update(steps).where(steps.c.id == step_id, steps.c.attempts == attempt,
+                               steps.c.status == "action_required").values(request=request)
+    return conn.execute(stmt).rowcount == 1
+
+
+# A person may finish by hand any step that is not running or already finished.
+MANUAL_FROM = frozenset({"pending", "ready", "action_required", "failed", "blocked", "cancelled"})
+COMPLETED_BY_PERSON = "completed by hand"  # prefix of the note of a step a person completed
+
+
+def manual_outcome_txn(conn: Connection, step_id: int, decision: JSON, *, now: float) -> None:
+    """Complete or skip a step by hand (``decision["kind"]``), with its audit row; dependents proceed.
+
+    Steps blocked behind it go back to pending so the graph re-resolves them. Raises
+    DecisionError (the transaction rolls back) when the step cannot be finished by hand now.
+    """
+    job_id = conn.execute(select(steps.c.job_id).where(steps.c.id == step_id)).scalar()
+    if job_id is None:
+        raise NotFound(f"no step {step_id}")
+    locked = lock_jobs_txn(conn, [job_id])
+    row = conn.execute(select(steps).where(steps.c.id == step_id)).one()
+    kind = DecisionKind(decision["kind"])
+    if row.status not in MANUAL_FROM:
+        raise DecisionError(f"step {row.key!r} of job {job_id} is {row.status}; it cannot be "
+                            f"{'completed' if kind is DecisionKind.COMPLETE else 'skipped'} by hand now")
+    if not insert_decision_txn(conn, step_id=step_id, job_id=job_id, batch_id=row.batch_id,
+                               organisation_id=row.organisation_id, attempt=row.attempts, decision=decision):
+        raise DecisionError(f"step {row.key!r} of job {job_id} was just answered by someone else")
+    new, prefix = (("completed", COMPLETED_BY_PERSON) if kind is DecisionKind.COMPLETE
+                   else ("skipped", SKIPPED_BY_PERSON))
+    note = f"{prefix} by {decision['actor']}: {decision.get('note') or ''}".rstrip(": ")
+    conn.execute(update(steps).where(steps.c.id == step_id).values(
+        status=new, note=note, error=None, finished_at=now, next_attempt_at=None, lease_owner=None,
+        lease_expires_at=None, result={"by_hand": True, "note": decision.get("note")}))
+    events = [_event(row, decision["actor"], row.status, new, note), *_unblock_txn(conn, job_id, decision)]
+    progress = resolve_jobs_txn(conn, locked, actor=str(decision["actor"]), now=now)
+    write_events_txn(conn, events + progress.events, now)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_notify('regctl', 'ready')"))
+
+
+def _unblock_txn(conn: Connection, job_id: int, decision: JSON) -> list[Event]:
+    blocked = conn.execute(select(steps).where(steps.c.job_id == job_id, steps.c.status == "blocked")).all()
+    if blocked:
+        conn.execute(update(steps).where(steps.c.id.in_([b.id for b in blocked])).values(
+            status="pending", note=None))
+    return [_event(b, decision["actor"], "blocked", "pending", "a step it needs was finished by hand")
+            for b in blocked]
+
+
+def _event(row: Any, actor: str, old: str, new: str, message: str) -> Event:
+    return Event(row.id, row.job_id, row.batch_id, row.organisation_id, str(actor), old, new, row.attempts,
+                 message)
 
 
 def decision_for_step(engine: Engine, step_id: int, attempt: int | None = None) -> DecisionRecord | None:

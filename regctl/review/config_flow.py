@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from regctl.review.protocol import Choice, FlowContext, LeaveWaiting, Outcome, Prompter
-from regctl.review.schema_prompts import ask_object, is_secret, resolve
+from regctl.review.schema_prompts import ask_object, in_schema_order, is_secret, resolve
 from regctl.review.validation import schema_problems
 from regctl.steps.base import DecisionRequest
 
@@ -36,7 +36,7 @@ MENU_SWITCHES = ("import_menu", "upload_images", "add_option_sets", "add_item_ta
 
 def ask_configuration(p: Prompter, request: DecisionRequest, flow: FlowContext) -> Outcome:
     """Ask until the config is valid and passes the menu gate; then offer apply-to-all."""
-    config = copy.deepcopy(request.defaults)
+    config = in_schema_order(copy.deepcopy(request.defaults), request.schema, request.schema)
     show_config(p, request.prompt, config)
     while True:
         config = _ask_once(p, request, config)

@@ -33,7 +33,7 @@ ATTEMPTS = 5
 BACKOFF_BASE = 0.5  # seconds before the 2nd attempt; doubles each time
 BACKOFF_CAP = 8.0
 TIMEOUT = 5.0
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 class BatchEvent(enum.StrEnum):
@@ -43,11 +43,11 @@ class BatchEvent(enum.StrEnum):
 
 
 def webhook_url(notify: JSON | None) -> str | None:
-    """The webhook URL of a manifest ``notify`` mapping, ``${ENV}`` references expanded; None if unset."""
+    """The webhook URL of a ``notify`` mapping, ``${ENV}``/``${ENV:-default}`` expanded; None if unset."""
     raw = (notify or {}).get("webhook")
     if not raw:
         return None
-    url = _ENV_REF.sub(lambda m: os.environ.get(m.group(1), ""), str(raw))
+    url = _ENV_REF.sub(lambda m: os.environ.get(m.group(1)) or m.group(2) or "", str(raw))
     return url if url.startswith(("http://", "https://")) else None
 
 

@@ -16,7 +16,8 @@ from jsonschema import Draft202012Validator
 
 from regctl.review.protocol import Choice, Prompter, Validator
 
-__all__ = ["OMIT", "ask_object", "ask_value", "is_secret", "resolve", "schema_type"]
+__all__ = ["OMIT", "ask_object", "ask_value", "in_schema_order", "is_secret", "property_items", "resolve",
+           "schema_type"]
 
 JSON = dict[str, Any]
 OMIT: Any = object()  # "leave this optional field out of the answer"
@@ -46,6 +47,29 @@ def _follow(ref: str, root: Mapping[str, Any]) -> JSON:
     return dict(node)
 
 
+def property_items(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """An object schema's properties in their declared order.
+
+    ``x-order`` (see DecisionRequest.to_json) survives JSONB storage; without it (a schema that
+    came through JSONB, e.g. a manifest's ``with:``) the ``required`` list's order comes first.
+    """
+    props = schema.get("properties") or {}
+    hint = schema.get("x-order") or schema.get("required") or ()
+    order = [name for name in hint if name in props]
+    return [(name, props[name]) for name in order + [n for n in props if n not in order]]
+
+
+def in_schema_order(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
+    """``value`` (a mapping) with its keys, recursively, in the schema's property order."""
+    if not isinstance(value, Mapping):
+        return value
+    schema = resolve(schema, root)
+    known = [(name, resolve(sub, root)) for name, sub in property_items(schema) if name in value]
+    out = {name: in_schema_order(value[name], sub, root) for name, sub in known}
+    out.update({k: v for k, v in value.items() if k not in out})
+    return out
+
+
 def schema_type(schema: Mapping[str, Any]) -> str:
     raw = schema.get("type")
     if isinstance(raw, list):
@@ -67,7 +91,7 @@ def ask_object(p: Prompter, schema: Mapping[str, Any], current: Mapping[str, Any
     current = dict(current or {})
     required = set(schema.get("required", []))
     result = dict(current)
-    for name, sub in schema.get("properties", {}).items():
+    for name, sub in property_items(schema):
         value = ask_value(p, name, resolve(sub, root), current.get(name, sub.get("default")),
                           required=name in required, root=root)
         if value is OMIT:

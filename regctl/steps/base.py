@@ -44,7 +44,7 @@ class DecisionRequest:
     context: JSON = field(default_factory=dict)  # anything else the prompt shows
 
     def to_json(self) -> JSON:
-        return {"kind": self.kind, "prompt": self.prompt, "schema": self.schema,
+        return {"kind": self.kind, "prompt": self.prompt, "schema": with_property_order(self.schema),
                 "options": self.options, "defaults": self.defaults, "context": self.context}
 
     @classmethod
@@ -52,6 +52,22 @@ class DecisionRequest:
         return cls(kind=data["kind"], prompt=data["prompt"], schema=data["schema"],
                    options=list(data.get("options", [])), defaults=dict(data.get("defaults", {})),
                    context=dict(data.get("context", {})))
+
+
+def with_property_order(schema: Any) -> Any:
+    """``schema`` with ``x-order`` (its property names, in order) beside every ``properties``.
+
+    PostgreSQL's JSONB does not keep object key order (lists it keeps), so a stored request would
+    otherwise ask its questions in JSONB's order. Validators ignore the unknown keyword.
+    """
+    if isinstance(schema, list):
+        return [with_property_order(s) for s in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    out = {k: with_property_order(v) for k, v in schema.items()}
+    if isinstance(schema.get("properties"), Mapping) and "x-order" not in schema:
+        out["x-order"] = list(schema["properties"])
+    return out
 
 
 class StepContext(Protocol):
