@@ -75,3 +75,14 @@ def test_option_set_report_fails_on_failures_and_missing_attachments() -> None:
         verify_report(EnsureReport(adopted=["A"]), {"A": 1, "B": 1}, {"A": 1}, "sets")
     with pytest.raises(RetryableStepError, match="1 of 1 sets failed"):
         verify_report(EnsureReport(failed={"A": "timeout"}), {"A": 1}, {}, "sets")
+
+
+def test_encrypted_config_secrets_are_read_as_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.fernet import Fernet
+
+    from regctl.secrets import encrypt
+    from regctl.steps.onboarding.registration_common import plain
+
+    monkeypatch.setenv("REGCTL_SECRET_KEY", Fernet.generate_key().decode())
+    assert plain(encrypt("Hunter2-long")) == "Hunter2-long"
+    assert plain("already plain") == "already plain"

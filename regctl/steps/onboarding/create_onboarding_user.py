@@ -11,7 +11,7 @@ from playwright.async_api import Page
 from regctl.errors import PermanentStepError
 from regctl.steps.base import StepContext
 from regctl.steps.browser_step import browser_step_type
-from regctl.steps.onboarding.registration_common import JSON, config_section, require, target_of
+from regctl.steps.onboarding.registration_common import JSON, config_section, plain, require, target_of
 from regctl.steps.portal.hub_login import hub_login
 from regctl.steps.portal.hub_super_admin import NewHubUser, add_user, open_super_admin
 
@@ -24,7 +24,7 @@ def new_hub_user(ctx: StepContext) -> NewHubUser:
     onboarding, account = config_section(ctx, "onboarding"), config_section(ctx, "account")
     company = ctx.restaurant.get("company") or {}
     email = str(onboarding.get("user_email") or require(account, "email", "account")).strip()
-    password = str(onboarding.get("user_password") or account.get("password") or "")
+    password = plain(onboarding.get("user_password") or account.get("password") or "")
     if len(password) < MIN_PASSWORD:
         raise PermanentStepError(f"registration config onboarding.user_password must have at least "
                                  f"{MIN_PASSWORD} characters (set it with regctl review)")

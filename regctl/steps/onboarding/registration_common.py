@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from regctl.errors import PermanentStepError
+from regctl.secrets import decrypt
 from regctl.steps.base import StepContext
 from regctl.targets import Target, resolve_target
 
@@ -20,6 +21,7 @@ __all__ = [
     "config_section",
     "hour_rows",
     "normalise_nz_phone",
+    "plain",
     "portal_restaurant",
     "require",
     "selected_menu_id",
@@ -54,10 +56,16 @@ def require(section: Mapping[str, Any], name: str, where: str) -> Any:
     return value
 
 
+def plain(value: Any) -> str:
+    """A config secret as plain text: ``enc:`` values (if the engine handed them over still
+    encrypted) are decrypted with REGCTL_SECRET_KEY; plain text passes through."""
+    return decrypt(str(value)) if value is not None else ""
+
+
 def account_credentials(ctx: StepContext) -> tuple[str, str]:
-    """The platform account's e-mail and password (decrypted by the engine)."""
+    """The platform account's e-mail and password."""
     account = config_section(ctx, "account")
-    return str(require(account, "email", "account")).strip(), str(require(account, "password", "account"))
+    return str(require(account, "email", "account")).strip(), plain(require(account, "password", "account"))
 
 
 def portal_restaurant(ctx: StepContext) -> JSON:
