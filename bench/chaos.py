@@ -5,6 +5,8 @@ Scenarios, each a number of trials with a fixed seed (SPEC §9 "crash safety"):
 - ``kill``      kill -9 of a `regctl supervise` at a random moment, then `regctl resume --all`;
 - ``race``      three supervisors racing over one PostgreSQL database: every step executed once;
 - ``sigterm``   SIGTERM mid-run: graceful stop (leases released), then `regctl resume --all`;
+- ``sandbox``   registration steps against the sandbox with its faults on, kill -9, resume: the
+                sandbox's state shows no account or upload made twice (bench/chaos_sandbox.py);
 - ``pgrestart`` PostgreSQL restarted mid-run: supervisors reconnect and finish (disruptive: it
                 restarts the shared server for a second or two, so it runs one trial unless asked);
 
@@ -19,6 +21,7 @@ twice (event log), no step attempt executed twice (the chaos_steps effects file)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import signal
 import statistics
@@ -32,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import chaos_harness as h
+import chaos_sandbox
 
-DEFAULT_TRIALS = {"kill": 50, "race": 5, "sigterm": 5, "pgrestart": 1}
+DEFAULT_TRIALS = {"kill": 50, "race": 5, "sigterm": 5, "pgrestart": 1, "sandbox": 5}
 RESUME_TIMEOUT = 180.0
 
 
@@ -165,6 +169,7 @@ def pgrestart_trial(trial: h.Trial, rng: random.Random) -> None:
 
 SCENARIOS: dict[str, Callable[[h.Trial, random.Random], None]] = {
     "kill": kill_trial, "race": race_trial, "sigterm": sigterm_trial, "pgrestart": pgrestart_trial,
+    "sandbox": chaos_sandbox.sandbox_trial,
 }
 
 
@@ -269,7 +274,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7, help="fixed seed: the same trials every run")
-    parser.add_argument("--scenarios", default="kill,race,sigterm,pgrestart",
+    parser.add_argument("--scenarios", default="kill,race,sigterm,sandbox,pgrestart",
                         help=f"comma-separated subset of {','.join(SCENARIOS)}")
     parser.add_argument("--trials", type=int, default=None,
                         help=f"trials per scenario (default {DEFAULT_TRIALS})")
@@ -290,10 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="regctl-chaos-") as tmp:
             for scenario in scenarios:
-                for n in range(args.trials or DEFAULT_TRIALS[scenario]):
-                    outcome = run_trial(scenario, n, args.seed, Path(tmp))
-                    report_trial(outcome)
-                    outcomes.append(outcome)
+                with scenario_setup(scenario, Path(tmp)):
+                    for n in range(args.trials or DEFAULT_TRIALS[scenario]):
+                        outcome = run_trial(scenario, n, args.seed, Path(tmp))
+                        report_trial(outcome)
+                        outcomes.append(outcome)
     finally:
         h.drop_database(h.TEMPLATE)
         if "pgrestart" in scenarios:
@@ -303,6 +309,13 @@ def main(argv: list[str] | None = None) -> int:
     failed = [o for o in outcomes if not o.ok]
     print(f"\n{len(outcomes) - len(failed)}/{len(outcomes)} trials passed")
     return 1 if failed else 0
+
+
+def scenario_setup(scenario: str, workdir: Path) -> contextlib.AbstractContextManager[object]:
+    """What a scenario needs around all its trials (the sandbox scenario: one sandbox server)."""
+    if scenario == "sandbox":
+        return chaos_sandbox.sandbox_running(workdir)
+    return contextlib.nullcontext()
 
 
 def report_trial(o: Outcome) -> None:

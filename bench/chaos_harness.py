@@ -30,7 +30,7 @@ REPO = BENCH.parent
 PG_ADMIN = os.environ.get("REGCTL_CHAOS_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PREFIX = "regctl_chaos_"
 TEMPLATE = f"{PREFIX}template"
-FINISHED_STEPS = ("completed", "skipped")
+FINISHED_STEPS = ("completed", "skipped", "failed", "cancelled")  # terminal: nothing left to run
 LEASE = 3.0  # seconds: supervisors in kill trials hold leases this long (renewed every LEASE/3)
 FINISHED_BATCHES = ("completed", "completed_with_warnings")
 
@@ -167,6 +167,7 @@ class Trial:
     recovered_at: float | None = None  # monotonic time the batch was seen finished after it
     notes: list[str] = field(default_factory=list)
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)  # supervisors it started
+    external_duplicates: int = 0  # effects the sandbox saw twice (accounts, uploads)
 
 
 @dataclass
@@ -174,15 +175,17 @@ class Verdict:
     batches: int
     batches_finished: int
     steps: int
-    steps_lost: int  # not completed/skipped at the end
+    steps_lost: int  # left non-terminal (pending, ready, running, blocked, waiting) at the end
     recorded_twice: int  # steps with more than one "completed" event
     executed_twice: int  # same (job, step, attempt) executed more than once: two owners at once
     extra_executions: int  # executions beyond one per step (allowed only after a kill)
     strict: bool = False  # from the trial: extra executions count as duplicates
+    external_duplicates: int = 0  # from the trial: effects the sandbox recorded twice
 
     @property
     def duplicates(self) -> int:
-        return self.recorded_twice + self.executed_twice + (self.extra_executions if self.strict else 0)
+        repeated = self.extra_executions if self.strict else 0
+        return self.recorded_twice + self.executed_twice + repeated + self.external_duplicates
 
     @property
     def ok(self) -> bool:
@@ -213,6 +216,7 @@ def check(trial: Trial) -> Verdict:
         recorded_twice=sum(n > 1 for n in Counter(completions).values()),
         executed_twice=sum(n > 1 for n in per_attempt.values()),
         extra_executions=sum(n - 1 for n in per_step.values()), strict=trial.strict,
+        external_duplicates=trial.external_duplicates,
     )
 
 

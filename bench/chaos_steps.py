@@ -37,7 +37,7 @@ def _work(ctx: Any, seconds: float) -> None:
 
 def read_effects(path: str | os.PathLike[str]) -> list[tuple[int, str, int, int]]:
     """The executions recorded in ``path``: (job_id, step_key, attempt, pid), in order."""
-    if not os.path.exists(path):
+    if not os.path.isfile(path):
         return []
     rows = []
     with open(path) as fh:
