@@ -24,8 +24,8 @@ _SLICE = 0.1  # how often a sleeping step looks for cancellation
 
 
 @step_type("builtin.noop", description="Do nothing (engine tests and benchmarks).")
-def noop(ctx: StepContext) -> JSON | None:
-    return None
+async def noop(ctx: StepContext) -> JSON | None:
+    return None  # async: runs on the supervisor's loop, no worker thread needed
 
 
 @step_type("builtin.sleep", description="Sleep `seconds` (default 0.1), stopping early if cancelled.")
