@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -43,6 +44,7 @@ class Figures:
     peak_rss_mb: float | None = None
     status_all_ms: float | None = None
     status_batch_ms: float | None = None
+    status_batch_text_ms: float | None = None
     status_process_ms: float | None = None
 
 
@@ -137,6 +139,7 @@ def measure(restaurants: int, *, run: bool) -> Figures:
         batch = f"scale-{restaurants}"
         figures.status_all_ms = status_in_process_ms(db_url, [])
         figures.status_batch_ms = status_in_process_ms(db_url, [batch, "--json"])
+        figures.status_batch_text_ms = status_in_process_ms(db_url, [batch])
         figures.status_process_ms = status_process_ms(db_url, batch)
         if run:
             figures.run_s, figures.peak_rss_mb = run_supervisor(db_url, workdir)
@@ -148,13 +151,15 @@ def render(rows: list[Figures]) -> str:
         return "-" if value is None else format(value, spec)
 
     lines = ["| steps | restaurants | queue (s) | run (s) | steps/s | supervisor peak RSS (MB) "
-             "| status all (ms) | status BATCH --json (ms) | status, fresh process (ms) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| status all (ms) | status BATCH (ms) | status BATCH --json (ms) "
+             "| status BATCH --json, fresh process (ms) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for f in rows:
         rate = f.steps / f.run_s if f.run_s else None
         lines.append(f"| {f.steps:,} | {f.restaurants:,} | {f.submit_s:.1f} | {fmt(f.run_s, '.1f')} "
                      f"| {fmt(rate, ',.0f')} | {fmt(f.peak_rss_mb, '.0f')} | {fmt(f.status_all_ms, '.0f')} "
-                     f"| {fmt(f.status_batch_ms, '.0f')} | {fmt(f.status_process_ms, '.0f')} |")
+                     f"| {fmt(f.status_batch_text_ms, '.0f')} | {fmt(f.status_batch_ms, '.0f')} "
+                     f"| {fmt(f.status_process_ms, '.0f')} |")
     return "\n".join(lines)
 
 
@@ -172,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             print(render(rows[-1:]).splitlines()[-1], flush=True)
     finally:
         h.drop_database(TEMPLATE)
-    print()
+    print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
     print(render(rows))
     if len(rows) >= 2 and rows[0].peak_rss_mb and rows[-1].peak_rss_mb:
         print(f"\npeak RSS ratio {rows[-1].steps:,} vs {rows[0].steps:,} steps: "
