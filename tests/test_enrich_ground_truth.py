@@ -93,6 +93,7 @@ def _enrich_and_check(slug: str, ctx: EnrichCtx) -> None:
     _check_company(ctx, truth["company"])
 
 
+@pytest.mark.slow
 def test_every_fixture_matches_the_ground_truth(batch: list[tuple[str, EnrichCtx]]) -> None:
     assert len(batch) == len(TRUTH) >= 30
     # Restaurants run side by side, as supervisors would run them (one database, one sandbox).

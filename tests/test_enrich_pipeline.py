@@ -124,6 +124,7 @@ def _answer_configuration(db: str, tmp_path: Path) -> list[int]:
     return [s["job_id"] for s in waiting]
 
 
+@pytest.mark.slow
 def test_enrichment_in_the_engine_leaks_no_secret(env: str, sandbox: Any, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   caplog: pytest.LogCaptureFixture) -> None:

@@ -78,6 +78,7 @@ def test_401_fails_at_once_naming_the_credential(
     assert "wrong-key-0123456789" not in str(info.value)
 
 
+@pytest.mark.slow
 def test_shared_extraction_limit_holds_across_two_supervisors(sandbox: Any, tmp_path: Path) -> None:
     capacity, window, runs = 2, 1.0, 3
     url, [(rid, _job)] = make_batch_database(tmp_path / "shared.db", [RESTAURANT])
