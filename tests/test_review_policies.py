@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from review_helpers import recorded
@@ -51,7 +52,22 @@ def test_accept_defaults_answers_with_the_defaults() -> None:
 
 
 @pytest.mark.parametrize("policy", ["auto_pick", {"name": "auto_single_strong_match", "threshold": 2},
-                                    {"name": "auto_single_strong_match", "threshold": "high"}])
+                                    {"name": "auto_single_strong_match", "threshold": "high"},
+                                    {"name": "accept_defaults", "threshold": 0.5},
+                                    {"name": "auto_single_strong_match", "treshold": 0.5}])
 def test_bad_policies_are_refused_naming_them(policy: object) -> None:
     with pytest.raises(UsageError, match="policies"):
         evaluate(policy, recorded("select_company"))  # type: ignore[arg-type]
+
+
+def test_a_manifest_names_the_bad_policy_with_its_line(tmp_path: Path) -> None:
+    from regctl.errors import ManifestError
+    from regctl.manifest import load_manifest
+
+    path = tmp_path / "m.yaml"
+    path.write_text("batch: b\norganisation: o\npipeline:\n  name: p\n  steps:\n"
+                    "    - {key: approve, uses: builtin.wait}\n"
+                    "policies:\n  approve: {name: auto_single_strong_match, threshold: 1.5}\n"
+                    "restaurants:\n  - {name: A, address: 1 A St, city: Auckland}\n")
+    with pytest.raises(ManifestError, match=r"m.yaml:8: policies.approve: threshold must be between"):
+        load_manifest(path)

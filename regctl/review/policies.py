@@ -38,10 +38,22 @@ def policy_name(spec: str | Mapping[str, Any] | None) -> PolicyName:
     if raw is None:
         return PolicyName.REVIEW
     try:
-        return PolicyName(str(raw))
+        name = PolicyName(str(raw))
     except ValueError:
         known = ", ".join(p.value for p in PolicyName)
         raise UsageError(f"policies: unknown policy {raw!r} (known: {known})") from None
+    if isinstance(spec, Mapping):
+        _check_options(name, spec)
+    return name
+
+
+def _check_options(name: PolicyName, spec: Mapping[str, Any]) -> None:
+    allowed = {"name", *_OPTIONS.get(name, ())}
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        raise UsageError(f"policies: {name.value} has no option {unknown[0]!r}")
+    if "threshold" in spec:
+        _threshold(dict(spec))
 
 
 def evaluate(policy: str | Mapping[str, Any] | None, request: DecisionRequest,
@@ -84,23 +96,15 @@ def strong_single_match(candidates: Sequence[Mapping[str, Any]],
                         threshold: float) -> Mapping[str, Any] | None:
     """The only registered candidate whose name similarity reaches ``threshold``, else None.
 
-    Two strong registered candidates are ambiguous, so none is chosen.
+    Two strong registered candidates are ambiguous, so none is chosen. The rule itself is the
+    company search's (one place); imported late because importing it registers every onboarding step.
     """
-    strong = [c for c in candidates if _is_registered(c) and _similarity(c) >= threshold]
-    return strong[0] if len(strong) == 1 else None
+    from regctl.steps.onboarding.companies import strong_single_match as rule
+
+    return rule(candidates, threshold)
 
 
-def _is_registered(candidate: Mapping[str, Any]) -> bool:
-    return str(candidate.get("status", "")).strip().lower().startswith("registered")
-
-
-def _similarity(candidate: Mapping[str, Any]) -> float:
-    raw = candidate.get("similarity", candidate.get("score", 0.0))
-    try:
-        return float(raw)
-    except (TypeError, ValueError):
-        return 0.0
-
+_OPTIONS: dict[PolicyName, tuple[str, ...]] = {PolicyName.AUTO_SINGLE_STRONG_MATCH: ("threshold",)}
 
 _POLICIES: dict[PolicyName, Callable[[DecisionRequest, JSON], JSON | None]] = {
     PolicyName.REVIEW: _review,
