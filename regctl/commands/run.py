@@ -64,15 +64,16 @@ def start_background_supervisor(url: str, batch_id: int, batch_name: str, *, con
                                 sequential: bool) -> tuple[int, Path]:
     """Start ``regctl supervise --until-idle --batch ID`` in the background; returns (pid, log file)."""
     log = log_dir() / f"{batch_name}-{time.strftime('%Y%m%d-%H%M%S')}.log"
-    args = ["--db", url, "supervise", "--until-idle", "--batch", str(batch_id),
+    args = ["supervise", "--until-idle", "--batch", str(batch_id),
             "--concurrency", str(1 if sequential else concurrency)]
+    env = {**os.environ, "REGCTL_DATABASE_URL": url}  # not on the command line: ps shows argv
     command = [sys.executable, "-c", "import sys; from regctl.cli import main; main(sys.argv[1:])", *args]
     # posix_spawn, not Popen: the child outlives us on purpose (its own session, output to the log),
     # and a Popen object would warn about a still-running child when it is collected.
     actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
                (os.POSIX_SPAWN_DUP2, 1, 2)]
-    pid = os.posix_spawn(sys.executable, command, os.environ, file_actions=actions, setsid=True)
+    pid = os.posix_spawn(sys.executable, command, env, file_actions=actions, setsid=True)
     return pid, log
 
 
@@ -116,7 +117,8 @@ def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, conc
         ref = api.submit_batch(store, loaded, actor=actor())
         _announce(ref)
         if detach:
-            pid, log = detach_batch(ctx, store, ref, concurrency=concurrency, sequential=sequential)
+            pid, log = start_background_supervisor(db_url(ctx) or store.url, ref.id, ref.name,
+                                                   concurrency=concurrency, sequential=sequential)
             click.echo(f"supervising in the background (pid {pid}); log: {log}\n"
                        f"follow it with: regctl status {ref.name} --watch")
             ctx.exit(0)
@@ -128,12 +130,6 @@ def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, conc
             click.echo(f"interrupted; continue with: regctl resume {ref.name}", err=True)
             ctx.exit(INTERRUPTED)
         ctx.exit(api.exit_code(store, ref.id))
-
-
-def detach_batch(ctx: click.Context, store: Store, ref: api.BatchRef, *, concurrency: int,
-                 sequential: bool) -> tuple[int, Path]:
-    return start_background_supervisor(db_url(ctx) or store.url, ref.id, ref.name, concurrency=concurrency,
-                                       sequential=sequential)
 
 
 COMMANDS = [run]
