@@ -10,7 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from enrich_support import EnrichCtx, make_database, seed_batch
 
-from regctl.db.domain import records_for
+from regctl.db.domain import SearchStatus, records_for
 from regctl.errors import DecisionError, PermanentStepError
 from regctl.secrets import KEY_ENV, MASK, decrypt_secret_fields
 from regctl.steps.onboarding import configure_registration, select_company
@@ -155,7 +155,7 @@ def _save_candidates(ctx: EnrichCtx, candidates: list[dict[str, Any]]) -> None:
         name_results=candidates,
         address_results=[],
         candidates=candidates,
-        status="awaiting_selection",
+        status=SearchStatus.AWAITING_SELECTION,
     )
 
 

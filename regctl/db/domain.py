@@ -8,6 +8,7 @@ engine's plain records, so the domain store lives here.)
 
 from __future__ import annotations
 
+import enum
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -35,7 +36,17 @@ from regctl.db.schema import (
 )
 from regctl.errors import NotFound
 
-__all__ = ["CategoryData", "DomainStore", "ItemData", "MenuData", "OptionSetData", "records_for"]
+__all__ = ["CategoryData", "DomainStore", "ItemData", "MenuData", "OptionSetData", "SearchStatus",
+           "records_for"]
+
+
+class SearchStatus(enum.StrEnum):
+    """company_search_candidates.status."""
+
+    AWAITING_SELECTION = "awaiting_selection"  # candidates found; select_company decides
+    NO_MATCH = "no_match"  # nothing found, or a person chose "none of these"
+    SELECTED = "selected"  # a candidate was chosen (selected_company_number)
+    MANUAL = "manual"  # a person typed the contact details instead
 
 
 @dataclass
@@ -229,10 +240,10 @@ class DomainStore:
 
     def save_search(self, job_id: int, restaurant_id: int, *, queries: Mapping[str, Any],
                     name_results: list[dict[str, Any]], address_results: list[dict[str, Any]],
-                    candidates: list[dict[str, Any]], status: str) -> None:
+                    candidates: list[dict[str, Any]], status: SearchStatus) -> None:
         """Insert or replace the job's search (a re-search overwrites and clears the selection)."""
         values = {"queries": dict(queries), "name_results": name_results, "address_results": address_results,
-                  "candidates": candidates, "status": status, "searched_at": _now(),
+                  "candidates": candidates, "status": status.value, "searched_at": _now(),
                   "selected_company_number": None, "selected_at": None}
         with self.engine.begin() as conn:
             done = conn.execute(update(company_search_candidates)
@@ -247,10 +258,11 @@ class DomainStore:
                                .where(company_search_candidates.c.job_id == job_id)).mappings().first()
         return dict(row) if row else None
 
-    def record_selection(self, job_id: int, status: str, company_number: str | None) -> None:
+    def record_selection(self, job_id: int, status: SearchStatus, company_number: str | None) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(company_search_candidates).where(company_search_candidates.c.job_id == job_id)
-                         .values(status=status, selected_company_number=company_number, selected_at=_now()))
+                         .values(status=status.value, selected_company_number=company_number,
+                                 selected_at=_now()))
 
     # -------------------------------------------------------------- job config ------------------
 

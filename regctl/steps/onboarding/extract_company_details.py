@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from regctl.db.domain import SearchStatus
 from regctl.errors import PermanentStepError
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding.companies import first_active_director, title_case
@@ -49,7 +50,7 @@ def company_record(details: Mapping[str, Any]) -> dict[str, Any]:
 def _chosen(ctx: StepContext) -> Mapping[str, Any] | None:
     search = records(ctx).search(ctx.job_id) or {}
     number = search.get("selected_company_number")
-    if search.get("status") != "selected" or not number:
+    if search.get("status") != SearchStatus.SELECTED or not number:
         return None
     return next((c for c in search.get("candidates") or [] if str(c.get("company_number")) == number), None)
 

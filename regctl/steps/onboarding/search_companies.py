@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from regctl.db.domain import SearchStatus
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding.companies import address_keyword, build_queries, merge_candidates
 from regctl.steps.onboarding.enrich_common import company_register, records, restaurant_id
@@ -27,11 +28,11 @@ def run_search(ctx: StepContext, overrides: Mapping[str, Any] | None = None) -> 
         keyword = address_keyword(queries)
         by_address = register.search_by_address(keyword) if queries["street"] else []
     candidates = merge_candidates(by_name, by_address, queries["restaurant_name"])
-    status = "awaiting_selection" if candidates else "no_match"
+    status = SearchStatus.AWAITING_SELECTION if candidates else SearchStatus.NO_MATCH
     records(ctx).save_search(ctx.job_id, restaurant_id(ctx), queries=queries, name_results=by_name,
                              address_results=by_address, candidates=candidates, status=status)
     return {"candidates": len(candidates), "name_results": len(by_name), "address_results": len(by_address),
-            "status": status, "queries": queries}
+            "status": status.value, "queries": queries}
 
 
 @step_type("search_companies", timeout=150, description="Search the company register by name and address")

@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from regctl.db.domain import SearchStatus
 from regctl.errors import DecisionError
 from regctl.steps.base import DecisionRequest, StepContext
 from regctl.steps.onboarding.companies import strong_single_match
@@ -78,7 +79,7 @@ def _choose_company(ctx: StepContext, number: str) -> dict[str, Any]:
     chosen = next((c for c in candidates if str(c.get("company_number")) == number), None)
     if chosen is None:
         raise DecisionError(f"select_company: company_number {number!r} is not one of the candidates")
-    store.record_selection(ctx.job_id, "selected", number)
+    store.record_selection(ctx.job_id, SearchStatus.SELECTED, number)
     return {"choice": "company", "company_number": number, "company_name": chosen.get("company_name"),
             "nzbn": chosen.get("nzbn"), "similarity": chosen.get("similarity")}
 
@@ -89,7 +90,7 @@ def _manual(ctx: StepContext, manual: dict[str, Any]) -> dict[str, Any]:
     company: dict[str, Any] = fields | {"manual_entry": True}
     store.set_company(restaurant_id(ctx), company)
     if store.search(ctx.job_id) is not None:
-        store.record_selection(ctx.job_id, "manual", fields["company_number"] or None)
+        store.record_selection(ctx.job_id, SearchStatus.MANUAL, fields["company_number"] or None)
     return {"choice": "manual", "manual_entry": True, "contact_name": company["contact_name"]}
 
 
@@ -105,7 +106,7 @@ def apply(ctx: StepContext, answer: dict[str, Any]) -> dict[str, Any]:
         return {"ask_again": True, "choice": "research", "candidates": found["candidates"],
                 "queries": found["queries"]}
     if records(ctx).search(ctx.job_id) is not None:
-        records(ctx).record_selection(ctx.job_id, "no_match", None)
+        records(ctx).record_selection(ctx.job_id, SearchStatus.NO_MATCH, None)
     return {"choice": "none"}
 
 
