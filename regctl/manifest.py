@@ -228,7 +228,14 @@ def _execution(model: ManifestModel) -> Execution:
 
 
 def _normalised(raw: dict[str, Any], pipeline: Pipeline) -> dict[str, Any]:
-    """The document as written (``${ENV}`` unexpanded, so no secret is stored) with the pipeline resolved."""
+    """The document as written (``${ENV}`` unexpanded, so no secret is stored) with the pipeline resolved.
+
+    Step parameters are the written ones too: a ``with:`` value may be a ``${SECRET}`` reference.
+    """
+    written = raw.get("pipeline")
+    raw_with = {s.get("key"): s.get("with") or {} for s in written.get("steps", [])} \
+        if isinstance(written, dict) else {}
+    steps = [{**spec, "params": raw_with.get(spec["key"], spec["params"])} for spec in pipeline.to_json()]
     normal = dict(raw)
-    normal["pipeline"] = {"name": pipeline.name, "steps": pipeline.to_json()}
+    normal["pipeline"] = {"name": pipeline.name, "steps": steps}
     return normal

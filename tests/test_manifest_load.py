@@ -174,3 +174,15 @@ def test_an_alias_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
     with pytest.raises(ManifestError, match="expands to more than 1,000 values"):
         load_manifest(write(tmp_path, "\n".join(lines) + "\n"))
+
+
+def test_raw_keeps_env_references_in_step_parameters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("H2_TEST_TOKEN", "tok-very-secret")
+    m = load_manifest(write(tmp_path, HEAD + """pipeline:
+  steps:
+    - {key: a, uses: builtin.noop, with: {token: "${H2_TEST_TOKEN}", n: 1}}
+restaurants: [{name: One}]
+"""))
+    assert m.pipeline.steps[0].params == {"token": "tok-very-secret", "n": 1}  # what the step receives
+    assert m.raw["pipeline"]["steps"][0]["params"] == {"token": "${H2_TEST_TOKEN}", "n": 1}
+    assert "tok-very-secret" not in repr(m.raw)

@@ -18,7 +18,7 @@ def manifest_summary(manifest: Manifest) -> dict[str, Any]:
     """What a valid manifest declares, as printed by ``validate --json``."""
     return {"valid": True, "file": str(manifest.source), "batch": manifest.batch,
             "organisation": manifest.organisation, "target": manifest.target,
-            "pipeline": manifest.pipeline.name, "steps": manifest.pipeline.to_json(),
+            "pipeline": manifest.pipeline.name, "steps": manifest.raw["pipeline"]["steps"],  # ${ENV} kept
             "execution": {"mode": manifest.execution.mode,
                           "max_parallel_restaurants": manifest.execution.max_parallel_restaurants,
                           "limits": manifest.execution.limits,
