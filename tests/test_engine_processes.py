@@ -114,3 +114,22 @@ def test_two_supervise_processes_and_the_runner_run_each_step_exactly_once(
     assert len(completions) == 2000 and set(completions.values()) == {1}
     by_actor = Counter(e["actor"] for e in store.events(batch_id=ref.id) if e["to_status"] == "completed")
     assert len(by_actor) == 3 and min(by_actor.values()) > 0
+
+
+def test_sigterm_stops_claiming_lets_running_steps_finish_and_releases_leases(
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]]
+) -> None:
+    steps = [spec("work", "engine_steps:where", params={"seconds": 0.5})]
+    ref = api.submit_batch(store, manifest(steps, restaurants=12), actor="t")
+    worker = _supervise(database_url, "--concurrency", "2", "--grace", "10")
+    procs.append(worker)
+    _wait_for(lambda: len(_owned_by(store, ref.id, worker.pid)) >= 2)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0
+    view = store.batch_view(ref.id)
+    statuses = Counter(s["status"] for j in view["jobs"] for s in j["steps"])
+    assert statuses["running"] == 0 and statuses["completed"] >= 2 and statuses["ready"] > 0
+    assert all(s["lease_owner"] is None for j in view["jobs"] for s in j["steps"])
+    assert store.live_supervisors() == []
+    released = [e for e in store.events(batch_id=ref.id) if e["message"] == "released: supervisor stopping"]
+    assert all(e["to_status"] == "ready" for e in released)

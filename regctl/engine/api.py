@@ -78,6 +78,8 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
     A database that is not migrated to the current revision is refused with a ConfigError naming
     ``regctl db upgrade``. ``organisation`` sets ``regctl.organisation`` for row-level security.
     """
+    from sqlalchemy.exc import OperationalError
+
     from regctl.db import migrate
     from regctl.db.connect import open_engine
     from regctl.db.store import Store
@@ -86,6 +88,7 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
     url = url or default_database_url()
     fresh = _is_new_sqlite(url)
     engine = open_engine(url, organisation=organisation)
+    shown = engine.url.render_as_string(hide_password=True)
     try:
         if upgrade or fresh:
             migrate.upgrade(engine)
@@ -94,6 +97,10 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
                 f"database {engine.url.render_as_string(hide_password=True)} is not migrated; "
                 "run `regctl db upgrade`"
             )
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        raise ConfigError(f"database {shown} is unreachable: {reason}") from None
     except Exception:
         engine.dispose()
         raise
