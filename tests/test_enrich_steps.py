@@ -286,6 +286,22 @@ def test_configure_registration_menu_gate(tmp_path: Path, key: str) -> None:
     assert result["import_menu"] is False
 
 
+def test_reconfiguring_keeps_the_stored_password_unless_one_is_typed(ctx: EnrichCtx, key: str) -> None:
+    def stored() -> dict[str, Any]:
+        return decrypt_secret_fields(records_for(ctx.database_url).job_config(ctx.job_id))
+
+    configure_registration.apply(ctx, {"menu": {"import_menu": False}})
+    first = stored()["account"]["password"]
+    configure_registration.apply(
+        ctx, configure_registration.request(ctx).defaults | {"menu": {"import_menu": False}}
+    )
+    assert stored()["account"]["password"] == first  # masked again: kept (the account may exist already)
+    configure_registration.apply(
+        ctx, {"menu": {"import_menu": False}, "account": {"password": "New-Typed-1!"}}
+    )
+    assert stored()["account"]["password"] == stored()["onboarding"]["user_password"] == "New-Typed-1!"
+
+
 def test_configure_registration_invalid_edit_names_field(ctx: EnrichCtx, key: str) -> None:
     with pytest.raises(DecisionError, match=r"website\.theme"):
         configure_registration.apply(ctx, {"website": {"theme": "neon"}})

@@ -18,7 +18,13 @@ from pydantic import ValidationError
 
 from regctl.errors import DecisionError, PermanentStepError
 from regctl.registration_config import config_schema, deep_merge, derive_config
-from regctl.secrets import MASK, SECRET_FIELDS, encrypt_secret_fields, mask_secret_fields
+from regctl.secrets import (
+    MASK,
+    SECRET_FIELDS,
+    decrypt_secret_fields,
+    encrypt_secret_fields,
+    mask_secret_fields,
+)
 from regctl.steps.base import DecisionRequest, StepContext
 from regctl.steps.onboarding.enrich_common import records, restaurant_id
 from regctl.steps.registry import action_step_type
@@ -72,7 +78,7 @@ def without_masks(answer: Mapping[str, Any]) -> dict[str, Any]:
 def _derive(restaurant: Mapping[str, Any], defaults: Mapping[str, Any], answer: Mapping[str, Any]
             ) -> dict[str, Any]:
     try:
-        return derive_config(restaurant, defaults, without_masks(answer))
+        return derive_config(restaurant, defaults, answer)
     except ValidationError as exc:
         raise DecisionError(f"configure_registration: {_where(exc)}") from None
 
@@ -89,11 +95,27 @@ def _check_menu(config: Mapping[str, Any], restaurant: Mapping[str, Any]) -> Non
                             f"{restaurant.get('name')!r} (menus: {[m['id'] for m in menus]})")
 
 
+def _keep_stored_secrets(ctx: StepContext, answer: Mapping[str, Any]) -> dict[str, Any]:
+    """A masked password means "keep the one already stored" when the job has one (a re-run after
+    the account was created must not change it), else "generate one"."""
+    stored = decrypt_secret_fields(records(ctx).job_config(ctx.job_id))
+    account_password = (stored.get("account") or {}).get("password")
+    out = without_masks(answer)
+    for section, name in SECRET_FIELDS:
+        kept = (stored.get(section) or {}).get(name)
+        follows_account = section != "account" and kept == account_password
+        if kept and not follows_account and name not in (out.get(section) or {}):
+            out[section] = dict(out.get(section) or {}, **{name: kept})
+    if account_password and "password" not in (out.get("account") or {}):
+        out["account"] = dict(out.get("account") or {}, password=account_password)
+    return out
+
+
 def apply(ctx: StepContext, answer: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(answer, Mapping):
         raise DecisionError("configure_registration: the answer must be an object")
     restaurant = _restaurant(ctx)
-    config = _derive(restaurant, _defaults(ctx), answer)
+    config = _derive(restaurant, _defaults(ctx), _keep_stored_secrets(ctx, answer))
     _check_menu(config, restaurant)
     records(ctx).set_job_config(ctx.job_id, encrypt_secret_fields(config))
     return {"configured": True, "subdomain": config["restaurant"]["subdomain"],
