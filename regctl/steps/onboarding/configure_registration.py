@@ -3,8 +3,8 @@
 The request's ``defaults`` are the derived config (registration_config.derive_config over the
 restaurant record and the manifest's ``defaults:``) with passwords masked; ``schema`` is the config's
 JSON Schema; ``context`` says whether a menu exists. An answer is a whole config or only the edited
-parts; a password left masked (or absent) is generated at apply time by the configured rule (the
-person never saw it, so nothing is lost). ``apply`` validates, refuses while menu import is wanted
+parts; a password left masked (or absent) keeps the one already stored for the job, else it is
+generated at apply time by the configured rule (the person never saw it, so nothing is lost). ``apply`` validates, refuses while menu import is wanted
 and no menu exists, encrypts the passwords and stores the config on the job. The step's result
 holds no secret.
 """
