@@ -22,6 +22,7 @@ from rich.text import Text
 __all__ = [
     "GLYPHS",
     "batch_detail",
+    "batch_lines",
     "batch_table",
     "changed_steps",
     "dumps",
@@ -75,14 +76,16 @@ def _is_secret_key(key: object) -> bool:
     return bool(_SECRET_KEY.search(str(key)))
 
 
-def dumps(data: Any, *, pretty: bool = True) -> str:
+def dumps(data: Any, *, pretty: bool = True, redacted: bool = True) -> str:
     """JSON for ``--json``: secrets redacted, anything exotic (Decimal, Path) as a string.
 
     ``pretty=False`` is compact — and several times faster on big batches (the C encoder).
+    ``redacted=False`` only for views that carry no config, parameters or results.
     """
+    data = redact(data) if redacted else data
     if pretty:
-        return json.dumps(redact(data), indent=2, default=str, ensure_ascii=False)
-    return json.dumps(redact(data), separators=(",", ":"), default=str, ensure_ascii=False)
+        return json.dumps(data, indent=2, default=str, ensure_ascii=False)
+    return json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
 
 
 def _styled(status: str | None) -> Text:
@@ -225,9 +228,23 @@ def batch_table(batches: Iterable[Mapping[str, Any]]) -> Table:
     return table
 
 
-def batch_detail(view: Mapping[str, Any]) -> RenderableType:
-    """One batch: a row per job with its steps' glyphs, current step, attempts used and last error."""
-    return progress_view(view, max_rows=max(len(view["jobs"]), 1))
+def batch_detail(view: Mapping[str, Any], *, max_rows: int = 200) -> RenderableType:
+    """One batch on a terminal: a row per job (busiest first, up to ``max_rows``) with its steps'
+    glyphs, current step and last error."""
+    return progress_view(view, max_rows=max_rows)
+
+
+def batch_lines(view: Mapping[str, Any]) -> list[str]:
+    """One batch as plain text, a line per job — every job, cheap for batches of thousands."""
+    counts = step_counts(view)
+    finished = sum(counts[s] for s in ("completed", "failed", "skipped", "cancelled"))
+    lines = [f"batch {view['name']} #{view['id']} {view['status']}: {finished}/{sum(counts.values())} steps "
+             f"finished ({_counts_text(counts)})",
+             f"{'job':>6}  {'restaurant':<32} {'steps':<20} {'status':<24} {'current':<24} last error"]
+    for job in view["jobs"]:
+        lines.append(f"{job['id']:>6}  {_short(job['restaurant'], 32):<32} {glyphs(job['steps']).plain:<20} "
+                     f"{job['status']:<24} {current_step(job['steps']):<24} {last_error(job)}".rstrip())
+    return lines
 
 
 def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = ()) -> RenderableType:

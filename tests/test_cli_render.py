@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.console import Console
 
-from regctl.render import GLYPHS, changed_steps, dumps, progress_view, redact, summary_line
+from regctl.render import GLYPHS, batch_lines, changed_steps, dumps, progress_view, redact, summary_line
 
 STATUSES = ["completed", "running", "pending", "action_required", "failed", "skipped", "blocked",
             "cancelled", "ready"]
@@ -65,3 +65,11 @@ def test_redact_masks_secret_keys_and_encrypted_values() -> None:
     assert redact(data) == {"account": {"email": "a@b.co", "password": "***", "api_key": "***"},
                             "token": "", "note": "***", "list": [{"secret": "***"}]}
     assert "p4ss" not in dumps(data)
+
+
+def test_batch_lines_has_a_line_per_job_with_glyphs() -> None:
+    lines = batch_lines(view(3))
+    assert lines[0].startswith("batch wk48 #7 running:")
+    assert len(lines) == 5
+    assert "".join(GLYPHS[s][0] for s in STATUSES) in lines[2] and "Place 0" in lines[2]
+    assert "s4: boom: the portal said no" in lines[2]

@@ -94,9 +94,9 @@ def console() -> Console:
     return Console(no_color=True, width=200, highlight=False, soft_wrap=False)
 
 
-def emit_json(data: Any) -> None:
+def emit_json(data: Any, *, redacted: bool = True) -> None:
     """Indented on a terminal; compact when piped (to jq, a file…), which is much faster on big batches."""
-    click.echo(dumps(data, pretty=is_terminal()))
+    click.echo(dumps(data, pretty=is_terminal(), redacted=redacted))
 
 
 def parse_job(ref: str) -> int:

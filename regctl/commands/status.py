@@ -19,7 +19,14 @@ from regctl.commands._common import (
     store_for,
 )
 from regctl.db.views import batch_progress
-from regctl.render import batch_detail, batch_table, changed_steps, summary_line, supervisors_table
+from regctl.render import (
+    batch_detail,
+    batch_lines,
+    batch_table,
+    changed_steps,
+    summary_line,
+    supervisors_table,
+)
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
@@ -98,11 +105,17 @@ def status(ctx: click.Context, batch: str | None, as_json: bool, watch: bool, in
             with contextlib.suppress(KeyboardInterrupt):
                 _watch(store, batch, interval)
             return
-        data: Any = all_batches(store) if batch is None else batch_status(store, batch)
+        if batch is None:
+            batches = all_batches(store)
+            emit_json(batches) if as_json else console().print(batch_table(batches))
+            return
+        view = batch_status(store, batch)
         if as_json:
-            emit_json(data)
+            emit_json(view, redacted=False)  # statuses, counts and errors only: nothing to mask
+        elif is_terminal():
+            console().print(batch_detail(view))
         else:
-            console().print(batch_table(data) if batch is None else batch_detail(data))
+            click.echo("\n".join(batch_lines(view)))
 
 
 COMMANDS = [status]
