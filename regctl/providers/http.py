@@ -23,11 +23,19 @@ import httpx
 from regctl.errors import PermanentStepError, RateLimited, RetryableStepError
 from regctl.secrets import redact
 
-__all__ = ["DEFAULT_TIMEOUT", "HttpProvider", "parse_retry_after"]
+__all__ = ["DEFAULT_TIMEOUT", "HttpProvider", "Refused", "parse_retry_after"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _DEFAULT_RETRY_AFTER = 5.0
 _BODY_SNIPPET = 200
+
+
+class Refused(PermanentStepError):
+    """The server refused the request itself (4xx other than auth and 429); ``status`` says how."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @functools.cache
@@ -119,7 +127,7 @@ class HttpProvider:
         if status in (401, 403):
             cred = self.credential_env or "its credential"
             raise PermanentStepError(f"{where}: HTTP {status}, the credential was refused: check {cred}")
-        raise PermanentStepError(f"{where}: HTTP {status}: {self._snippet(response)}")
+        raise Refused(f"{where}: HTTP {status}: {self._snippet(response)}", status=status)
 
     def _json(self, response: httpx.Response) -> Any:
         try:

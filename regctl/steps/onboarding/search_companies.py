@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from regctl.db.domain import SearchStatus
+from regctl.providers.company_register import CompanyRegister
+from regctl.providers.http import Refused
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding.companies import address_keyword, build_queries, merge_candidates
 from regctl.steps.onboarding.enrich_common import company_register, records, restaurant_id
@@ -20,19 +22,36 @@ from regctl.steps.registry import step_type
 __all__ = ["run_search", "search_companies"]
 
 
+def _address_search(register: CompanyRegister,
+                    queries: Mapping[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """Results of the address search, and a note when the register does not offer one.
+
+    The sandbox (like the Companies Office) searches by address keyword; a register that refuses the
+    parameter (HTTP 400/404) leaves the name search to stand alone rather than failing the step.
+    """
+    if not queries["street"]:
+        return [], ""
+    try:
+        return register.search_by_address(address_keyword(queries)), ""
+    except Refused as exc:
+        if exc.status not in (400, 404):
+            raise
+        return [], f"address search not available (HTTP {exc.status})"
+
+
 def run_search(ctx: StepContext, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Search, merge, persist; the step's result (counts, queries, status)."""
     queries = build_queries(ctx.restaurant, overrides)
     with company_register(ctx) as register:
         by_name = register.search_by_name(queries["restaurant_name"]) if queries["restaurant_name"] else []
-        keyword = address_keyword(queries)
-        by_address = register.search_by_address(keyword) if queries["street"] else []
+        by_address, address_note = _address_search(register, queries)
     candidates = merge_candidates(by_name, by_address, queries["restaurant_name"])
     status = SearchStatus.AWAITING_SELECTION if candidates else SearchStatus.NO_MATCH
     records(ctx).save_search(ctx.job_id, restaurant_id(ctx), queries=queries, name_results=by_name,
                              address_results=by_address, candidates=candidates, status=status)
-    return {"candidates": len(candidates), "name_results": len(by_name), "address_results": len(by_address),
-            "status": status.value, "queries": queries}
+    result = {"candidates": len(candidates), "name_results": len(by_name), "address_results": len(by_address),
+              "status": status.value, "queries": queries}
+    return result | ({"address_search": address_note} if address_note else {})
 
 
 @step_type("search_companies", timeout=150, description="Search the company register by name and address")
