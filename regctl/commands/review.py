@@ -18,6 +18,7 @@ from regctl.commands._common import (
     resolve_batch,
     store_for,
 )
+from regctl.commands.run import graceful_stop
 from regctl.engine import api
 from regctl.errors import UsageError
 from regctl.review.prompter import QuestionaryPrompter
@@ -123,10 +124,14 @@ def _maybe_continue(store: Store, summary: ReviewSummary, continue_run: bool | N
     if not continue_run:
         console().print("The batch continues when a supervisor runs (`regctl supervise` or `regctl resume`).")
         return
-    for batch_id in sorted(summary.batch_ids):
-        result = api.supervise(store, until_idle=True, batch_id=batch_id)
-        console().print(f"Batch {batch_id}: ran {result.steps_run} step(s); "
-                        f"{result.waiting_decisions} decision(s) waiting.")
+    with graceful_stop() as stop:
+        for batch_id in sorted(summary.batch_ids):
+            result = api.supervise(store, until_idle=True, batch_id=batch_id, stop=stop)
+            console().print(f"Batch {batch_id}: ran {result.steps_run} step(s); "
+                            f"{result.waiting_decisions} decision(s) waiting.")
+            if stop.is_set():
+                console().print("Stopped; `regctl resume` carries on.")
+                return
 
 
 COMMANDS = [review]

@@ -27,7 +27,7 @@ from regctl.db.decisions import (
     decision_row,
     replace_request_txn,
 )
-from regctl.errors import DecisionError, NotFound
+from regctl.errors import DecisionError, NotFound, StepError
 from regctl.review.validation import check_answer
 from regctl.steps.base import DecisionRequest
 from regctl.steps.registry import lookup
@@ -63,7 +63,10 @@ def record_decision(store: Store, step_id: int, answer: JSON, *, actor: str,
     from regctl.engine.context import context_for  # the engine imports review lazily too
 
     ctx = context_for(store, step_id, actor=actor)
-    result = _call(step_type.apply, ctx, answer)
+    try:
+        result = _call(step_type.apply, ctx, answer)
+    except StepError as exc:  # the step type refused the answer: a usage problem, not a step failure
+        raise DecisionError(f"{row['key']}: the answer was refused: {exc}") from exc
     if isinstance(result, dict) and result.get("ask_again"):
         return _ask_again(store, row, _call(step_type.request, ctx) if step_type.request else request)
     decision = decision_row(kind=DecisionKind.ANSWER, actor=actor, via=via, answer=redacted(answer))
