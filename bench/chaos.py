@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -228,12 +229,12 @@ def postgres_answers() -> bool:
 # ------------------------------------------------------------------ running and reporting -------
 
 
-def run_trial(scenario: str, number: int, seed: int, root: Path) -> Outcome:
+def run_trial(scenario: str, number: int, seed: int, root: Path, tag: str = "run") -> Outcome:
     rng = random.Random(f"{seed}:{scenario}:{number}")
     workdir = root / f"{scenario}-{number}"
     workdir.mkdir()
     trial = h.Trial(scenario=scenario, number=number, seed=seed, workdir=workdir)
-    with h.postgres_database(f"{scenario}_{number}") as url:
+    with h.postgres_database(f"{tag}_{scenario}_{number}", template=template_for(tag)) as url:
         trial.db_url = url
         try:
             SCENARIOS[scenario](trial, rng)
@@ -247,6 +248,10 @@ def run_trial(scenario: str, number: int, seed: int, root: Path) -> Outcome:
     if trial.killed_at is not None and trial.recovered_at is not None:
         recovery = trial.recovered_at - trial.killed_at
     return Outcome(trial, verdict, recovery)
+
+
+def template_for(tag: str) -> str:
+    return f"{h.PREFIX}{tag}_template"
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -276,6 +281,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="fixed seed: the same trials every run")
     parser.add_argument("--scenarios", default="kill,race,sigterm,sandbox,pgrestart",
                         help=f"comma-separated subset of {','.join(SCENARIOS)}")
+    parser.add_argument("--tag", default="run", type=lambda t: t if re.fullmatch(r"[a-z0-9]{1,12}", t)
+                        else parser.error(f"--tag {t!r}: 1-12 lower-case letters or digits"),
+                        help="database names regctl_chaos_<tag>_…: two runs with different tags "
+                             "can share one server")
     parser.add_argument("--trials", type=int, default=None,
                         help=f"trials per scenario (default {DEFAULT_TRIALS})")
     return parser.parse_args(argv)
@@ -288,20 +297,20 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"chaos: unknown scenario(s) {unknown}; known: {list(SCENARIOS)}", file=sys.stderr)
         return 2
-    if h.drop_leftovers():
-        print("chaos: dropped regctl_chaos_ databases left by an interrupted run")
-    h.make_template()
+    if h.drop_leftovers(f"{args.tag}_"):
+        print(f"chaos: dropped {h.PREFIX}{args.tag}_ databases left by an interrupted run")
+    h.make_template(template_for(args.tag))
     outcomes: list[Outcome] = []
     try:
         with tempfile.TemporaryDirectory(prefix="regctl-chaos-") as tmp:
             for scenario in scenarios:
                 with scenario_setup(scenario, Path(tmp)):
                     for n in range(args.trials or DEFAULT_TRIALS[scenario]):
-                        outcome = run_trial(scenario, n, args.seed, Path(tmp))
+                        outcome = run_trial(scenario, n, args.seed, Path(tmp), args.tag)
                         report_trial(outcome)
                         outcomes.append(outcome)
     finally:
-        h.drop_database(h.TEMPLATE)
+        h.drop_database(template_for(args.tag))
         if "pgrestart" in scenarios:
             ensure_postgres_running()
     print(f"\nchaos suite, seed {args.seed}\n")

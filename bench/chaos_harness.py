@@ -74,11 +74,12 @@ def postgres_database(name: str, template: str = TEMPLATE) -> Iterator[str]:
             drop_database(full)
 
 
-def drop_leftovers() -> int:
-    """Drop every regctl_chaos_ database (an interrupted earlier run); returns how many."""
+def drop_leftovers(tag: str = "") -> int:
+    """Drop the regctl_chaos_<tag>… databases an interrupted earlier run left; returns how many."""
+    pattern = f"{PREFIX}{tag}".replace("_", "\\_") + "%"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'regctl\\_chaos\\_%'")]
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                            (pattern,))]
     for name in names:
         drop_database(name)
     return len(names)
