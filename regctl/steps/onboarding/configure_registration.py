@@ -4,9 +4,9 @@ The request's ``defaults`` are the derived config (registration_config.derive_co
 restaurant record and the manifest's ``defaults:``) with passwords masked; ``schema`` is the config's
 JSON Schema; ``context`` says whether a menu exists. An answer is a whole config or only the edited
 parts; a password left masked (or absent) keeps the one already stored for the job, else it is
-generated at apply time by the configured rule (the person never saw it, so nothing is lost). ``apply`` validates, refuses while menu import is wanted
-and no menu exists, encrypts the passwords and stores the config on the job. The step's result
-holds no secret.
+generated at apply time by the configured rule (the person never saw it, so nothing is lost).
+``apply`` validates, refuses while menu import is wanted and no menu exists, encrypts the passwords
+and stores the config on the job. The step's result holds no secret.
 """
 
 from __future__ import annotations
