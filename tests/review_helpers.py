@@ -90,22 +90,31 @@ restaurants:
 """
 
 
-def wait_manifest(tmp_path: Path, batch: str = "approvals", count: int = 2, extra: str = "") -> Path:
-    """A manifest whose every job waits on one builtin.wait decision, then runs a noop."""
+def wait_manifest(tmp_path: Path, batch: str = "approvals", count: int = 2, extra: str = "",
+                  pipeline: str | None = None) -> Path:
+    """A manifest whose every job waits on one builtin.wait decision, then runs a noop.
+
+    ``pipeline``: YAML replacing the pipeline (a ``pipeline:`` mapping at the top level).
+    """
     rows = "\n".join(f"  - {{name: Place {i}, address: {i} Queen Street, city: Auckland}}"
                      for i in range(1, count + 1))
+    text = WAIT_MANIFEST.format(batch=batch, restaurants=rows, extra=extra)
+    if pipeline is not None:
+        start, end = text.index("pipeline:"), text.index("restaurants:")
+        text = text[:start] + pipeline.strip() + "\n" + extra + "\n" + text[end:]
     path = tmp_path / f"{batch}.yaml"
-    path.write_text(WAIT_MANIFEST.format(batch=batch, restaurants=rows, extra=extra))
+    path.write_text(text)
     return path
 
 
 def waiting_batch(store: Any, tmp_path: Path, batch: str = "approvals", count: int = 2,
-                  extra: str = "") -> int:
+                  extra: str = "", pipeline: str | None = None) -> int:
     """Submit the wait manifest and supervise until every job waits; the batch id."""
     from regctl.engine import api
     from regctl.manifest import load_manifest
 
-    ref = api.submit_batch(store, load_manifest(wait_manifest(tmp_path, batch, count, extra)), actor="test")
+    manifest = load_manifest(wait_manifest(tmp_path, batch, count, extra, pipeline))
+    ref = api.submit_batch(store, manifest, actor="test")
     api.supervise(store, until_idle=True, batch_id=ref.id)
     return ref.id
 

@@ -59,3 +59,19 @@ select_company = StepType(name="review_steps:select_company", kind=StepKind.ACTI
                           request=_company_request, apply=_company_apply)
 configure_registration = StepType(name="review_steps:configure_registration", kind=StepKind.ACTION_REQUIRED,
                                   request=_config_request, apply=_config_apply)
+
+
+def _counted_request(ctx: StepContext) -> DecisionRequest:
+    return DecisionRequest(kind="generic", prompt="Approve?", schema={
+        "type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}}})
+
+
+def _counted_apply(ctx: StepContext, answer: JSON) -> JSON:
+    """Appends to a file in the step's data directory: how many times apply really ran."""
+    with (ctx.data_dir / "applied.log").open("a") as log:
+        log.write(json.dumps(answer) + "\n")
+    return dict(answer)
+
+
+counted = StepType(name="review_steps:counted", kind=StepKind.ACTION_REQUIRED,
+                   request=_counted_request, apply=_counted_apply)

@@ -1,17 +1,30 @@
-"""Two processes answering the same steps at once: exactly one decision per step; losers told who won."""
+"""Two processes answering the same steps at once: exactly one decision per step, the step type's
+``apply`` run once per step (the loser waits for the decision lock, then finds it answered), and
+the loser is told who won."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from review_helpers import waiting_batch
 
 from regctl.db.decisions import decisions_for_job
 from regctl.db.store import Store
+from regctl.engine.context import data_root
+
+TESTS = str(Path(__file__).parent)
+COUNTED = """
+pipeline:
+  name: counted
+  steps:
+    - {key: approve, uses: "review_steps:counted"}
+"""
 
 ANSWERER = """
 import json, sys, time
@@ -25,7 +38,7 @@ store = open_store(url)
 while not go.exists():
     time.sleep(0.005)
 for step_id in steps:
-    answer = {"ok": True, "contact": {"email": who + "@example.nz"}}
+    answer = {"ok": who == "alice"}
     try:
         record_decision(store, step_id, answer, actor=who)
         print(json.dumps([step_id, "won", ""]))
@@ -35,8 +48,11 @@ store.close()
 """
 
 
-def test_two_processes_one_decision_per_step(store: Store, database_url: str, tmp_path: Path) -> None:
-    batch_id = waiting_batch(store, tmp_path, count=6)
+def test_two_processes_one_decision_per_step(store: Store, database_url: str, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGCTL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [TESTS, os.environ.get("PYTHONPATH")])))
+    batch_id = waiting_batch(store, tmp_path, count=6, pipeline=COUNTED)
     waiting = store.waiting_steps(batch_id=batch_id)
     step_ids = [w["step_id"] for w in waiting]
     go = tmp_path / "go"
@@ -59,3 +75,6 @@ def test_two_processes_one_decision_per_step(store: Store, database_url: str, tm
                 assert winner[step_id] != who
                 assert f"already answered by {winner[step_id]}" in message
     assert store.waiting_steps(batch_id=batch_id) == []
+    for w in waiting:  # apply ran once per step: the winner's answer only
+        applied = (data_root() / "approvals" / str(w["job_id"]) / "approve" / "applied.log").read_text()
+        assert applied.splitlines() == [json.dumps({"ok": winner[w["step_id"]] == "alice"})]

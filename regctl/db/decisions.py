@@ -7,8 +7,11 @@ first answer win on both dialects, and the loser learns who won from :func:`deci
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import fcntl
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +37,7 @@ __all__ = [
     "manual_outcome_txn",
     "notify_target_txn",
     "replace_request_txn",
+    "step_decision_lock",
     "waiting_since",
 ]
 
@@ -192,6 +196,41 @@ def _unblock_txn(conn: Connection, job_id: int, decision: JSON) -> list[Event]:
 def _event(row: Any, actor: str, old: str, new: str, message: str) -> Event:
     return Event(row.id, row.job_id, row.batch_id, row.organisation_id, str(actor), old, new, row.attempts,
                  message)
+
+
+_LOCK_SPACE = 0x7265  # first key of the two-key PostgreSQL advisory locks regctl takes for decisions
+
+
+@contextlib.contextmanager
+def step_decision_lock(engine: Engine, step_id: int) -> Iterator[None]:
+    """Hold the right to answer ``step_id`` (blocking) across processes, for apply + answer_step.
+
+    A step type's ``apply`` writes outside the step's transaction (e.g. the job's config), so two
+    people answering at once must not both run it: the loser waits here, then finds the step
+    answered. PostgreSQL: a session advisory lock per step; SQLite: an exclusive file lock beside
+    the database file (all writers share one host there).
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            keys = {"space": _LOCK_SPACE, "step": step_id % 2**31}
+            conn.execute(text("SELECT pg_advisory_lock(:space, :step)"), keys)
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:space, :step)"), keys)
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.decide-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def decision_for_step(engine: Engine, step_id: int, attempt: int | None = None) -> DecisionRecord | None:

@@ -26,6 +26,7 @@ from regctl.db.decisions import (
     decision_for_step,
     decision_row,
     replace_request_txn,
+    step_decision_lock,
 )
 from regctl.errors import DecisionError, NotFound, StepError
 from regctl.review.validation import check_answer
@@ -53,10 +54,23 @@ class Recorded:
 
 def record_decision(store: Store, step_id: int, answer: JSON, *, actor: str,
                     via: Via = Via.DECIDE) -> Recorded:
-    """Answer a waiting step. Raises DecisionError (nothing changed) for a wrong or late answer."""
+    """Answer a waiting step. Raises DecisionError (nothing changed) for a wrong or late answer.
+
+    Runs under the step's decision lock, so a losing racer never runs ``apply`` (whose writes,
+    e.g. the job's config, happen outside the step's transaction).
+    """
     row = waiting_step(store, step_id)
-    request = DecisionRequest.from_json(row["request"])
-    check_answer(request.schema, answer)
+    check_answer(DecisionRequest.from_json(row["request"]).schema, answer)
+    with step_decision_lock(store.engine, step_id):
+        row = waiting_step(store, step_id)  # again: someone may have answered while we waited
+        request = DecisionRequest.from_json(row["request"])
+        check_answer(request.schema, answer)  # the request may have changed (re-search)
+        return _apply_and_answer(store, row, request, answer, actor, via)
+
+
+def _apply_and_answer(store: Store, row: JSON, request: DecisionRequest, answer: JSON, actor: str,
+                      via: Via) -> Recorded:
+    step_id, attempt = int(row["id"]), int(row["attempts"])
     step_type = lookup(row["uses"])
     if step_type.apply is None:
         raise DecisionError(f"step type {row['uses']!r} cannot apply an answer")
@@ -70,9 +84,9 @@ def record_decision(store: Store, step_id: int, answer: JSON, *, actor: str,
     if isinstance(result, dict) and result.get("ask_again"):
         return _ask_again(store, row, _call(step_type.request, ctx) if step_type.request else request)
     decision = decision_row(kind=DecisionKind.ANSWER, actor=actor, via=via, answer=redacted(answer))
-    if not store.answer_step(step_id, int(row["attempts"]), result, decision):
+    if not store.answer_step(step_id, attempt, result, decision):
         raise already_answered(store, row)
-    return Recorded(step_id, decision=decision_for_step(store.engine, step_id, int(row["attempts"])))
+    return Recorded(step_id, decision=decision_for_step(store.engine, step_id, attempt))
 
 
 def waiting_step(store: Store, step_id: int) -> JSON:
