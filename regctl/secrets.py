@@ -1,6 +1,10 @@
 """Secrets at rest and in text: Fernet encryption with an ``enc:`` prefix, masking and redaction.
 
-The key comes from ``REGCTL_SECRET_KEY`` (a urlsafe base64 Fernet key). Values stored in the
+The key comes from ``REGCTL_SECRET_KEY`` (a urlsafe base64 Fernet key); without it, from the key
+file ``REGCTL_SECRET_KEY_FILE`` (default ``regctl-data/secret.key`` beside the default SQLite
+database), which is created with mode 0600 the first time a secret is stored — so a newcomer's
+``make demo`` needs no set-up, while several hosts sharing one PostgreSQL set the same
+``REGCTL_SECRET_KEY`` everywhere (``regctl doctor`` says which source is in use). Values stored in the
 database carry the ``enc:`` prefix so a reader can tell ciphertext from plain text; a value without
 it is never decrypted. :func:`redact` is applied wherever an error or log line is formatted from
 text that may echo a secret (e.g. an HTTP error body).
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -19,6 +24,7 @@ from regctl.errors import ConfigError
 __all__ = [
     "ENC_PREFIX",
     "KEY_ENV",
+    "KEY_FILE_ENV",
     "MASK",
     "SECRET_FIELDS",
     "decrypt",
@@ -28,12 +34,15 @@ __all__ = [
     "how_to_make_key",
     "is_encrypted",
     "key_problem",
+    "key_source",
     "mask_secret_fields",
     "redact",
     "secret_values",
 ]
 
 KEY_ENV = "REGCTL_SECRET_KEY"
+KEY_FILE_ENV = "REGCTL_SECRET_KEY_FILE"
+DEFAULT_KEY_FILE = Path("regctl-data") / "secret.key"
 ENC_PREFIX = "enc:"
 MASK = "********"
 # (section, field) pairs of the registration config (SPEC §4) that hold secrets.
@@ -49,23 +58,79 @@ def how_to_make_key() -> str:
             "Keep it in your secret manager: passwords stored by regctl cannot be read without it.")
 
 
-def key_problem(env: Mapping[str, str] | None = None) -> str | None:
-    """Why the key from the environment is unusable, or None when it is fine (for `regctl doctor`)."""
-    raw = (env if env is not None else os.environ).get(KEY_ENV, "")
-    if not raw:
-        return f"{KEY_ENV} is not set"
+def _key_file(env: Mapping[str, str]) -> Path:
+    return Path(env.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE)
+
+
+def _valid(raw: str) -> bool:
     try:
         Fernet(raw.encode())
     except (ValueError, TypeError):
+        return False
+    return True
+
+
+def key_problem(env: Mapping[str, str] | None = None) -> str | None:
+    """Why no usable key can be had, or None when it is fine (for `regctl doctor`).
+
+    A missing key file is not a problem: it is created on first use.
+    """
+    env = env if env is not None else os.environ
+    raw = env.get(KEY_ENV, "")
+    if raw:
+        if _valid(raw):
+            return None
         return f"{KEY_ENV} is not a valid Fernet key (32 url-safe base64-encoded bytes)"
+    path = _key_file(env)
+    if path.exists():
+        try:
+            content = path.read_text().strip()
+        except OSError as exc:
+            return f"key file {path} cannot be read ({exc.strerror})"
+        return None if _valid(content) else f"key file {path} does not hold a valid Fernet key"
+    if env.get(KEY_FILE_ENV) is None and not _can_create(path):
+        return f"{KEY_ENV} is not set and key file {path} cannot be created"
     return None
+
+
+def _can_create(path: Path) -> bool:
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    return os.access(parent, os.W_OK)
+
+
+def key_source(env: Mapping[str, str] | None = None) -> str:
+    """Where the key comes from, in words (never the key itself)."""
+    env = env if env is not None else os.environ
+    if env.get(KEY_ENV):
+        return f"environment variable {KEY_ENV}"
+    path = _key_file(env)
+    state = "exists" if path.exists() else "created on first use"
+    return f"key file {path} ({state}; set {KEY_ENV} when several hosts share the database)"
+
+
+def _load_or_create_key_file(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key().decode()
+    # O_EXCL: two processes racing to create it must not end with different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
 
 
 def _fernet() -> Fernet:
     problem = key_problem()
     if problem:
         raise ConfigError(f"{problem}. {how_to_make_key()}")
-    return Fernet(os.environ[KEY_ENV].encode())
+    raw = os.environ.get(KEY_ENV) or _load_or_create_key_file(_key_file(os.environ))
+    return Fernet(raw.encode())
 
 
 def is_encrypted(value: object) -> bool:
@@ -86,8 +151,8 @@ def decrypt(value: str) -> str:
     try:
         return _fernet().decrypt(value[len(ENC_PREFIX):].encode()).decode()
     except InvalidToken:
-        raise ConfigError(f"a stored secret cannot be decrypted with {KEY_ENV}: was the key changed?"
-                          ) from None
+        raise ConfigError(f"a stored secret cannot be decrypted with the key from {key_source()}: "
+                          "was the key changed?") from None
 
 
 def _map_secret_fields(config: Mapping[str, Any], fn: Any) -> dict[str, Any]:

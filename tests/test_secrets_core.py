@@ -24,12 +24,27 @@ def test_round_trip_with_prefix(key: str) -> None:
     assert secrets.decrypt("plain") == "plain"
 
 
-def test_missing_key_says_how_to_make_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_env_key_a_key_file_is_made_once(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.delenv(secrets.KEY_ENV, raising=False)
+    path = tmp_path / "sub" / "secret.key"
+    monkeypatch.setenv(secrets.KEY_FILE_ENV, str(path))
+    assert secrets.key_problem() is None and "created on first use" in secrets.key_source()
+    token = secrets.encrypt("x-secret")
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+    first = path.read_text()
+    assert secrets.decrypt(secrets.encrypt("again")) == "again" and path.read_text() == first
+    assert secrets.decrypt(token) == "x-secret"
+    assert first.strip() not in secrets.key_source()
+
+
+def test_bad_keys_say_how_to_make_one(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    bad = tmp_path / "bad.key"
+    bad.write_text("not-a-key")
+    monkeypatch.delenv(secrets.KEY_ENV, raising=False)
+    monkeypatch.setenv(secrets.KEY_FILE_ENV, str(bad))
     with pytest.raises(ConfigError) as info:
         secrets.encrypt("x")
-    assert secrets.KEY_ENV in str(info.value) and "Fernet.generate_key" in str(info.value)
-    assert secrets.key_problem({}) == f"{secrets.KEY_ENV} is not set"
+    assert str(bad) in str(info.value) and "Fernet.generate_key" in str(info.value)
     assert "not a valid Fernet key" in (secrets.key_problem({secrets.KEY_ENV: "short"}) or "")
 
 

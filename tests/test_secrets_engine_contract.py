@@ -21,11 +21,6 @@ CONFIG = {
 }
 
 
-@pytest.mark.xfail(
-    reason="engine: EngineContext.config does not decrypt enc: secrets yet "
-    "(call regctl.secrets.decrypt_secret_fields when building the job data)",
-    strict=False,
-)
 def test_engine_context_config_is_decrypted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(KEY_ENV, Fernet.generate_key().decode())
     url = f"sqlite:///{tmp_path / 'c.db'}"

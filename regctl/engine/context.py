@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from regctl.db.records import ClaimedStep
 from regctl.engine.policy import DEFAULT_RATE_LIMITS
 from regctl.errors import Cancelled, RateLimited
+from regctl.secrets import decrypt_secret_fields
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
@@ -105,7 +106,8 @@ class EngineContext:
 
     @property
     def config(self) -> JSON:
-        return dict(self._job_data()["config"])
+        """The job's registration config with its secrets decrypted (the row keeps them encrypted)."""
+        return decrypt_secret_fields(self._job_data()["config"])
 
     @config.setter
     def config(self, value: JSON) -> None:
