@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Update, and_, bindparam, select, update
 
 from regctl.db.records import ClaimedStep
 from regctl.db.schema import steps
+from regctl.db.sqlbits import per_dialect
 from regctl.engine.states import StepStatus
 
 __all__ = ["claim_ids_txn", "claim_ready_txn"]
@@ -59,11 +60,13 @@ def _claim_statement(*, postgres: bool, one_batch: bool) -> Update:
 _CLAIM = {
     (pg, one): _claim_statement(postgres=pg, one_batch=one) for pg in (False, True) for one in (False, True)
 }
-_CLAIM_IDS = (
-    update(steps)
-    .where(steps.c.id.in_(bindparam("ids", expanding=True)), steps.c.status == StepStatus.READY.value)
-    .values(**_LEASE)
-    .returning(*_RETURNED)
+_CLAIM_IDS = per_dialect(
+    lambda ids: (
+        update(steps)
+        .where(ids(steps.c.id), steps.c.status == StepStatus.READY.value)
+        .values(**_LEASE)
+        .returning(*_RETURNED)
+    )
 )
 
 
@@ -110,4 +113,4 @@ def claim_ids_txn(
     if not ids:
         return []
     params = {"ids": list(ids), "sid": supervisor_id, "until": lease_until, "now": now}
-    return _claimed(conn.execute(_CLAIM_IDS, params).all())
+    return _claimed(conn.execute(_CLAIM_IDS[conn.dialect.name == "postgresql"], params).all())

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from regctl.db.records import Event, StepOutcome
 from regctl.db.schema import batches, jobs, restaurants, step_events, steps
+from regctl.db.sqlbits import InIds, in_array, in_list, per_dialect
 from regctl.engine.graph import StepNode, evaluate_condition, resolve, skipped_by_failure
 from regctl.engine.states import (
     BatchStatus,
@@ -48,6 +49,10 @@ class Progress:
     changed_batches: set[int] = field(default_factory=set)  # to refresh at the end of the transaction
 
 
+def _pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
 _insert_events = step_events.insert()
 _EVENT_COLUMNS = (
     "step_id",
@@ -77,7 +82,9 @@ def write_events_txn(conn: Connection, events: Sequence[Event], now: float) -> N
             copy.write_row(tuple(row[c] for c in _EVENT_COLUMNS))
 
 
-def update_grouped_txn(conn: Connection, by_id: Any, by_ids: Any, params: list[dict[str, Any]]) -> None:
+def update_grouped_txn(
+    conn: Connection, by_id: Any, by_ids: dict[bool, Any], params: list[dict[str, Any]]
+) -> None:
     """Apply per-step updates, one statement per group of identical values (``b_id`` aside).
 
     ``by_id`` updates ``WHERE id = :b_id``; ``by_ids`` the same with ``id IN :ids``. Completions of a
@@ -92,31 +99,29 @@ def update_grouped_txn(conn: Connection, by_id: Any, by_ids: Any, params: list[d
         conn.execute(by_id, params)
         return
     for values, ids in groups.values():
-        conn.execute(by_ids, {**values, "ids": ids})
+        conn.execute(by_ids[_pg(conn)], {**values, "ids": ids})
 
 
-# Hot statements are built once (bind parameters, expanding IN lists) and reused every cycle.
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-_lock_jobs = (
-    select(jobs.c.id, jobs.c.batch_id, jobs.c.organisation_id, jobs.c.status, jobs.c.restaurant_id)
-    .where(jobs.c.id.in_(_IDS))
-    .order_by(jobs.c.id)
-)
-_LOCK_JOBS = {False: _lock_jobs, True: _lock_jobs.with_for_update()}
-_ours = (
-    select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id)
-    .where(
-        steps.c.id.in_(_IDS),
-        steps.c.status == StepStatus.RUNNING.value,
-        steps.c.lease_owner == bindparam("sid"),
+# Hot statements are built once per dialect (regctl.db.sqlbits) and reused every cycle.
+def _lock_jobs(ids: InIds) -> Any:
+    cols = (jobs.c.id, jobs.c.batch_id, jobs.c.organisation_id, jobs.c.status, jobs.c.restaurant_id)
+    return select(*cols).where(ids(jobs.c.id)).order_by(jobs.c.id)
+
+
+def _ours(ids: InIds) -> Any:
+    return (
+        select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id)
+        .where(
+            ids(steps.c.id),
+            steps.c.status == StepStatus.RUNNING.value,
+            steps.c.lease_owner == bindparam("sid"),
+        )
+        .order_by(steps.c.id)
     )
-    .order_by(steps.c.id)
-)
-_OURS = {False: _ours, True: _ours.with_for_update()}
 
 
-def _pg(conn: Connection) -> bool:
-    return conn.dialect.name == "postgresql"
+_LOCK_JOBS = {False: _lock_jobs(in_list), True: _lock_jobs(in_array).with_for_update()}
+_OURS = {False: _ours(in_list), True: _ours(in_array).with_for_update()}
 
 
 def lock_jobs_txn(conn: Connection, job_ids: Iterable[int]) -> dict[int, Any]:
@@ -139,9 +144,7 @@ _outcome_values = dict(
     lease_expires_at=None,
 )
 _outcome_update = update(steps).where(steps.c.id == bindparam("b_id")).values(**_outcome_values)
-_outcomes_update = (
-    update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True))).values(**_outcome_values)
-)
+_outcomes_update = per_dialect(lambda ids: update(steps).where(ids(steps.c.id)).values(**_outcome_values))
 
 
 def _still_ours(conn: Connection, outcomes: Sequence[StepOutcome], supervisor_id: str) -> dict[int, Any]:
@@ -246,20 +249,22 @@ _relation_values: dict[str, Any] = dict(
 )
 _PENDING = steps.c.status == StepStatus.PENDING.value
 _relation_update = update(steps).where(steps.c.id == bindparam("b_id"), _PENDING).values(**_relation_values)
-_relations_update = (
-    update(steps).where(steps.c.id.in_(bindparam("ids", expanding=True)), _PENDING).values(**_relation_values)
+_relations_update = per_dialect(
+    lambda ids: update(steps).where(ids(steps.c.id), _PENDING).values(**_relation_values)
 )
 
 
-_load_rows_stmt = (
-    select(*_NODE_COLS).where(steps.c.job_id.in_(_IDS)).order_by(steps.c.job_id, steps.c.position)
+_load_rows_stmt = per_dialect(
+    lambda ids: select(*_NODE_COLS).where(ids(steps.c.job_id)).order_by(steps.c.job_id, steps.c.position)
 )
-_load_pipelines_stmt = select(batches.c.id, batches.c.pipeline).where(batches.c.id.in_(_IDS))
+_load_pipelines_stmt = per_dialect(
+    lambda ids: select(batches.c.id, batches.c.pipeline).where(ids(batches.c.id))
+)
 
 
 def _load_rows(conn: Connection, job_ids: Sequence[int]) -> dict[int, list[Any]]:
     """The changing part of each job's steps (status, note); the graph comes from the pipeline."""
-    rows = conn.execute(_load_rows_stmt, {"ids": list(job_ids)}).all()
+    rows = conn.execute(_load_rows_stmt[_pg(conn)], {"ids": list(job_ids)}).all()
     by_job: dict[int, list[Any]] = defaultdict(list)
     for r in rows:
         by_job[r.job_id].append(r)
@@ -268,7 +273,7 @@ def _load_rows(conn: Connection, job_ids: Sequence[int]) -> dict[int, list[Any]]
 
 def _load_pipelines(conn: Connection, batch_ids: set[int]) -> dict[int, dict[str, _Spec]]:
     """Each batch's step specs by key: needs, after, when, critical, params (the same for every job)."""
-    rows = conn.execute(_load_pipelines_stmt, {"ids": list(batch_ids)})
+    rows = conn.execute(_load_pipelines_stmt[_pg(conn)], {"ids": list(batch_ids)})
     return {bid: {s["key"]: _Spec.of(s) for s in pipeline or []} for bid, pipeline in rows}
 
 
@@ -348,7 +353,7 @@ _job_values: dict[str, Any] = dict(
     active=bindparam("b_active"),
 )
 _job_update = update(jobs).where(jobs.c.id == bindparam("b_id")).values(**_job_values)
-_jobs_update = update(jobs).where(jobs.c.id.in_(_IDS)).values(**_job_values)
+_jobs_update = per_dialect(lambda ids: update(jobs).where(ids(jobs.c.id)).values(**_job_values))
 
 
 def _job_status_change(job: Any, nodes: list[StepNode], now: float) -> dict[str, Any] | None:
