@@ -119,3 +119,16 @@ def test_read_commands_do_not_create_a_database(tmp_path: Path) -> None:
         result = regctl(*args, db=f"sqlite:///{db}")
         assert result.code == 2 and "no database at" in result.err, (args, result.output)
     assert not db.exists()
+
+
+def test_doctor_names_the_secret_key_source_never_the_key(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REGCTL_SECRET_KEY", raising=False)
+    monkeypatch.setenv("REGCTL_SECRET_KEY_FILE", str(tmp_path / "k.key"))
+    checks = {c["name"]: c for c in json.loads(regctl("doctor", "--json", db=database_url).out)["checks"]}
+    assert checks["secret key"]["ok"] is True and "k.key" in checks["secret key"]["detail"]
+    monkeypatch.setenv("REGCTL_SECRET_KEY", "not-a-fernet-key")
+    result = regctl("doctor", "--json", db=database_url)
+    checks = {c["name"]: c for c in json.loads(result.out)["checks"]}
+    assert result.code == 2 and checks["secret key"]["ok"] is False
+    assert "not-a-fernet-key" not in result.out

@@ -11,7 +11,7 @@ from regctl.commands._common import console, db_url, emit_json, json_option, sql
 from regctl.engine import api
 from regctl.errors import RegctlError
 
-__all__ = ["COMMANDS", "Check", "check_browser", "check_database", "check_target"]
+__all__ = ["COMMANDS", "Check", "check_browser", "check_database", "check_secret_key", "check_target"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,16 @@ def check_browser() -> Check:
     return Check("browser", True, path)
 
 
+def check_secret_key() -> Check:
+    """Where the key that encrypts stored passwords comes from (never the key itself)."""
+    from regctl import secrets
+
+    problem = secrets.key_problem()
+    if problem:
+        return Check("secret key", False, f"{problem}. {secrets.how_to_make_key()}")
+    return Check("secret key", True, secrets.key_source())
+
+
 def check_target(name: str) -> Check:
     """Credentials and URLs of the target (env names only; values are never printed)."""
     try:
@@ -79,11 +89,11 @@ def check_target(name: str) -> Check:
 @json_option
 @click.pass_context
 def doctor(ctx: click.Context, target: str, as_json: bool) -> None:
-    """Check the database (reachable, migrated), the browser, and the target's credentials.
+    """Check the database (reachable, migrated), the browser, the secret key and the target's credentials.
 
     Exit 0 when everything is ready, 2 when something is missing.
     """
-    checks = [check_database(db_url(ctx)), check_browser(), check_target(target)]
+    checks = [check_database(db_url(ctx)), check_browser(), check_secret_key(), check_target(target)]
     ok = all(c.ok for c in checks)
     if as_json:
         emit_json({"ok": ok, "checks": [asdict(c) for c in checks]})
