@@ -90,6 +90,11 @@ def test_show_masks_secrets(store: Store, database_url: str, tmp_path: Path) -> 
             config={"account": {"email": "a@b.co", "password": "hunter2-very-secret"}}))
     for args in (["show", str(job_id), "--json"], ["show", str(job_id)]):
         assert "hunter2" not in regctl(*args, db=database_url).out
+    revealed = json.loads(regctl("show", str(job_id), "--json", "--reveal", db=database_url).out)
+    assert revealed["revealed_secrets"] == {"account.password": "hunter2-very-secret"}
+    assert "hunter2" not in json.dumps(revealed["config"])
+    assert "account.password: hunter2-very-secret" in regctl("show", str(job_id), "--reveal",
+                                                             db=database_url).out
 
 
 def test_doctor_json(database_url: str) -> None:
