@@ -40,7 +40,7 @@ FAULTS: dict[str, Any] = {
     },
 }
 PIPELINE = [
-    {"key": "extract_menu", "uses": "extract_menu", "critical": False, "retries": 6},
+    {"key": "extract_menu", "uses": "extract_menu", "critical": False, "retries": 8},
     {"key": "extract_branding", "uses": "extract_branding", "critical": False, "retries": 6},
     {"key": "configure_registration", "uses": "configure_registration",
      "after": ["extract_menu", "extract_branding"]},
@@ -117,7 +117,10 @@ def fixture_restaurants(env: dict[str, str]) -> list[dict[str, Any]]:
     if not _fixtures:
         done = subprocess.run(h.regctl_argv(["sandbox", "manifest"]), env=h.child_env("", env),
                               capture_output=True, text=True, timeout=120, check=True)
-        _fixtures.extend(yaml.safe_load(done.stdout)["restaurants"])
+        # Only restaurants with a menu source: without a menu, configure_registration rightly waits
+        # for a person (menu import wanted, no menu), and the trial would end waiting, not finished.
+        _fixtures.extend(r for r in yaml.safe_load(done.stdout)["restaurants"]
+                         if r.get("ubereats_url") or r.get("menu_file"))
     return _fixtures
 
 
