@@ -1,13 +1,12 @@
 """The command line: the click group, global options, and the one error → exit-code boundary.
 
 Commands live in ``regctl/commands/``; each module there exposes ``COMMANDS`` (a list of click
-commands/groups) and is discovered automatically, so adding a command touches no shared file.
+commands/groups). They are imported lazily, by name, from ``regctl.commands.COMMAND_MODULES``.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 from typing import Any
 
@@ -28,7 +27,25 @@ class Context:
         self.json_output = json_output
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when named (or listed by --help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from regctl.commands import COMMAND_MODULES
+
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from regctl.commands import COMMAND_MODULES
+
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"regctl.commands.{COMMAND_MODULES[cmd_name]}")
+            for command in getattr(module, "COMMANDS", ()):
+                self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar="REGCTL_DATABASE_URL", metavar="URL",
               help="Database URL (default: sqlite file regctl.db here; env REGCTL_DATABASE_URL).")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and debug logging.")
@@ -37,18 +54,6 @@ class Context:
 def cli(ctx: click.Context, db_url: str | None, verbose: bool) -> None:
     """Onboard restaurants onto the ordering platform in durable, resumable batches."""
     ctx.obj = Context(db_url=db_url, verbose=verbose)
-
-
-def _discover() -> None:
-    import regctl.commands as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"regctl.commands.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            cli.add_command(command)
-
-
-_discover()
 
 
 def main(argv: list[str] | None = None) -> Any:
