@@ -13,7 +13,14 @@ import pytest
 from review_helpers import waiting_batch
 
 from regctl.db.store import Store
-from regctl.review.notify import BatchEvent, message_for, notify_batch_event, post_in_background, webhook_url
+from regctl.review.notify import (
+    BatchEvent,
+    event_for_transition,
+    message_for,
+    notify_batch_event,
+    post_in_background,
+    webhook_url,
+)
 
 
 class Hook:
@@ -99,3 +106,14 @@ def test_no_webhook_or_no_batch_sends_nothing(store: Store, tmp_path: Path) -> N
     assert notify_batch_event(store, batch_id, "finished") is None
     assert notify_batch_event(store, 999_999, "finished") is None
     assert notify_batch_event(store, batch_id, "no-such-event") is None  # logged, never raised
+
+
+@pytest.mark.parametrize(("old", "new", "event"), [
+    ("running", "waiting", BatchEvent.WAITING), ("waiting", "waiting", None),
+    ("running", "completed", BatchEvent.FINISHED),
+    ("waiting", "completed_with_warnings", BatchEvent.FINISHED),
+    ("running", "failed", BatchEvent.FAILED), ("pending", "running", None), ("waiting", "running", None),
+    (None, "cancelled", None),
+])
+def test_which_transitions_notify(old: str | None, new: str, event: BatchEvent | None) -> None:
+    assert event_for_transition(old, new) == event

@@ -24,7 +24,8 @@ from regctl.db.decisions import notify_target_txn
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["BatchEvent", "message_for", "notify_batch_event", "post_in_background", "webhook_url"]
+__all__ = ["BatchEvent", "event_for_transition", "message_for", "notify_batch_event",
+           "notify_batch_transition", "post_in_background", "webhook_url"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,26 @@ def message_for(event: BatchEvent, batch_name: str, waiting: int) -> str:
     if event is BatchEvent.FINISHED:
         return f"regctl: batch {batch_name} finished."
     return f"regctl: batch {batch_name} failed: some jobs need attention (`regctl status {batch_name}`)."
+
+
+def event_for_transition(old: str | None, new: str) -> BatchEvent | None:
+    """The event (if any) a batch's stored status moving from ``old`` to ``new`` is worth."""
+    if new == old:
+        return None
+    if new == "waiting":
+        return BatchEvent.WAITING
+    if new in ("completed", "completed_with_warnings"):
+        return BatchEvent.FINISHED
+    if new == "failed":
+        return BatchEvent.FAILED
+    return None
+
+
+def notify_batch_transition(store: Store, batch_id: int, old: str | None,
+                            new: str) -> threading.Thread | None:
+    """For the engine, after the transaction that changed a batch's status committed."""
+    event = event_for_transition(old, new)
+    return notify_batch_event(store, batch_id, event) if event is not None else None
 
 
 def notify_batch_event(store: Store, batch_id: int, event: BatchEvent | str) -> threading.Thread | None:
