@@ -1,4 +1,4 @@
-"""How work moves: record step outcomes, unlock dependents, admit jobs, refresh job/batch status.
+"""How work moves: record step outcomes, unlock dependents, derive and store job status.
 
 All of it runs inside the caller's transaction (``*_txn(conn, …)``) so a supervisor records a
 whole batch of outcomes, unlocks the dependents and claims the next steps in ONE transaction.
@@ -13,23 +13,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from regctl.db.records import Event, StepOutcome
 from regctl.db.schema import batches, jobs, restaurants, step_events, steps
 from regctl.db.sqlbits import InIds, in_array, in_list, per_dialect
 from regctl.engine.graph import StepNode, evaluate_condition, resolve, skipped_by_failure
 from regctl.engine.states import (
-    BatchStatus,
     JobStatus,
     StepStatus,
-    derive_batch_status,
     derive_job_status,
 )
 
 __all__ = [
     "Progress",
-    "admit_jobs_txn",
     "lock_jobs_txn",
     "record_outcomes_txn",
     "resolve_jobs_txn",
@@ -373,11 +370,14 @@ def _job_status_change(job: Any, nodes: list[StepNode], now: float) -> dict[str,
     }
 
 
-def resolve_jobs_txn(conn: Connection, locked: dict[int, Any], *, actor: str, now: float) -> Progress:
+def resolve_jobs_txn(
+    conn: Connection, locked: dict[int, Any], *, actor: str, now: float, refresh: bool = True
+) -> Progress:
     """Unlock/skip/block pending steps of these (locked) jobs and store their derived status.
 
-    The batches whose jobs changed status are left in ``Progress.changed_batches``: the caller
-    refreshes them (:func:`refresh_batches_txn`) last, so the batch row lock is held briefly.
+    With ``refresh`` the batches whose jobs changed status are re-derived here; the supervisor's
+    cycle passes ``refresh=False`` and refreshes ``Progress.changed_batches`` itself, last, so the
+    batch row lock is held only until its commit.
     """
     progress = Progress()
     if not locked:
@@ -399,97 +399,8 @@ def resolve_jobs_txn(conn: Connection, locked: dict[int, Any], *, actor: str, no
         update_grouped_txn(conn, _job_update, _jobs_update, job_changes)
     progress.newly_ready = sum(1 for p in out[0] if p["b_status"] == StepStatus.READY.value)
     progress.events = out[1]
-    return progress
+    if refresh and progress.changed_batches:
+        from regctl.db.admission import refresh_batches_txn  # admission builds on this module
 
-
-_ACTIVE_JOBS = [JobStatus.PENDING.value, JobStatus.RUNNING.value]
-_batch_lock = select(batches.c.status, batches.c.cancelled_at, batches.c.started_at).where(
-    batches.c.id == bindparam("b")
-)
-_BATCH_LOCK = {False: _batch_lock, True: _batch_lock.with_for_update()}
-_some_active_job = (
-    select(jobs.c.id).where(jobs.c.batch_id == bindparam("b"), jobs.c.status.in_(_ACTIVE_JOBS)).limit(1)
-)
-
-
-def _still_running(conn: Connection, batch_id: int, batch: Any) -> bool:
-    if batch.cancelled_at is not None or batch.status != BatchStatus.RUNNING:
-        return False
-    return conn.execute(_some_active_job, {"b": batch_id}).first() is not None
-
-
-def refresh_batches_txn(conn: Connection, batch_ids: Iterable[int], now: float) -> None:
-    """Re-derive each batch's status from its jobs (under the batch row lock).
-
-    While some job is pending or running a started batch is simply running, so the full count of
-    job statuses is only taken when that changes (typically once, at the end).
-    """
-    for batch_id in sorted(set(batch_ids)):
-        batch = conn.execute(_BATCH_LOCK[_pg(conn)], {"b": batch_id}).one()
-        if _still_running(conn, batch_id, batch):
-            continue
-        counts = conn.execute(
-            select(jobs.c.status, func.count()).where(jobs.c.batch_id == batch_id).group_by(jobs.c.status)
-        ).all()
-        new = derive_batch_status([s for s, _ in counts], cancelled=batch.cancelled_at is not None)
-        if new != batch.status:
-            _store_batch_status(conn, batch_id, batch, new, now)
-
-
-def _store_batch_status(conn: Connection, batch_id: int, batch: Any, new: BatchStatus, now: float) -> None:
-    values: dict[str, Any] = {"status": new.value, "updated_at": now}
-    if batch.started_at is None and new != BatchStatus.PENDING:
-        values["started_at"] = now
-    settled = new not in (BatchStatus.PENDING, BatchStatus.RUNNING)
-    values["finished_at"] = now if settled else None
-    conn.execute(update(batches).where(batches.c.id == batch_id).values(**values))
-
-
-def _max_parallel(execution: dict[str, Any]) -> int:
-    if (execution or {}).get("mode") == "sequential":
-        return 1
-    return int((execution or {}).get("max_parallel_restaurants") or 10)
-
-
-def _room(conn: Connection, batch_id: int) -> int:
-    lock = select(batches.c.execution).where(batches.c.id == batch_id, batches.c.cancelled_at.is_(None))
-    if conn.dialect.name == "postgresql":
-        lock = lock.with_for_update()
-    execution = conn.execute(lock).scalar_one_or_none()
-    if execution is None:
-        return 0
-    running = conn.execute(
-        select(func.count()).where(jobs.c.batch_id == batch_id, jobs.c.status == JobStatus.RUNNING.value)
-    ).scalar_one()
-    return max(0, _max_parallel(execution) - int(running))
-
-
-def admit_jobs_txn(conn: Connection, *, actor: str, now: float, batch_id: int | None = None) -> Progress:
-    """Start pending jobs while their batch has room under max_parallel_restaurants."""
-    pending = select(jobs.c.batch_id).where(jobs.c.status == JobStatus.PENDING.value).distinct()
-    if batch_id is not None:
-        pending = pending.where(jobs.c.batch_id == batch_id)
-    admitted: list[int] = []
-    for (bid,) in conn.execute(pending).all():
-        room = _room(conn, bid)
-        if room:
-            ids = (
-                conn.execute(
-                    select(jobs.c.id)
-                    .where(jobs.c.batch_id == bid, jobs.c.status == JobStatus.PENDING.value)
-                    .order_by(jobs.c.position)
-                    .limit(room)
-                )
-                .scalars()
-                .all()
-            )
-            conn.execute(
-                update(jobs).where(jobs.c.id.in_(ids)).values(status=JobStatus.RUNNING.value, updated_at=now)
-            )
-            admitted.extend(ids)
-    if not admitted:
-        return Progress()
-    locked = lock_jobs_txn(conn, admitted)
-    progress = resolve_jobs_txn(conn, locked, actor=actor, now=now)
-    progress.changed_batches |= {job.batch_id for job in locked.values()}  # the caller refreshes them
+        refresh_batches_txn(conn, progress.changed_batches, now)
     return progress

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, Engine, exc, select, text, update
 
 from regctl.db import queries
+from regctl.db.admission import admit_jobs_txn, refresh_batches_txn
 from regctl.db.claim import claim_ready_txn
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
 from regctl.db.progress import (
-    admit_jobs_txn,
     lock_jobs_txn,
     record_outcomes_txn,
-    refresh_batches_txn,
     resolve_jobs_txn,
     write_events_txn,
 )
@@ -151,7 +150,7 @@ class Store(queries.Reads):
         if outcomes:
             locked = lock_jobs_txn(conn, {o.job_id for o in outcomes})
             events = record_outcomes_txn(conn, outcomes, supervisor_id=sid, now=now, locked=locked)
-            progress = resolve_jobs_txn(conn, locked, actor=sid, now=now)
+            progress = resolve_jobs_txn(conn, locked, actor=sid, now=now, refresh=False)
             events += progress.events
             ready, finished = progress.newly_ready, progress.jobs_left_running
             changed |= progress.changed_batches

@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text, update
 
+from regctl.db.admission import refresh_batches_txn
 from regctl.db.connect import insert_ignoring_conflicts
-from regctl.db.progress import lock_jobs_txn, refresh_batches_txn, resolve_jobs_txn, write_events_txn
+from regctl.db.progress import lock_jobs_txn, resolve_jobs_txn, write_events_txn
 from regctl.db.records import Event
 from regctl.db.schema import batches, decisions, jobs, steps
 from regctl.engine.graph import StepNode, skipped_by_failure
@@ -204,7 +205,7 @@ def retry_job_txn(
     )
     _reopen_job(conn, job_id, rows[0].batch_id, now)
     events = [_event(r, actor, r.status, S.PENDING.value, "retry") for r in targets]
-    progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, [job_id]), actor=actor, now=now)
+    progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, [job_id]), actor=actor, now=now, refresh=False)
     write_events_txn(conn, events + progress.events, now)
     refresh_batches_txn(conn, [rows[0].batch_id], now)
     _notify(conn, "ready")
@@ -289,7 +290,7 @@ def answer_step_txn(
         )
     )
     actor = str(decision.get("actor", "unknown"))
-    progress = resolve_jobs_txn(conn, locked, actor=actor, now=now)
+    progress = resolve_jobs_txn(conn, locked, actor=actor, now=now, refresh=False)
     write_events_txn(
         conn, [_event(row, actor, row.status, new.value, decision.get("via")), *progress.events], now
     )
@@ -330,7 +331,7 @@ def reclaim_expired_txn(conn: Connection, *, actor: str, now: float) -> int:
         if spent:
             failed_jobs.add(r.job_id)
     conn.execute(_set_status, params)
-    progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, failed_jobs), actor=actor, now=now)
+    progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, failed_jobs), actor=actor, now=now, refresh=False)
     write_events_txn(conn, events + progress.events, now)
     refresh_batches_txn(conn, progress.changed_batches, now)
     _notify(conn, "ready")
