@@ -332,7 +332,7 @@ def report_trial(o: Outcome) -> None:
     recovery = f"{o.recovery:.2f}s" if o.recovery is not None else "-"
     detail = o.error or ("; ".join(o.trial.notes) if o.trial.notes else "")
     v = o.verdict
-    facts = (f"steps {v.steps} lost {v.steps_lost} twice-recorded {v.recorded_twice} "
+    facts = (f"steps {v.steps} lost {v.steps_lost} waiting {v.waiting} twice-recorded {v.recorded_twice} "
              f"twice-executed {v.executed_twice} re-executed {v.extra_executions}") if v else ""
     print(f"{status} {o.trial.scenario:9} #{o.trial.number:<3} recovery {recovery:>7}  {facts}  {detail}",
           flush=True)

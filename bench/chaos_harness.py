@@ -176,12 +176,13 @@ class Verdict:
     batches: int
     batches_finished: int
     steps: int
-    steps_lost: int  # left non-terminal (pending, ready, running, blocked, waiting) at the end
+    steps_lost: int  # left non-terminal (pending, ready, running, blocked) and not waiting on a person
     recorded_twice: int  # steps with more than one "completed" event
     executed_twice: int  # same (job, step, attempt) executed more than once: two owners at once
     extra_executions: int  # executions beyond one per step (allowed only after a kill)
     strict: bool = False  # from the trial: extra executions count as duplicates
     external_duplicates: int = 0  # from the trial: effects the sandbox recorded twice
+    waiting: int = 0  # action_required steps and the pending steps of their jobs: a person's turn
 
     @property
     def duplicates(self) -> int:
@@ -202,18 +203,23 @@ def check(trial: Trial) -> Verdict:
     try:
         with engine.connect() as conn:
             batches = conn.execute(sa.select(schema.batches.c.status)).scalars().all()
-            statuses = conn.execute(sa.select(schema.steps.c.status)).scalars().all()
+            rows = conn.execute(sa.select(schema.steps.c.job_id, schema.steps.c.status)).all()
             completions = conn.execute(
                 sa.select(schema.step_events.c.step_id)
                 .where(schema.step_events.c.to_status == "completed")).scalars().all()
     finally:
         engine.dispose()
+    statuses = [status for _, status in rows]
+    asking = {job for job, status in rows if status == "action_required"}
+    waiting = [(job, status) for job, status in rows
+               if job in asking and status in ("action_required", "pending")]
     effects = read_effects(trial.effects)
     per_attempt = Counter((job, key, attempt) for job, key, attempt, _ in effects)
     per_step = Counter((job, key) for job, key, _, _ in effects)
     return Verdict(
         batches=len(batches), batches_finished=sum(s in FINISHED_BATCHES for s in batches),
-        steps=len(statuses), steps_lost=sum(s not in FINISHED_STEPS for s in statuses),
+        steps=len(statuses), waiting=len(waiting),
+        steps_lost=sum(s not in FINISHED_STEPS for s in statuses) - len(waiting),
         recorded_twice=sum(n > 1 for n in Counter(completions).values()),
         executed_twice=sum(n > 1 for n in per_attempt.values()),
         extra_executions=sum(n - 1 for n in per_step.values()), strict=trial.strict,
