@@ -51,7 +51,7 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.verdict is not None and self.verdict.ok and not self.error
+        return self.verdict is not None and self.verdict.ok and not self.error and not self.trial.failure
 
 
 # ------------------------------------------------------------------ setting a trial up ----------
@@ -160,18 +160,25 @@ def pgrestart_trial(trial: h.Trial, rng: random.Random) -> None:
         ensure_postgres_running()
     codes = [p.wait(timeout=RESUME_TIMEOUT) for p in procs]
     if any(codes):
-        trial.notes.append(f"supervisors after the restart exited {codes}")
+        trial.failure = f"supervisors exited {codes} after the restart instead of reconnecting"
+        trial.notes.append(last_error(trial.workdir / "supervise.log"))
     if h.batch_finished(trial.db_url):
         trial.recovered_at = time.monotonic()
     else:
-        trial.notes.append("supervisors did not finish the batch after the restart")
-        resume_all(trial)
+        trial.failure = trial.failure or "the supervisors did not finish the batch after the restart"
+        resume_all(trial)  # then at least prove nothing was lost
 
 
 SCENARIOS: dict[str, Callable[[h.Trial, random.Random], None]] = {
     "kill": kill_trial, "race": race_trial, "sigterm": sigterm_trial, "pgrestart": pgrestart_trial,
     "sandbox": chaos_sandbox.sandbox_trial,
 }
+
+
+def last_error(log: Path) -> str:
+    """The last line of a supervisor log that looks like an exception, for the trial's notes."""
+    lines = [ln for ln in log.read_text(errors="replace").splitlines() if "Error" in ln or "error" in ln]
+    return lines[-1].strip()[:300] if lines else "(no error in the supervisor log)"
 
 
 def running_steps(db_url: str) -> int:
@@ -255,8 +262,8 @@ def template_for(tag: str) -> str:
 
 
 def table(outcomes: list[Outcome]) -> str:
-    header = ("scenario", "trials", "fault mid-run", "batches finished", "steps lost", "duplicates",
-              "median recovery")
+    header = ("scenario", "trials", "passed", "fault mid-run", "batches finished", "steps lost",
+              "duplicates", "median recovery")
     rows = [header]
     for scenario in dict.fromkeys(o.trial.scenario for o in outcomes):
         mine = [o for o in outcomes if o.trial.scenario == scenario]
@@ -264,7 +271,8 @@ def table(outcomes: list[Outcome]) -> str:
         recoveries = [o.recovery for o in mine if o.recovery is not None]
         dupes = sum(v.duplicates for v in verdicts)
         landed = [o.trial.mid_run for o in mine if o.trial.mid_run is not None]
-        rows.append((scenario, str(len(mine)), f"{sum(landed)}/{len(landed)}" if landed else "-",
+        rows.append((scenario, str(len(mine)), str(sum(o.ok for o in mine)),
+                     f"{sum(landed)}/{len(landed)}" if landed else "-",
                      f"{sum(v.batches_finished for v in verdicts)}/{len(mine)}",
                      str(sum(v.steps_lost for v in verdicts) + sum(o.verdict is None for o in mine)),
                      str(dupes),
@@ -330,7 +338,7 @@ def scenario_setup(scenario: str, workdir: Path) -> contextlib.AbstractContextMa
 def report_trial(o: Outcome) -> None:
     status = "ok  " if o.ok else "FAIL"
     recovery = f"{o.recovery:.2f}s" if o.recovery is not None else "-"
-    detail = o.error or ("; ".join(o.trial.notes) if o.trial.notes else "")
+    detail = "; ".join(filter(None, [o.error, o.trial.failure, *o.trial.notes]))
     v = o.verdict
     facts = (f"steps {v.steps} lost {v.steps_lost} waiting {v.waiting} twice-recorded {v.recorded_twice} "
              f"twice-executed {v.executed_twice} re-executed {v.extra_executions}") if v else ""

@@ -167,6 +167,7 @@ class Trial:
     killed_at: float | None = None  # monotonic time of the fault (kill, SIGTERM, restart)
     recovered_at: float | None = None  # monotonic time the batch was seen finished after it
     notes: list[str] = field(default_factory=list)
+    failure: str = ""  # a promise of the scenario broken even though nothing was lost
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)  # supervisors it started
     external_duplicates: int = 0  # effects the sandbox saw twice (accounts, uploads)
 
