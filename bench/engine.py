@@ -38,15 +38,26 @@ ADMIN = os.environ.get("REGCTL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/
 
 def _manifest(name: str, jobs: int, length: int, uses: str, params: dict[str, Any]) -> Manifest:
     kind = "automatic"
-    steps = tuple(StepSpec(key=f"s{i}", uses=uses, kind=kind, params=params,
-                           needs=(f"s{i - 1}",) if i else ()) for i in range(length))
+    steps = tuple(
+        StepSpec(key=f"s{i}", uses=uses, kind=kind, params=params, needs=(f"s{i - 1}",) if i else ())
+        for i in range(length)
+    )
     rows = [{"name": f"Bench {i}", "address": f"{i} Bench Road"} for i in range(jobs)]
-    return Manifest(batch=name, organisation="bench", target="sandbox", pipeline=Pipeline("custom", steps),
-                    execution=Execution(max_parallel_restaurants=jobs), policies={}, defaults={},
-                    notify=None, restaurants=rows)
+    return Manifest(
+        batch=name,
+        organisation="bench",
+        target="sandbox",
+        pipeline=Pipeline("custom", steps),
+        execution=Execution(max_parallel_restaurants=jobs),
+        policies={},
+        defaults={},
+        notify=None,
+        restaurants=rows,
+    )
 
 
 # ---------------------------------------------------------------- worker process ---------------
+
 
 def worker(url: str, concurrency: int) -> None:
     """Supervise until stdin closes; print our CPU seconds and steps as JSON."""
@@ -60,11 +71,16 @@ def worker(url: str, concurrency: int) -> None:
 
 
 def _spawn(url: str, concurrency: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, __file__, "--worker", url, "--concurrency", str(concurrency)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, __file__, "--worker", url, "--concurrency", str(concurrency)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 # ---------------------------------------------------------------- one measured run -------------
+
 
 def _wait_settled(store: Any, batch_id: int, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
@@ -92,11 +108,17 @@ def measure(url: str, m: Manifest, *, processes: int, concurrency: int) -> dict[
     store.close()
     assert status == "completed", status
     cpu = sum(r["cpu"] for r in reports)
-    return {"steps": steps, "wall_s": wall, "steps_per_s": steps / wall, "ms_per_step": 1000 * wall / steps,
-            "cpu_ms_per_step": 1000 * cpu / steps}
+    return {
+        "steps": steps,
+        "wall_s": wall,
+        "steps_per_s": steps / wall,
+        "ms_per_step": 1000 * wall / steps,
+        "cpu_ms_per_step": 1000 * cpu / steps,
+    }
 
 
 # ---------------------------------------------------------------- databases and baseline -------
+
 
 class Databases:
     """A fresh SQLite file or PostgreSQL database per run, removed afterwards."""
@@ -118,9 +140,13 @@ class Databases:
         return ADMIN.rpartition("/")[0] + f"/{name}"
 
     def drop_all(self) -> None:
-        with psycopg.connect(ADMIN, autocommit=True) as conn:
-            for i in range(1, self.count + 1):
-                conn.execute(f'DROP DATABASE IF EXISTS "regctl_bench_{os.getpid()}_{i}" WITH (FORCE)')
+        """Best effort: a fresh connection per database, errors reported, not raised."""
+        for i in range(1, self.count + 1):
+            try:
+                with psycopg.connect(ADMIN, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "regctl_bench_{os.getpid()}_{i}" WITH (FORCE)')
+            except psycopg.Error as exc:
+                print(f"cleanup: could not drop bench database {i}: {exc}", file=sys.stderr)
         self.tmp.cleanup()
 
 
@@ -148,10 +174,13 @@ def raw_commits_per_s(url: str, clients: int = 32, seconds: float = 2.0) -> floa
 
 # ---------------------------------------------------------------- the report -------------------
 
+
 def _row(label: str, r: dict[str, Any], baseline: float | None = None) -> str:
     ratio = f"{r['steps_per_s'] / baseline:6.3f}" if baseline else "     -"
-    return (f"{label:<42} {r['steps']:>6} {r['wall_s']:8.2f} {r['steps_per_s']:9.0f} {r['ms_per_step']:8.3f} "
-            f"{r['cpu_ms_per_step']:8.3f} {ratio}")
+    return (
+        f"{label:<42} {r['steps']:>6} {r['wall_s']:8.2f} {r['steps_per_s']:9.0f} {r['ms_per_step']:8.3f} "
+        f"{r['cpu_ms_per_step']:8.3f} {ratio}"
+    )
 
 
 def main() -> None:
@@ -190,8 +219,11 @@ def run(dbs: Databases, scale: int) -> None:
         print(_row(label, measure(db(), m, processes=procs, concurrency=conc), baseline), flush=True)
     for label, db in (("sqlite", dbs.sqlite), ("postgres", dbs.postgres)):
         r = measure(db(), sleep, processes=1, concurrency=32)
-        print(_row(f"sleep(0.05) 200x5 {label} 1 proc x32", r)
-              + f"   wall / 1.5625 s bound = {r['wall_s'] / 1.5625:.3f}", flush=True)
+        print(
+            _row(f"sleep(0.05) 200x5 {label} 1 proc x32", r)
+            + f"   wall / 1.5625 s bound = {r['wall_s'] / 1.5625:.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
