@@ -269,9 +269,17 @@ def _load_rows(conn: Connection, job_ids: Sequence[int]) -> dict[int, list[Any]]
 
 
 def _load_pipelines(conn: Connection, batch_ids: set[int]) -> dict[int, dict[str, _Spec]]:
-    """Each batch's step specs by key: needs, after, when, critical, params (the same for every job)."""
-    rows = conn.execute(_load_pipelines_stmt[_pg(conn)], {"ids": list(batch_ids)})
-    return {bid: {s["key"]: _Spec.of(s) for s in pipeline or []} for bid, pipeline in rows}
+    """Each batch's step specs by key: needs, after, when, critical, params (the same for every job).
+
+    A batch's pipeline never changes once created, so it is cached on the database connection
+    (``Connection.info`` lives as long as the physical connection to that one database).
+    """
+    cache: dict[int, dict[str, _Spec]] = conn.info.setdefault("regctl.pipelines", {})
+    missing = [b for b in batch_ids if b not in cache]
+    if missing:
+        rows = conn.execute(_load_pipelines_stmt[_pg(conn)], {"ids": missing})
+        cache.update({bid: {s["key"]: _Spec.of(s) for s in pipeline or []} for bid, pipeline in rows})
+    return {b: cache[b] for b in batch_ids}
 
 
 @dataclass(frozen=True)
