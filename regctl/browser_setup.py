@@ -27,7 +27,7 @@ def find_chromium() -> str | None:
             path = p.chromium.executable_path
             if path and os.path.exists(path):
                 return path
-    except Exception:  # noqa: BLE001 - any failure means "not Playwright's own"
+    except Exception:
         pass
     for name in SYSTEM_CANDIDATES:
         found = shutil.which(name)

@@ -105,5 +105,5 @@ class PermanentStepError(StepError):
     retryable = False
 
 
-class Cancelled(BaseException):  # noqa: N818 - it is a signal, not an error
+class Cancelled(BaseException):
     """The running step must stop: its job/batch was cancelled or the supervisor is shutting down."""

@@ -17,7 +17,7 @@ def test_cancelled_escapes_except_exception() -> None:
     try:
         try:
             raise errors.Cancelled()
-        except Exception:  # noqa: BLE001 - the point of the test
+        except Exception:
             raise AssertionError("Cancelled was swallowed") from None
     except errors.Cancelled:
         pass

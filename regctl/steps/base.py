@@ -110,9 +110,9 @@ class StepContext(Protocol):
         ...
 
 
-RunFn = Callable[[StepContext], "JSON | None | Awaitable[JSON | None]"]
+RunFn = Callable[[StepContext], "JSON | Awaitable[JSON | None] | None"]
 RequestFn = Callable[[StepContext], "DecisionRequest | Awaitable[DecisionRequest]"]
-ApplyFn = Callable[[StepContext, JSON], "JSON | None | Awaitable[JSON | None]"]
+ApplyFn = Callable[[StepContext, JSON], "JSON | Awaitable[JSON | None] | None"]
 
 
 @dataclass(frozen=True)
