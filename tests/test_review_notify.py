@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -90,11 +91,50 @@ def test_messages_are_slack_text() -> None:
     assert "failed" in message_for(BatchEvent.FAILED, "nz-w48", 0)
 
 
-def test_a_waiting_batch_posts_to_its_webhook(store: Store, tmp_path: Path, flaky_hook: Hook,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def _wait_for(hook: Hook, count: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(hook.received) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_the_engine_posts_when_a_batch_starts_waiting(store: Store, tmp_path: Path, flaky_hook: Hook,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOOK_URL", flaky_hook.url)
     flaky_hook.failures = 0
-    batch_id = waiting_batch(store, tmp_path, extra='notify: {webhook: "${HOOK_URL}"}')
+    waiting_batch(store, tmp_path, extra='notify: {webhook: "${HOOK_URL}"}')
+    _wait_for(flaky_hook, 1)
+    assert flaky_hook.received == [{"text": message_for(BatchEvent.WAITING, "approvals", 2)}]
+
+
+def test_the_engine_posts_when_a_batch_finishes(store: Store, tmp_path: Path, flaky_hook: Hook,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from regctl.review.decisions import record_decision
+
+    monkeypatch.setenv("HOOK_URL", flaky_hook.url)
+    flaky_hook.failures = 0
+    batch_id = waiting_batch(store, tmp_path, count=1, extra='notify: {webhook: "${HOOK_URL}"}')
+    _wait_for(flaky_hook, 1)
+    [waiting] = store.waiting_steps(batch_id=batch_id)
+    record_decision(store, waiting["step_id"], {"ok": True, "contact": {"email": "a@b.nz"}}, actor="t")
+    from regctl.engine import api
+
+    api.supervise(store, until_idle=True, batch_id=batch_id)
+    _wait_for(flaky_hook, 2)
+    assert [m["text"] for m in flaky_hook.received][1] == message_for(BatchEvent.FINISHED, "approvals", 0)
+
+
+def test_an_explicit_event_posts_once(store: Store, tmp_path: Path, flaky_hook: Hook,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    batch_id = waiting_batch(store, tmp_path)  # no webhook yet: the engine posts nothing
+    monkeypatch.setenv("HOOK_URL", flaky_hook.url)
+    flaky_hook.failures = 0
+    assert flaky_hook.received == []
+    from sqlalchemy import update
+
+    from regctl.db.schema import batches
+    with store.engine.begin() as conn:
+        conn.execute(update(batches).where(batches.c.id == batch_id)
+                     .values(notify={"webhook": "${HOOK_URL}"}))
     thread = notify_batch_event(store, batch_id, BatchEvent.WAITING)
     assert thread is not None
     thread.join(10)

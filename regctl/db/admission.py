@@ -16,7 +16,11 @@ from regctl.db.progress import Progress, lock_jobs_txn, resolve_jobs_txn
 from regctl.db.schema import batches, jobs
 from regctl.engine.states import BatchStatus, JobStatus, derive_batch_status
 
-__all__ = ["admit_jobs_txn", "refresh_batches_txn"]
+__all__ = ["BATCH_TRANSITIONS", "admit_jobs_txn", "refresh_batches_txn"]
+
+# Key in ``conn.info`` under which a transaction collects (batch_id, old, new) status changes;
+# Store.transact hands them to its listeners once the transaction has committed.
+BATCH_TRANSITIONS = "regctl.batch_transitions"
 
 
 def _pg(conn: Connection) -> bool:
@@ -64,6 +68,7 @@ def _store_batch_status(conn: Connection, batch_id: int, batch: Any, new: BatchS
     settled = new not in (BatchStatus.PENDING, BatchStatus.RUNNING)
     values["finished_at"] = now if settled else None
     conn.execute(update(batches).where(batches.c.id == batch_id).values(**values))
+    conn.info.setdefault(BATCH_TRANSITIONS, []).append((batch_id, batch.status, new.value))
 
 
 def _max_parallel(execution: dict[str, Any]) -> int:

@@ -7,6 +7,7 @@ several compose in one transaction. Only this package touches SQL.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, Engine, exc, select, text, update
 
 from regctl.db import queries
-from regctl.db.admission import admit_jobs_txn, refresh_batches_txn
+from regctl.db.admission import BATCH_TRANSITIONS, admit_jobs_txn, refresh_batches_txn
 from regctl.db.claim import claim_ready_txn
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
 from regctl.db.progress import (
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from regctl.manifest import Manifest
 
 __all__ = ["NOTIFY_CHANNEL", "Cycle", "Store"]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 NOTIFY_CHANNEL = "regctl"
@@ -73,6 +76,9 @@ class Store(queries.Reads):
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        # Called as listener(store, batch_id, old_status, new_status) after a commit that changed a
+        # batch's status (e.g. the webhook notifications). A listener must not raise.
+        self.batch_listeners: list[Callable[[Store, int, str | None, str], object]] = []
 
     @property
     def is_postgres(self) -> bool:
@@ -86,12 +92,26 @@ class Store(queries.Reads):
         for attempt in range(_ATTEMPTS):
             try:
                 with self.engine.begin() as conn:
-                    return work(conn)
+                    conn.info.pop(BATCH_TRANSITIONS, None)  # left over from a rolled-back attempt
+                    result = work(conn)
+                    changes = conn.info.pop(BATCH_TRANSITIONS, None)
             except exc.DBAPIError as error:
                 if attempt == _ATTEMPTS - 1 or not _transient(error):
                     raise
                 time.sleep(0.01 * 2**attempt)
+                continue
+            if changes:
+                self._announce(changes)
+            return result
         raise AssertionError("unreachable")
+
+    def _announce(self, changes: list[tuple[int, str | None, str]]) -> None:
+        for batch_id, old, new in changes:
+            for listener in self.batch_listeners:
+                try:
+                    listener(self, batch_id, old, new)
+                except Exception:  # a listener (a notification) must never fail the run
+                    log.warning("batch %s status listener failed", batch_id, exc_info=True)
 
     # ------------------------------------------------------------ batches ----------------------
 

@@ -104,7 +104,11 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
     except Exception:
         engine.dispose()
         raise
-    return Store(engine, url)
+    store = Store(engine, url)
+    from regctl.review.notify import notify_batch_transition  # webhooks: manifest `notify:`
+
+    store.batch_listeners.append(notify_batch_transition)
+    return store
 
 
 def submit_batch(store: Store, manifest: Manifest, *, actor: str) -> BatchRef:
