@@ -51,7 +51,7 @@ class Figures:
     done: int | None = None  # steps completed by the supervisor run
 
 
-def write_batch(workdir: Path, restaurants: int) -> Path:
+def write_batch(workdir: Path, restaurants: int, parallel: int | None = None) -> Path:
     leads = workdir / "leads.csv"
     with leads.open("w", newline="") as fh:
         out = csv.writer(fh)
@@ -62,7 +62,7 @@ def write_batch(workdir: Path, restaurants: int) -> Path:
              for i in range(STEPS_PER_JOB)]
     manifest = {"batch": f"scale-{restaurants}", "organisation": "scale", "target": "sandbox",
                 "pipeline": {"steps": steps},
-                "execution": {"mode": "parallel", "max_parallel_restaurants": restaurants},
+                "execution": {"mode": "parallel", "max_parallel_restaurants": parallel or restaurants},
                 "restaurants_from": leads.name}
     path = workdir / "manifest.yaml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False))
@@ -151,12 +151,13 @@ def status_process_ms(db_url: str, batch: str) -> float:
     return elapsed
 
 
-def measure(restaurants: int, *, run: bool, seconds: float | None, repeat: int) -> Figures:
+def measure(restaurants: int, *, run: bool, seconds: float | None, repeat: int,
+            parallel: int | None = None) -> Figures:
     with tempfile.TemporaryDirectory(prefix="regctl-scale-") as tmp, \
             h.postgres_database(f"scale_{restaurants}", template=TEMPLATE) as db_url:
         workdir = Path(tmp)
         figures = Figures(restaurants, restaurants * STEPS_PER_JOB,
-                          submit(db_url, write_batch(workdir, restaurants)))
+                          submit(db_url, write_batch(workdir, restaurants, parallel)))
         batch = f"scale-{restaurants}"
         figures.status_all_ms = status_in_process_ms(db_url, [], repeat)
         figures.status_batch_ms = status_in_process_ms(db_url, [batch, "--json"], repeat)
@@ -194,12 +195,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop the supervisor (SIGTERM) after this long instead of at the end of the "
                              "batch: its peak memory with the whole queue waiting is what SPEC §9 is about")
     parser.add_argument("--repeat", type=int, default=3, help="timed status calls per figure (median)")
+    parser.add_argument("--parallel", type=int, default=None,
+                        help="max_parallel_restaurants (default: all the batch's restaurants at once)")
     args = parser.parse_args(argv)
     h.make_template(TEMPLATE)
     try:
         rows = []
         for size in (int(s) for s in args.sizes.split(",")):
-            rows.append(measure(size, run=not args.skip_run, seconds=args.run_seconds, repeat=args.repeat))
+            rows.append(measure(size, run=not args.skip_run, seconds=args.run_seconds, repeat=args.repeat,
+                                parallel=args.parallel))
             print(render(rows[-1:]).splitlines()[-1], flush=True)
     finally:
         h.drop_database(TEMPLATE)
