@@ -22,3 +22,19 @@ def where(ctx: StepContext) -> dict[str, Any]:
         ctx.check_cancelled()
         time.sleep(min(0.01, max(0.0, deadline - time.monotonic())))
     return {"pid": os.getpid()}
+
+
+CLOSED: list[str] = []
+
+
+async def holds_a_resource(ctx: StepContext) -> dict[str, Any]:
+    """Register a closer for a shared resource, as the browser steps do with their browser."""
+    from regctl.steps.base import SHARED_CLOSERS
+
+    async def close(shared: dict[str, Any]) -> None:
+        CLOSED.append(ctx.step_key)
+
+    closers = ctx.shared.setdefault(SHARED_CLOSERS, [])
+    if not closers:
+        closers.append(close)
+    return {}

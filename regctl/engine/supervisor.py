@@ -32,6 +32,7 @@ from regctl.engine.policy import Leases, RetryPolicy
 from regctl.engine.policy_hook import apply_policy, policy_for
 from regctl.engine.runner import run_step
 from regctl.engine.states import StepStatus
+from regctl.steps.base import SHARED_CLOSERS
 
 __all__ = ["Stats", "Supervisor", "new_supervisor_id"]
 
@@ -139,10 +140,19 @@ class Supervisor:
         finally:
             housekeeping.cancel()
             await self._finish_running()
+            await self._close_shared()
             if listener is not None:
                 listener.stop()
             await self._db(self.store.stop_supervisor, self.id)
         return self.stats
+
+    async def _close_shared(self) -> None:
+        """Let steps' shared resources (the browser) close on this loop; never fails the stop."""
+        for close in list(self.shared.get(SHARED_CLOSERS, ())):
+            try:
+                await close(self.shared)
+            except Exception:
+                log.warning("closing a shared resource failed", exc_info=True)
 
     # ------------------------------------------------------------------ the loop ---------------
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 __all__ = [
+    "SHARED_CLOSERS",
     "DecisionRequest",
     "StepContext",
     "StepKind",
@@ -25,6 +26,10 @@ __all__ = [
 ]
 
 JSON = dict[str, Any]
+
+# Key in ``ctx.shared`` holding async callables ``close(shared)`` that the supervisor awaits, on its
+# own event loop, when it stops (e.g. the shared browser registers its closer there).
+SHARED_CLOSERS = "on_supervisor_stop"
 
 
 class StepKind(enum.StrEnum):

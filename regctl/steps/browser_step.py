@@ -31,7 +31,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from regctl.browser import CONTEXT_OPTIONS, BrowserOptions, launch
 from regctl.errors import Cancelled, ConfigError, PermanentStepError, RetryableStepError, StepError
-from regctl.steps.base import StepContext
+from regctl.steps.base import SHARED_CLOSERS, StepContext
 from regctl.steps.registry import step_type
 
 __all__ = ["BROWSER_RESOURCES", "Flow", "browser_step_type", "close_shared_browser", "run_in_browser"]
@@ -64,6 +64,9 @@ def _holder(ctx: StepContext) -> _Holder:
     loop_id = id(asyncio.get_running_loop())
     if loop_id not in holders:
         holders[loop_id] = _Holder()
+        closers = ctx.shared.setdefault(SHARED_CLOSERS, [])
+        if close_shared_browser not in closers:
+            closers.append(close_shared_browser)
     return holders[loop_id]
 
 
