@@ -229,6 +229,11 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
 def _contains(container: Any, item: Any) -> bool:
     if isinstance(container, str):
         return isinstance(item, str) and item in container
-    if isinstance(container, Mapping | list | tuple):
+    if isinstance(container, list | tuple):
         return item in container
+    if isinstance(container, Mapping):
+        try:
+            return item in container
+        except TypeError:  # an unhashable value (a mapping or list) is never a key
+            return False
     return False

@@ -55,3 +55,9 @@ def test_huge_or_deep_expressions_are_refused_not_crashing(expr: str) -> None:
 
 def test_moderately_deep_expressions_still_work() -> None:
     assert compile("not " * 301 + "false")({}) is True
+
+
+def test_a_mapping_is_never_a_key_of_a_mapping() -> None:
+    # found by the fuzz test above: `x in mapping` with an unhashable x raised TypeError
+    assert compile("(restaurant) in restaurant")({"restaurant": {}}) is False
+    assert compile("restaurant.tags in restaurant")({"restaurant": {"tags": ["a"]}}) is False
