@@ -4,9 +4,10 @@ Registration steps run in-process against the session's sandbox with dropped con
 CDN's status endpoint; every batch must finish and no image may reach the CDN twice. This is the
 default-suite slice of `make chaos`'s `sandbox` scenario (bench/chaos_sandbox.py).
 
-KNOWN BUG (strict xfail, see docs/reliability.md finding 2): upload_images starts an upload-from-URL,
-then polls its status; a failed poll fails the image, and the next attempt starts the same upload
-again, so the CDN holds the image twice. Remove the mark once upload_images keeps the upload token.
+This was docs/reliability.md finding 2 (a strict xfail until fixed): upload_images started an
+upload-from-URL, then polled its status; a failed poll failed the image, and the next attempt started
+the same upload again, so the CDN held the image twice. upload_images now records the upload token on
+the image row before polling and resumes it on the next attempt.
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ def write_manifest(path: Path, sandbox: SandboxHandle) -> Path:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="upload_images re-uploads an image whose status poll failed "
-                   "(docs/reliability.md, finding 2)")
 def test_no_image_reaches_the_cdn_twice_when_status_checks_drop(
         sandbox: SandboxHandle, dialect: str, request: pytest.FixtureRequest, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from register_support import StepCtx
 
-from regctl.errors import PermanentStepError
+from regctl.db import schema
+from regctl.db.domain import records_for
+from regctl.errors import PermanentStepError, RetryableStepError
+from regctl.providers.cdn import Cdn
 from regctl.steps.onboarding.create_account import RATE_LIMIT, create_account
+from regctl.steps.onboarding.registration_common import target_of
 from regctl.steps.onboarding.sync_onboarding import hours_text
+from regctl.steps.onboarding.upload_images import upload_images
 
 
 @pytest.fixture()
@@ -72,3 +80,77 @@ def test_hours_text_in_weekday_order() -> None:
              {"day": "Monday", "open": "17:00", "close": "21:00"}, {"day": "Sunday", "open": "Closed",
                                                                      "close": "Closed"}]
     assert hours_text(hours) == "Monday: 11:00 - 14:00, 17:00 - 21:00. Tuesday: 09:00 - 17:00."
+
+
+SITE = "spice-route-mount-eden"
+
+
+def _image_menu(tmp_path: Path, sources: list[str]) -> tuple[str, int, list[int]]:
+    """A SQLite file holding one menu with one item per image: (database URL, menu id, image ids)."""
+    url = f"sqlite:///{tmp_path / 'images.db'}"
+    engine = sa.create_engine(url)
+    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        rid = conn.execute(schema.restaurants.insert().values(
+            organisation_id="test-org", key="k", name="Spice Route", extra={}, created_at=0.0,
+            updated_at=0.0)).inserted_primary_key[0]
+        mid = conn.execute(schema.menus.insert().values(restaurant_id=rid, source="file", created_at=0.0)
+                           ).inserted_primary_key[0]
+        cat = conn.execute(schema.menu_categories.insert().values(menu_id=mid, name="Mains", position=0)
+                           ).inserted_primary_key[0]
+        ids = []
+        for pos, source in enumerate(sources):
+            item = conn.execute(schema.menu_items.insert().values(
+                menu_id=mid, category_id=cat, name=f"Dish {pos}", price=Decimal("10"), tags=[], position=pos)
+            ).inserted_primary_key[0]
+            ids.append(conn.execute(schema.item_images.insert().values(item_id=item, source_url=source)
+                                    ).inserted_primary_key[0])
+    engine.dispose()
+    return url, int(mid), [int(i) for i in ids]
+
+
+def _images(url: str) -> list[tuple[str | None, str | None]]:
+    """(cdn_id, cdn_token) of every image, in id order."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.item_images.c.cdn_id, schema.item_images.c.cdn_token)
+                            .order_by(schema.item_images.c.id)).all()
+    engine.dispose()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _uploads(world: Any) -> Counter[str]:
+    return Counter(u["source_url"] for u in world.state()["cdn"]["uploads"])
+
+
+def test_upload_images_resumes_a_failed_poll_instead_of_uploading_again(world: Any, tmp_path: Path) -> None:
+    sources = [f"{world.url}/sites/{SITE}/logo.png", f"{world.url}/sites/{SITE}/og.jpg"]
+    url, mid, _ = _image_menu(tmp_path, sources)
+    ctx = _ctx(tmp_path, {"menu": {"menu_id": mid}}, database_url=url)
+    world.set_faults({"faults": {"cdn.status": {"drop_rate": 1.0}}})
+    with pytest.raises(RetryableStepError, match="2 of 2 images"):
+        upload_images(ctx)
+    assert [token is not None and cdn_id is None for cdn_id, token in _images(url)] == [True, True]
+    world.set_faults({})
+    result = upload_images(_ctx(tmp_path, {"menu": {"menu_id": mid}}, database_url=url))
+    assert result["uploaded"] == 2 and result["failed"] == 0
+    assert _uploads(world) == {sources[0]: 1, sources[1]: 1}
+    assert [cdn_id is not None and token is None for cdn_id, token in _images(url)] == [True, True]
+
+
+def test_upload_images_starts_again_only_when_the_cdn_lost_the_token(world: Any, tmp_path: Path) -> None:
+    sources = [f"{world.url}/sites/{SITE}/logo.png", f"{world.url}/sites/{SITE}/og.jpg"]
+    url, mid, ids = _image_menu(tmp_path, sources)
+    ctx = _ctx(tmp_path, {"menu": {"menu_id": mid}}, database_url=url)
+    cdn = Cdn.for_target(target_of(ctx))
+    try:
+        started = cdn.start_upload(sources[0], "logo.png")  # as an interrupted attempt left it
+    finally:
+        cdn.close()
+    (file_id,) = [u["file_uuid"] for u in world.state()["cdn"]["uploads"] if u["token"] == started]
+    store = records_for(url)
+    store.record_cdn_token(ids[0], started)
+    store.record_cdn_token(ids[1], "no-such-token")
+    assert upload_images(ctx)["uploaded"] == 2
+    assert _uploads(world) == {sources[0]: 1, sources[1]: 1}
+    assert _images(url)[0] == (file_id, None)

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from regctl.db import schema
+from regctl.db.domain import records_for
 from regctl.menu_csv import build_menu_csv
 from regctl.steps.onboarding import menu_records
 
@@ -62,8 +63,11 @@ def test_images_without_cdn_id_are_pending(menu_db: tuple[str, int]) -> None:
     assert [(p.item, p.category, p.source_url) for p in pending] == [
         ("Burger", "Mains", "http://x/img/burger.jpg")]
     assert already == 1
-    menu_records.record_cdn_image(url, pending[0].image_id, uuid="u-2", url="http://cdn/u-2/",
-                                  filename="f.jpg")
+    assert pending[0].cdn_token is None
+    store = records_for(url)
+    store.record_cdn_token(pending[0].image_id, "t-1")
+    assert menu_records.images_to_upload(url, mid)[0][0].cdn_token == "t-1"
+    store.record_cdn_image(pending[0].image_id, uuid="u-2", url="http://cdn/u-2/", filename="f.jpg")
     assert menu_records.images_to_upload(url, mid) == ([], 2)
 
 

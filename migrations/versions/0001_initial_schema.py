@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 15:58:29.385984
+Create Date: 2026-11-29 17:21:41.058703
 """
 from __future__ import annotations
 
@@ -266,6 +266,7 @@ def upgrade() -> None:
     sa.Column('cdn_id', sa.String(length=100), nullable=True),
     sa.Column('cdn_url', sa.Text(), nullable=True),
     sa.Column('cdn_filename', sa.String(length=200), nullable=True),
+    sa.Column('cdn_token', sa.String(length=100), nullable=True),
     sa.ForeignKeyConstraint(['item_id'], ['menu_items.id'], name=op.f('fk_item_images_item_id_menu_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_item_images'))
     )

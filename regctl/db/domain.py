@@ -236,6 +236,17 @@ class DomainStore:
             by_item.setdefault(item_id, []).append(url)
         return [dict(r) | {"images": by_item.get(r["id"], [])} for r in rows]
 
+    def record_cdn_token(self, image_id: int, token: str) -> None:
+        """Remember the CDN upload started for this image, before polling it (a retry resumes it)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(item_images).where(item_images.c.id == image_id).values(cdn_token=token))
+
+    def record_cdn_image(self, image_id: int, *, uuid: str, url: str, filename: str) -> None:
+        """The image is on the CDN: its file id, URL and filename (the upload token is done with)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(item_images).where(item_images.c.id == image_id)
+                         .values(cdn_id=uuid, cdn_url=url, cdn_filename=filename, cdn_token=None))
+
     # -------------------------------------------------------------- company search --------------
 
     def save_search(self, job_id: int, restaurant_id: int, *, queries: Mapping[str, Any],

@@ -272,6 +272,8 @@ item_images = Table(
     Column("cdn_id", String(100)),
     Column("cdn_url", Text),
     Column("cdn_filename", String(200)),
+    # the CDN's upload token, recorded before polling so a retry resumes it instead of uploading again
+    Column("cdn_token", String(100)),
 )
 
 option_sets = Table(

@@ -1,8 +1,9 @@
 """Read-mostly views of a stored menu that the registration steps need.
 
-The images still to upload (and recording their CDN ids), the menu as CSV categories, its option
-sets with the items they attach to, and its item tags. The menu rows themselves are written by the
-enrichment steps (regctl.db.records); this module only reads them, plus the one CDN write-back.
+The images still to upload (with the CDN upload token of one already started), the menu as CSV
+categories, its option sets with the items they attach to, and its item tags. The menu rows are
+written by the enrichment steps and the CDN ids by upload_images, both through the domain store
+(regctl.db.domain); this module only reads them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ __all__ = [
     "images_to_upload",
     "item_tags",
     "menu_option_sets",
-    "record_cdn_image",
 ]
 
 _engines: dict[str, sa.Engine] = {}
@@ -60,6 +60,7 @@ class ImageToUpload:
     source_url: str
     category: str
     item: str
+    cdn_token: str | None = None  # an upload already started for it (resume it, never start another)
 
 
 @dataclass(frozen=True)
@@ -84,18 +85,12 @@ def images_to_upload(database_url: str, menu_id: int) -> tuple[list[ImageToUploa
     """Images of the menu without a CDN id (first image of each item first), and how many have one."""
     items = _items_with_category(menu_id).subquery()
     query = (sa.select(item_images.c.id, item_images.c.source_url, item_images.c.cdn_id,
-                       items.c[2], items.c.name)
+                       items.c[2], items.c.name, item_images.c.cdn_token)
              .join(items, items.c.id == item_images.c.item_id).order_by(item_images.c.id))
     with _engine(database_url).connect() as conn:
         rows = conn.execute(query).all()
-    pending = [ImageToUpload(r[0], r[1], r[3], r[4]) for r in rows if not r[2] and r[1]]
+    pending = [ImageToUpload(r[0], r[1], r[3], r[4], r[5]) for r in rows if not r[2] and r[1]]
     return pending, sum(1 for r in rows if r[2])
-
-
-def record_cdn_image(database_url: str, image_id: int, *, uuid: str, url: str, filename: str) -> None:
-    with _engine(database_url).begin() as conn:
-        conn.execute(item_images.update().where(item_images.c.id == image_id)
-                     .values(cdn_id=uuid, cdn_url=url, cdn_filename=filename))
 
 
 def _primary_images(conn: sa.Connection, menu_id: int) -> dict[int, tuple[str | None, str | None]]:

@@ -2,9 +2,12 @@
 
 Only images without a CDN id are sent, five at a time; each upload is polled until the CDN says
 success or error (up to :data:`POLL_LIMIT_S`), and its CDN id, URL and filename are recorded at once,
-so a retry after a partial failure sends only what is still missing. Any failed image fails the
-attempt with a retryable error listing how many; import_menu runs *after* this step whatever its
-outcome, and imports the images that made it.
+so a retry after a partial failure sends only what is still missing. The upload token is recorded on
+the image row as soon as the CDN returns it, before polling: a later attempt (after a failed poll, a
+timeout or a killed supervisor) polls that token again instead of starting a second upload of the
+same image, and starts again only when the CDN says the token is unknown or its upload failed.
+Any failed image fails the attempt with a retryable error listing how many; import_menu runs *after*
+this step whatever its outcome, and imports the images that made it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
+from regctl.db.domain import DomainStore, records_for
 from regctl.errors import PermanentStepError, RetryableStepError, StepError
 from regctl.providers.cdn import MAX_FILENAME, Cdn
 from regctl.steps.base import StepContext
@@ -52,6 +56,8 @@ def cdn_filename(category: str, item: str, source_url: str) -> str:
 
 
 def _wait_for(cdn: Cdn, token: str, beat: Callable[[], None]) -> str:
+    """The CDN id once the upload succeeds. A failed poll raises (retryable); the token stays
+    recorded, so the next attempt resumes it."""
     deadline = time.monotonic() + POLL_LIMIT_S
     while time.monotonic() < deadline:
         status = cdn.status(token)
@@ -64,15 +70,29 @@ def _wait_for(cdn: Cdn, token: str, beat: Callable[[], None]) -> str:
     raise RetryableStepError(f"the CDN did not finish the upload within {POLL_LIMIT_S:g} s")
 
 
-def _upload_one(ctx: StepContext, cdn: Cdn, image: menu_records.ImageToUpload) -> Outcome:
+def _upload_or_resume(ctx: StepContext, cdn: Cdn, store: DomainStore, image: menu_records.ImageToUpload,
+                      filename: str) -> str:
+    """The image's CDN id: the stored token's upload if the CDN still has it, else a new upload."""
+    if image.cdn_token:
+        status = cdn.status(image.cdn_token)
+        if status.status == "success" and status.uuid:
+            return status.uuid
+        if status.status not in ("unknown", "error"):  # still in progress: keep polling it
+            return _wait_for(cdn, image.cdn_token, ctx.heartbeat)
+        # unknown or failed: no file came of that upload, so starting again cannot duplicate it
+    token = cdn.start_upload(image.source_url, filename)
+    store.record_cdn_token(image.image_id, token)
+    return _wait_for(cdn, token, ctx.heartbeat)
+
+
+def _upload_one(ctx: StepContext, cdn: Cdn, store: DomainStore, image: menu_records.ImageToUpload) -> Outcome:
     filename = cdn_filename(image.category, image.item, image.source_url)
     try:
         ctx.check_cancelled()
-        uuid = _wait_for(cdn, cdn.start_upload(image.source_url, filename), ctx.heartbeat)
+        uuid = _upload_or_resume(ctx, cdn, store, image, filename)
     except StepError as exc:
         return Outcome(image.image_id, error=str(exc), retryable=exc.retryable)
-    menu_records.record_cdn_image(ctx.database_url, image.image_id, uuid=uuid, url=cdn.cdn_url(uuid),
-                                  filename=filename)
+    store.record_cdn_image(image.image_id, uuid=uuid, url=cdn.cdn_url(uuid), filename=filename)
     return Outcome(image.image_id, uuid=uuid)
 
 
@@ -90,9 +110,10 @@ def upload_images(ctx: StepContext) -> JSON:
         return {"uploaded": 0, "already_on_cdn": 0, "failed": 0, "note": "no menu selected"}
     pending, already = menu_records.images_to_upload(ctx.database_url, menu_id)
     cdn = Cdn.for_target(target_of(ctx))
+    store = records_for(ctx.database_url, ctx.organisation)
     try:
         with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="cdn") as pool:
-            outcomes = list(pool.map(lambda image: _upload_one(ctx, cdn, image), pending))
+            outcomes = list(pool.map(lambda image: _upload_one(ctx, cdn, store, image), pending))
     finally:
         cdn.close()
     result = _summary(outcomes, already)
