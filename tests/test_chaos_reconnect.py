@@ -38,8 +38,6 @@ def terminate_backends(database_url: str) -> int:
     return len(rows)
 
 
-@pytest.mark.xfail(strict=True, reason="the supervisor exits 1 on psycopg.OperationalError instead of "
-                   "reconnecting (docs/reliability.md, finding 1)")
 def test_supervisor_reconnects_after_its_connections_are_cut(dialect: str, request: pytest.FixtureRequest,
                                                               tmp_path: Path) -> None:
     if dialect != "postgres":

@@ -58,6 +58,8 @@ def open_engine(url: str, *, organisation: str | None = None, pool_size: int = 8
         )
         _tune_sqlite(engine)
         return engine
+    # No pre-ping (a round trip per transaction): on a disconnect SQLAlchemy discards the whole pool,
+    # so an outage costs one failed transaction, which the supervisor retries (connection_lost).
     engine = create_engine(url, pool_size=pool_size, max_overflow=32, pool_pre_ping=False)
     if organisation is not None:
         _set_organisation(engine, organisation)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,13 +41,14 @@ from regctl.engine.states import StepStatus
 if TYPE_CHECKING:
     from regctl.manifest import Manifest
 
-__all__ = ["NOTIFY_CHANNEL", "Cycle", "Store"]
+__all__ = ["NOTIFY_CHANNEL", "Cycle", "Store", "connection_lost", "describe_db_error"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 NOTIFY_CHANNEL = "regctl"
 _ATTEMPTS = 8
+LOST_CLAIM = "released: claim lost with the connection"
 
 
 @dataclass
@@ -62,6 +63,34 @@ class Cycle:
 def _transient(error: exc.DBAPIError) -> bool:
     code = getattr(error.orig, "sqlstate", None)
     return code in ("40P01", "40001") or "database is locked" in str(error.orig)
+
+
+# SQLSTATE classes/codes meaning "the connection or the server went away" (PostgreSQL).
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def connection_lost(error: BaseException) -> bool:
+    """True when ``error`` means the database connection was lost (server restart, backend killed).
+
+    Such errors are transient: the same work succeeds once the database answers again. Other
+    errors (bad SQL, constraint violations, a missing SQLite table) are not.
+    """
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    code = getattr(error.orig, "sqlstate", None)
+    if code is not None:
+        return any(code.startswith(state) for state in _LOST_STATES)
+    # psycopg reports a refused or dropped connection as OperationalError without a SQLSTATE
+    return isinstance(error, exc.OperationalError) and type(error.orig).__module__.startswith("psycopg")
+
+
+def describe_db_error(error: BaseException) -> str:
+    """A one-line description of a database error without SQL parameters or connection strings."""
+    orig = getattr(error, "orig", None) or error
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {first[:200]}"
 
 
 def notify_txn(conn: Connection, payload: str) -> None:
@@ -147,10 +176,15 @@ class Store(queries.Reads):
         lease: float,
         batch_id: int | None = None,
         admit: bool = False,
+        keep: Collection[int] | None = None,
     ) -> Cycle:
-        """Record outcomes, unlock dependents, admit jobs and claim up to ``claim`` steps: ONE transaction."""
+        """Record outcomes, unlock dependents, admit jobs and claim up to ``claim`` steps: ONE transaction.
+
+        ``keep``: when given (after a lost connection, when an earlier claim may have committed
+        unseen), every step we hold a lease on except these is handed back before claiming.
+        """
         return self.transact(
-            lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit)
+            lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
         )
 
     def _cycle_txn(
@@ -162,6 +196,7 @@ class Store(queries.Reads):
         lease: float,
         batch_id: int | None,
         admit: bool,
+        keep: Collection[int] | None = None,
     ) -> Cycle:
         now = time.time()
         events: list[Event] = []
@@ -180,6 +215,8 @@ class Store(queries.Reads):
             events += admitted.events
             ready += admitted.newly_ready
             changed |= admitted.changed_batches
+        if keep is not None:
+            release_leases_txn(conn, sid, now=now, keep=keep, reason=LOST_CLAIM)
         claimed = self._claim_txn(conn, sid, claim, now, lease, batch_id)
         events += [
             Event(

@@ -6,7 +6,7 @@ step's status is checked against the engine's transition table and appended to s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text, update
@@ -338,9 +338,17 @@ def reclaim_expired_txn(conn: Connection, *, actor: str, now: float) -> int:
     return len(rows)
 
 
-def release_leases_txn(conn: Connection, supervisor_id: str, *, now: float) -> int:
-    """A stopping supervisor hands its running steps back as ready, without spending the attempt."""
-    rows = _step_rows(conn, (steps.c.lease_owner == supervisor_id) & (steps.c.status == S.RUNNING.value))
+def release_leases_txn(
+    conn: Connection,
+    supervisor_id: str,
+    *,
+    now: float,
+    keep: Collection[int] = (),
+    reason: str = "released: supervisor stopping",
+) -> int:
+    """A supervisor hands its running steps (but ``keep``) back as ready, without spending the attempt."""
+    mine = (steps.c.lease_owner == supervisor_id) & (steps.c.status == S.RUNNING.value)
+    rows = _step_rows(conn, mine & steps.c.id.not_in(list(keep)) if keep else mine)
     if not rows:
         return 0
     cancelled = _cancelled_jobs(conn, {r.job_id for r in rows})
@@ -368,7 +376,7 @@ def release_leases_txn(conn: Connection, supervisor_id: str, *, now: float) -> i
                 supervisor_id,
                 S.RUNNING.value,
                 S.CANCELLED.value if r.job_id in cancelled else S.READY.value,
-                "released: supervisor stopping",
+                reason,
             )
             for r in rows
         ],

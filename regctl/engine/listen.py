@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,13 @@ __all__ = ["Listener"]
 
 log = logging.getLogger(__name__)
 CHANNEL = "regctl"
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0  # seconds between reconnection attempts
+
+
+def _describe(error: Exception) -> str:
+    """The error's class and first line (libpq messages name host and port, never the password)."""
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first[:200]}"
 
 
 class Listener:
@@ -38,16 +46,32 @@ class Listener:
         return listener
 
     def _run(self) -> None:
+        """Listen until stopped; a lost connection is retried with backoff (one warning per outage)."""
+        delay, lost_since = BACKOFF_FIRST, None
+        while not self._stopped.is_set():
+            try:
+                self._listen(reconnected=lost_since is not None)
+                return
+            except Exception as error:
+                if self._stopped.is_set():
+                    return
+                if lost_since is None:
+                    lost_since = time.monotonic()
+                    log.warning("LISTEN connection lost (%s); polling while reconnecting", _describe(error))
+                self._stopped.wait(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+
+    def _listen(self, *, reconnected: bool) -> None:
         import psycopg
 
-        try:
-            with psycopg.connect(self._conninfo, autocommit=True) as conn:
-                conn.execute(f"LISTEN {CHANNEL}")
-                while not self._stopped.is_set():
-                    for note in conn.notifies(timeout=0.5):
-                        self._on_notify(note.payload)
-        except Exception:  # the supervisor keeps polling without it
-            log.warning("LISTEN connection lost; falling back to polling", exc_info=True)
+        with psycopg.connect(self._conninfo, autocommit=True) as conn:
+            conn.execute(f"LISTEN {CHANNEL}")
+            if reconnected:
+                log.info("LISTEN connection back")
+                self._on_notify("")  # notifications sent while we were away are lost: look now
+            while not self._stopped.is_set():
+                for note in conn.notifies(timeout=0.5):
+                    self._on_notify(note.payload)
 
     def stop(self) -> None:
         self._stopped.set()

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from regctl.db.records import ClaimedStep, StepOutcome
-from regctl.db.store import Store
+from regctl.db.store import Store, connection_lost, describe_db_error
 from regctl.engine.context import BatchInfo, EngineContext, batch_info
 from regctl.engine.listen import Listener
 from regctl.engine.policy import Leases, RetryPolicy
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
 TICK = 0.25  # how often the loop looks at the stop flag while idle
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0  # seconds between retries while the database is away
 
 
 def new_supervisor_id() -> str:
@@ -98,11 +99,46 @@ class Supervisor:
         self._last_admit = 0.0
         self._last_progress = 0.0
         self._stopping_since: float | None = None
+        self._outage_since: float | None = None  # when the database connection was lost
 
     # ------------------------------------------------------------------ plumbing ---------------
 
     async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await self._loop.run_in_executor(self._db_pool, functools.partial(fn, *args, **kwargs))
+        return await self._db_retrying(lambda _lost: fn(*args, **kwargs))
+
+    async def _db_retrying(self, call: Callable[[bool], T]) -> T:
+        """Run ``call`` on the database thread; while the connection is lost, back off and call again.
+
+        ``call`` receives True once a previous try lost its connection (its commit may have landed).
+        """
+        delay, lost = BACKOFF_FIRST, False
+        while True:
+            try:
+                result = await self._loop.run_in_executor(self._db_pool, call, lost)
+            except Exception as error:
+                if not connection_lost(error):
+                    raise
+                self._database_lost(error)
+                await asyncio.sleep(delay)
+                delay, lost = min(delay * 2, BACKOFF_MAX), True
+                continue
+            self._database_back()
+            return result
+
+    def _database_lost(self, error: Exception) -> None:
+        if self._outage_since is None:
+            self._outage_since = time.monotonic()
+            log.warning(
+                "supervisor %s lost its database connection (%s); retrying until it answers",
+                self.id,
+                describe_db_error(error),
+            )
+
+    def _database_back(self) -> None:
+        if self._outage_since is not None:
+            away = time.monotonic() - self._outage_since
+            log.info("supervisor %s: database back after %.1f s", self.id, away)
+            self._outage_since = None
 
     def _wake_up(self, payload: str = "") -> None:
         if payload == "cancel":
@@ -180,14 +216,17 @@ class Supervisor:
         now = time.monotonic()
         outcomes = [o for o, _ in done]
         admit = want > 0 and now - self._last_admit >= ADMIT_EVERY
-        cycle = await self._db(
-            self.store.cycle,
-            outcomes,
-            supervisor_id=self.id,
-            claim=want,
-            lease=self.leases.duration,
-            batch_id=self.batch_id,
-            admit=admit,
+        held = self._held_steps(outcomes)
+        cycle = await self._db_retrying(
+            lambda lost: self.store.cycle(
+                outcomes,
+                supervisor_id=self.id,
+                claim=want,
+                lease=self.leases.duration,
+                batch_id=self.batch_id,
+                admit=admit,
+                keep=held if lost else None,  # a lost claim's steps are handed back, not leaked
+            )
         )
         if admit:
             self._last_admit = now
@@ -199,6 +238,10 @@ class Supervisor:
         self._after_outcomes(done)
         self._progress()
         return cycle.claimed
+
+    def _held_steps(self, outcomes: list[StepOutcome]) -> list[int]:
+        """Ids of the steps this process knows it holds (running, queued or just finished)."""
+        return [*self._running, *(ctx.step_id for ctx in self._queue), *(o.step_id for o in outcomes)]
 
     async def _sleep(self) -> None:
         with contextlib.suppress(TimeoutError):
