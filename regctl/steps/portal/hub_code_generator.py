@@ -55,7 +55,9 @@ async def _component(page: Page, component_id: str, on: bool) -> None:
 
 async def _wait_ready(page: Page) -> None:
     try:
-        await page.wait_for_selector(f"{READY}, {ERROR}", timeout=15_000)
+        # "attached", not the default "visible": on an error before any code was shown the output
+        # box is empty (zero height), and only its data-state tells the outcome.
+        await page.wait_for_selector(f"{READY}, {ERROR}", state="attached", timeout=15_000)
     except PlaywrightTimeout:
         raise RetryableStepError("the code generator did not produce code within 15 s") from None
     if await page.locator(ERROR).count():
