@@ -20,6 +20,7 @@ from playwright.async_api import Page
 
 from regctl.steps.base import StepContext
 from regctl.steps.browser_step import browser_step_type
+from regctl.steps.onboarding.extract_branding import in_this_sandbox
 from regctl.steps.onboarding.portal_session import enter_restaurant
 from regctl.steps.onboarding.registration_common import JSON, config_section
 from regctl.steps.portal.navigation import open_settings_tab
@@ -76,6 +77,9 @@ def _local_file(ctx: StepContext, source: Any) -> Path | None:
         return None
     text = str(source)
     if text.startswith(("http://", "https://")):
+        # A sandbox site URL recorded by an earlier run (another in-process sandbox, another port) is
+        # read from the sandbox this run uses.
+        text = in_this_sandbox(ctx, text)
         response = httpx.get(text, timeout=30.0, follow_redirects=True)
         if response.status_code != 200:
             return None

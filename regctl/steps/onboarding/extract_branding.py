@@ -96,10 +96,10 @@ def _website(ctx: StepContext) -> str:
     url = ctx.params.get("url") or ctx.restaurant.get("website")
     if not url:
         raise PermanentStepError(f"extract_branding: {ctx.restaurant.get('name')!r} has no website")
-    return _in_this_sandbox(ctx, str(url))
+    return in_this_sandbox(ctx, str(url))
 
 
-def _in_this_sandbox(ctx: StepContext, url: str) -> str:
+def in_this_sandbox(ctx: StepContext, url: str) -> str:
     """A sandbox site URL (``…/sites/<slug>/``) written for another sandbox address is read from the
     sandbox this run uses (manifests are often generated before the sandbox's port is known)."""
     parts = urlsplit(url)
