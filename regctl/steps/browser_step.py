@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -150,6 +151,8 @@ def classify(exc: BaseException, step_key: str) -> BaseException:
     if isinstance(exc, PlaywrightError):
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return RetryableStepError(f"{step_key}: browser error: {first}")
+    if isinstance(exc, httpx.TransportError):  # the wire failed (SPEC §2: retryable)
+        return RetryableStepError(f"{step_key}: {type(exc).__name__}: {exc}")
     return PermanentStepError(f"{step_key}: {type(exc).__name__}: {exc}")
 
 
