@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from playwright.async_api import Page
 
-from regctl.errors import PermanentStepError, StepError
+from regctl.errors import PermanentStepError
 from regctl.steps.portal.common import alert_text, click_and_wait_load, wait_visible
 from regctl.steps.portal.item_picker import tick_items
-from regctl.steps.portal.menus_option_sets import EnsureReport
+from regctl.steps.portal.menus_option_sets import EnsureReport, ensure_by_name
 
 __all__ = ["TAG_PRESETS", "ItemTagInput", "create_item_tag", "ensure_item_tags", "existing_item_tags",
            "preset_tag"]
@@ -64,21 +64,4 @@ async def create_item_tag(page: Page, spec: ItemTagInput) -> list[str]:
 
 async def ensure_item_tags(page: Page, specs: list[ItemTagInput]) -> EnsureReport:
     """Create each tag not already present by name; failures recorded, the rest still tried."""
-    report = EnsureReport()
-    tab_url = page.url
-    existing = set(await existing_item_tags(page))
-    for spec in specs:
-        if spec.name in existing:
-            report.adopted.append(spec.name)
-            continue
-        try:
-            missing = await create_item_tag(page, spec)
-        except StepError as exc:
-            report.failed[spec.name] = str(exc)
-            await page.goto(tab_url, wait_until="domcontentloaded")
-            continue
-        report.created.append(spec.name)
-        existing.add(spec.name)
-        if missing:
-            report.missing_items[spec.name] = missing
-    return report
+    return await ensure_by_name(page, specs, await existing_item_tags(page), create_item_tag)

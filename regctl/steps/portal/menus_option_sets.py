@@ -3,7 +3,9 @@ conditions, options and attached items. :func:`ensure_option_sets` adopts sets t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from playwright.async_api import Page
 
@@ -11,8 +13,15 @@ from regctl.errors import PermanentStepError, StepError
 from regctl.steps.portal.common import alert_text, click_and_wait_load, wait_visible
 from regctl.steps.portal.item_picker import tick_items
 
-__all__ = ["EnsureReport", "OptionInput", "OptionSetInput", "create_option_set", "ensure_option_sets",
-           "existing_option_sets"]
+__all__ = [
+    "EnsureReport",
+    "OptionInput",
+    "OptionSetInput",
+    "create_option_set",
+    "ensure_by_name",
+    "ensure_option_sets",
+    "existing_option_sets",
+]
 
 DIALOG = "#option-set-dialog"
 OPTION_ROWS = "form table tbody tr"
@@ -86,26 +95,41 @@ async def create_option_set(page: Page, spec: OptionSetInput) -> list[str]:
     return missing
 
 
-async def ensure_option_sets(page: Page, specs: list[OptionSetInput]) -> EnsureReport:
-    """Create each set not already present by name; a failure is recorded and the next one tried.
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
 
-    After a failure the tab is reloaded, dropping a half-filled dialog.
-    """
+
+S = TypeVar("S", bound=_Named)
+
+
+async def ensure_by_name(page: Page, specs: Sequence[S], existing: Iterable[str],
+                         create: Callable[[Page, S], Awaitable[list[str]]]) -> EnsureReport:
+    """Adopt each spec whose name exists, else ``create`` it (returning items it could not attach);
+    a failure is recorded, the tab reloaded (dropping a half-filled dialog) and the next one tried."""
     report = EnsureReport()
     tab_url = page.url
-    existing = set(await existing_option_sets(page))
+    names = set(existing)
     for spec in specs:
-        if spec.name in existing:
+        if spec.name in names:
             report.adopted.append(spec.name)
             continue
         try:
-            missing = await create_option_set(page, spec)
+            missing = await create(page, spec)
         except StepError as exc:
             report.failed[spec.name] = str(exc)
             await page.goto(tab_url, wait_until="domcontentloaded")
             continue
         report.created.append(spec.name)
-        existing.add(spec.name)
+        names.add(spec.name)
         if missing:
             report.missing_items[spec.name] = missing
     return report
+
+
+async def ensure_option_sets(page: Page, specs: list[OptionSetInput]) -> EnsureReport:
+    """Create each set not already present by name; a failure is recorded and the next one tried.
+
+    After a failure the tab is reloaded, dropping a half-filled dialog.
+    """
+    return await ensure_by_name(page, specs, await existing_option_sets(page), create_option_set)
