@@ -92,10 +92,13 @@ def recover(trial: h.Trial) -> None:
 
 
 def kill_trial(trial: h.Trial, rng: random.Random) -> None:
-    submit(trial, rng, restaurants=rng.randint(4, 8), steps=5, seconds=rng.choice([0.02, 0.05, 0.1]))
+    seconds = rng.choice([0.05, 0.1, 0.2])
+    submit(trial, rng, restaurants=rng.randint(4, 8), steps=5, seconds=seconds)
     procs = [supervisor(trial) for _ in range(rng.choice([1, 1, 2]))]
     started_work(trial)
-    time.sleep(rng.uniform(0.0, 1.5))  # a random moment once steps run: mid-step, between steps, at the end
+    # A random moment once steps run — mid-step or between steps — and before the batch can have
+    # finished: its critical path is three steps of `seconds` (s0 → s1 → s2, s0 → s3 → s4).
+    time.sleep(rng.uniform(0.0, 0.9 * 3 * seconds))
     trial.mid_run = procs[0].poll() is None
     if not trial.mid_run:
         trial.notes.append("victim had already finished")

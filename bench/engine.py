@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/engine.py            # everything (a few minutes)
     .venv/bin/python bench/engine.py --quick    # smaller cases, for a smoke run
+    .venv/bin/python bench/engine.py --only postgres   # the cases whose label contains this
 
 Cases: 2,000 independent no-op steps; a 500 x 10 chain of no-ops (SQLite with 1 supervisor,
 PostgreSQL with 1 and 2 supervisor processes x 16); 200 x 5 steps of sleep(0.05) at concurrency 32
@@ -188,6 +189,7 @@ def main() -> None:
     parser.add_argument("--worker")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", default="", help="only the cases whose label contains this (chain, sleep…)")
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.concurrency)
@@ -195,12 +197,12 @@ def main() -> None:
     scale = 5 if args.quick else 1
     dbs = Databases()
     try:
-        run(dbs, scale)
+        run(dbs, scale, args.only)
     finally:
         dbs.drop_all()
 
 
-def run(dbs: Databases, scale: int) -> None:
+def run(dbs: Databases, scale: int, only: str = "") -> None:
     noop = _manifest("noop", 2000 // scale, 1, "builtin.noop", {})
     chain = _manifest("chain", 500 // scale, 10, "builtin.noop", {})
     sleep = _manifest("sleep", 200, 5, "builtin.sleep", {"seconds": 0.05})
@@ -216,8 +218,12 @@ def run(dbs: Databases, scale: int) -> None:
         ("chain 500x10   postgres 2 procs x16", dbs.postgres, chain, 2, 16),
     ]
     for label, db, m, procs, conc in cases:
+        if only not in label:
+            continue
         print(_row(label, measure(db(), m, processes=procs, concurrency=conc), baseline), flush=True)
     for label, db in (("sqlite", dbs.sqlite), ("postgres", dbs.postgres)):
+        if only not in f"sleep {label}":
+            continue
         r = measure(db(), sleep, processes=1, concurrency=32)
         print(
             _row(f"sleep(0.05) 200x5 {label} 1 proc x32", r)

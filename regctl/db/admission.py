@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from regctl.db.progress import Progress, lock_jobs_txn, resolve_jobs_txn
+from regctl.db.progress import Progress, lock_jobs_txn, resolve_jobs_txn, start_jobs_txn
 from regctl.db.schema import batches, jobs
 from regctl.engine.states import BatchStatus, JobStatus, derive_batch_status
 
@@ -116,6 +116,10 @@ def admit_jobs_txn(conn: Connection, *, actor: str, now: float, batch_id: int | 
     if not admitted:
         return Progress()
     locked = lock_jobs_txn(conn, admitted)
-    progress = resolve_jobs_txn(conn, locked, actor=actor, now=now, refresh=False)
+    started, settled = start_jobs_txn(conn, locked, actor=actor, now=now)
+    rest = {job_id: job for job_id, job in locked.items() if job_id not in settled}
+    progress = resolve_jobs_txn(conn, rest, actor=actor, now=now, refresh=False)
+    progress.events = started.events + progress.events
+    progress.newly_ready += started.newly_ready
     progress.changed_batches |= {job.batch_id for job in locked.values()}  # the caller refreshes them
     return progress

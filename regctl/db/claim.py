@@ -3,7 +3,9 @@
 PostgreSQL: ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …`` so any number
 of supervisors share work without waiting on each other. SQLite: the same statement without the
 locking clause; its writers are serialised by ``BEGIN IMMEDIATE``. The statements are built once
-(bind parameters only) so a claim costs no SQL compilation.
+(bind parameters only) so a claim costs no SQL compilation. Oldest ready first (``next_attempt_at``,
+the moment a step became due): batches share supervisors fairly, and a wide batch of chains runs
+breadth-first, which packs the slots to the end instead of leaving a tail of late chains.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def _claim_statement(*, postgres: bool, one_batch: bool) -> Update:
     )
     if one_batch:
         due = and_(due, steps.c.batch_id == bindparam("batch"))
-    pick = select(steps.c.id).where(due).order_by(steps.c.id).limit(bindparam("n"))
+    pick = select(steps.c.id).where(due).order_by(steps.c.next_attempt_at, steps.c.id).limit(bindparam("n"))
     if postgres:
         pick = pick.with_for_update(skip_locked=True)
     return update(steps).where(steps.c.id.in_(pick.scalar_subquery())).values(**_LEASE).returning(*_RETURNED)

@@ -8,12 +8,12 @@ Lock order, everywhere: job rows (by id) → step rows → the batch row.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, tuple_, update
 
 from regctl.db.records import Event, StepOutcome
 from regctl.db.schema import batches, jobs, restaurants, step_events, steps
@@ -27,9 +27,12 @@ from regctl.engine.states import (
 
 __all__ = [
     "Progress",
+    "Recorded",
     "lock_jobs_txn",
     "record_outcomes_txn",
     "resolve_jobs_txn",
+    "start_jobs_txn",
+    "unlock_sole_dependents_txn",
     "write_events_txn",
 ]
 
@@ -107,7 +110,7 @@ def _lock_jobs(ids: InIds) -> Any:
 
 def _ours(ids: InIds) -> Any:
     return (
-        select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id)
+        select(steps.c.id, steps.c.attempts, steps.c.batch_id, steps.c.organisation_id, steps.c.key)
         .where(
             ids(steps.c.id),
             steps.c.status == StepStatus.RUNNING.value,
@@ -156,6 +159,15 @@ def _final_status(o: StepOutcome, job_status: str) -> StepStatus:
     return o.status
 
 
+@dataclass
+class Recorded:
+    """The outcomes a transaction wrote: their events, and per job the keys of the steps now completed."""
+
+    events: list[Event] = field(default_factory=list)
+    completed: dict[int, list[str]] = field(default_factory=dict)
+    other: set[int] = field(default_factory=set)  # jobs with an outcome other than completed
+
+
 def record_outcomes_txn(
     conn: Connection,
     outcomes: Sequence[StepOutcome],
@@ -163,10 +175,10 @@ def record_outcomes_txn(
     supervisor_id: str,
     now: float,
     locked: dict[int, Any],
-) -> list[Event]:
+) -> Recorded:
     """Write outcomes whose lease is still ours (a reclaimed step's late result is dropped)."""
     ours = _still_ours(conn, outcomes, supervisor_id) if outcomes else {}
-    params, events = [], []
+    params, events, recorded = [], [], Recorded()
     for o in outcomes:
         row = ours.get(o.step_id)
         if row is None or row.attempts != o.attempt:
@@ -198,9 +210,14 @@ def record_outcomes_txn(
                 o.message or o.error,
             )
         )
+        if status == StepStatus.COMPLETED:
+            recorded.completed.setdefault(o.job_id, []).append(row.key)
+        else:
+            recorded.other.add(o.job_id)
     if params:
         update_grouped_txn(conn, _outcome_update, _outcomes_update, params)
-    return events
+    recorded.events = events
+    return recorded
 
 
 class _ConditionData:
@@ -301,6 +318,101 @@ class _Spec:
             bool(s.get("critical", True)),
             dict(s.get("params") or {}),
         )
+
+
+def _sole_dependents(specs: dict[str, _Spec]) -> dict[str, tuple[str, ...] | None]:
+    """Per key, the steps that wait on it ALONE (``needs``/``after`` just that key, no ``when``).
+
+    Completing such a key makes exactly those steps ready, with nothing else to look at. None marks
+    a key one of whose dependents has other relations or a condition: only the full resolution
+    can tell what happens to it.
+    """
+    out: dict[str, tuple[str, ...] | None] = {key: () for key in specs}
+    for key, spec in specs.items():
+        relations = set(spec.needs) | set(spec.after)
+        for dep in relations:
+            before = out.get(dep, ())
+            if before is not None:
+                out[dep] = (*before, key) if len(relations) == 1 and not spec.when else None
+    return out
+
+
+def _sole(conn: Connection, batch_id: int, specs: dict[str, _Spec]) -> dict[str, tuple[str, ...] | None]:
+    cache: dict[int, dict[str, tuple[str, ...] | None]] = conn.info.setdefault("regctl.sole", {})
+    if batch_id not in cache:
+        cache[batch_id] = _sole_dependents(specs)
+    return cache[batch_id]
+
+
+# ``(job_id, key) IN ((…), …)`` uses the (job_id, key) unique index on both databases (zipped
+# ``unnest`` arrays on PostgreSQL were planned as a hash join over every pending step: slower).
+_MAKE_READY = (
+    update(steps)
+    .where(tuple_(steps.c.job_id, steps.c.key).in_(bindparam("pairs", expanding=True)), _PENDING)
+    .values(status=StepStatus.READY.value, note=None, next_attempt_at=bindparam("now"), finished_at=None)
+    .returning(steps.c.id, steps.c.job_id, steps.c.batch_id, steps.c.organisation_id, steps.c.attempts)
+)
+
+
+def unlock_sole_dependents_txn(
+    conn: Connection, locked: dict[int, Any], recorded: Recorded, *, actor: str, now: float
+) -> tuple[Progress, set[int]]:
+    """The common case of :func:`resolve_jobs_txn` in one UPDATE, without loading the jobs' steps.
+
+    A running job whose only news is completed steps, each with dependents that wait on it alone,
+    gets exactly those dependents ready and stays running: every other pending step's relations
+    are unchanged, and were already settled by the transaction that last changed them. Returns
+    the progress and the jobs settled here; the others still need :func:`resolve_jobs_txn`
+    (a last step, a condition, a failure, a job not running, a dependent no longer pending).
+    """
+    pairs: list[tuple[int, str]] = []
+    pipelines = _load_pipelines(conn, {locked[j].batch_id for j in recorded.completed})
+    for job_id, keys in recorded.completed.items():
+        job = locked[job_id]
+        if job_id in recorded.other or job.status != JobStatus.RUNNING:
+            continue
+        sole = _sole(conn, job.batch_id, pipelines[job.batch_id])
+        dependents = [sole.get(key) for key in keys]
+        if all(dependents):  # neither None (other relations) nor () (perhaps the job's last step)
+            pairs += [(job_id, d) for ds in dependents for d in ds or ()]
+    return _make_ready_txn(conn, pairs, actor=actor, now=now)
+
+
+def start_jobs_txn(
+    conn: Connection, locked: dict[int, Any], *, actor: str, now: float
+) -> tuple[Progress, set[int]]:
+    """Just-admitted jobs in one UPDATE: the steps with no relations and no condition become ready.
+
+    Nothing else can move yet (every other step waits on one of those), so a job with such a step
+    is settled here and stays running; a pipeline whose first steps have conditions is resolved
+    in full by :func:`resolve_jobs_txn`.
+    """
+    pipelines = _load_pipelines(conn, {job.batch_id for job in locked.values()})
+    roots: dict[int, list[str]] = {}
+    for batch_id, specs in pipelines.items():
+        first = [(key, spec) for key, spec in specs.items() if not (spec.needs or spec.after)]
+        roots[batch_id] = [] if any(spec.when for _, spec in first) else [key for key, _ in first]
+    pairs = [(job_id, key) for job_id, job in locked.items() for key in roots[job.batch_id]]
+    progress, touched = _make_ready_txn(conn, pairs, actor=actor, now=now)
+    made = Counter(e.job_id for e in progress.events)
+    # settled only where every first step was still pending (a fresh job), else resolved in full
+    return progress, {job_id for job_id in touched if made[job_id] == len(roots[locked[job_id].batch_id])}
+
+
+def _make_ready_txn(
+    conn: Connection, pairs: list[tuple[int, str]], *, actor: str, now: float
+) -> tuple[Progress, set[int]]:
+    """Make these (job, key) steps ready if still pending; the jobs where one was."""
+    progress = Progress()
+    if not pairs:
+        return progress, set()
+    rows = conn.execute(_MAKE_READY, {"pairs": pairs, "now": now}).all()
+    progress.newly_ready = len(rows)
+    ready, pending = StepStatus.READY.value, StepStatus.PENDING.value
+    progress.events = [
+        Event(r.id, r.job_id, r.batch_id, r.organisation_id, actor, pending, ready, r.attempts) for r in rows
+    ]
+    return progress, {r.job_id for r in rows}
 
 
 def _node(r: Any, spec: _Spec) -> StepNode:

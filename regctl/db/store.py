@@ -23,6 +23,7 @@ from regctl.db.progress import (
     lock_jobs_txn,
     record_outcomes_txn,
     resolve_jobs_txn,
+    unlock_sole_dependents_txn,
     write_events_txn,
 )
 from regctl.db.records import ClaimedStep, Event, StepOutcome
@@ -204,10 +205,12 @@ class Store(queries.Reads):
         changed: set[int] = set()
         if outcomes:
             locked = lock_jobs_txn(conn, {o.job_id for o in outcomes})
-            events = record_outcomes_txn(conn, outcomes, supervisor_id=sid, now=now, locked=locked)
-            progress = resolve_jobs_txn(conn, locked, actor=sid, now=now, refresh=False)
-            events += progress.events
-            ready, finished = progress.newly_ready, progress.jobs_left_running
+            written = record_outcomes_txn(conn, outcomes, supervisor_id=sid, now=now, locked=locked)
+            fast, settled = unlock_sole_dependents_txn(conn, locked, written, actor=sid, now=now)
+            rest = {job_id: job for job_id, job in locked.items() if job_id not in settled}
+            progress = resolve_jobs_txn(conn, rest, actor=sid, now=now, refresh=False)
+            events = written.events + fast.events + progress.events
+            ready, finished = fast.newly_ready + progress.newly_ready, progress.jobs_left_running
             changed |= progress.changed_batches
         recorded = len(events)
         if admit or finished:

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import math
 import os
 import secrets
 import socket
@@ -33,11 +34,13 @@ from regctl.engine.policy_hook import apply_policy, policy_for
 from regctl.engine.runner import run_step
 from regctl.engine.states import StepStatus
 from regctl.steps.base import SHARED_CLOSERS
+from regctl.steps.registry import load_builtins, lookup
 
 __all__ = ["Stats", "Supervisor", "new_supervisor_id"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+PREFETCH_MAX = 8  # the adaptive prefetch queue holds at most this many times ``concurrency`` steps
 ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
 TICK = 0.25  # how often the loop looks at the stop flag while idle
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0  # seconds between retries while the database is away
@@ -87,10 +90,15 @@ class Supervisor:
         self.shared: dict[str, Any] = {}
         # Claimed steps wait here for a free slot, so a finishing step is replaced without waiting
         # for a database round trip. They hold leases (renewed like running ones) and are handed
-        # back, attempt returned, if we stop before starting them.
-        self.prefetch = self.concurrency // 2 if prefetch is None else max(0, prefetch)
+        # back, attempt returned, if we stop before starting them. Without a fixed ``prefetch``
+        # the queue grows for steps that finish faster than a database turn (see `prefetch`).
+        self._fixed_prefetch = None if prefetch is None else max(0, prefetch)
+        self._step_s: float | None = None  # moving averages: how long a step runs…
+        self._turn_s: float | None = None  # …and how long a database turn takes
         self._queue: deque[EngineContext] = deque()
         self._running: dict[int, EngineContext] = {}
+        self._started: dict[int, float] = {}  # monotonic start of each running step
+        self._types_seen: set[str] = set()  # step types already looked up (imported) here
         self._policies: set[asyncio.Future[bool]] = set()  # policy evaluations in flight
         self._done: list[tuple[StepOutcome, EngineContext]] = []
         self._batches: dict[int, BatchInfo] = {}
@@ -143,6 +151,8 @@ class Supervisor:
     def _wake_up(self, payload: str = "") -> None:
         if payload == "cancel":
             self._check_cancels = True
+        if payload == "batch":  # a batch was submitted: admit its jobs now, not at the next admission tick
+            self._last_admit = 0.0
         self._wake.set()
 
     def _notified(self, payload: str) -> None:
@@ -151,6 +161,7 @@ class Supervisor:
 
     def run(self) -> Stats:
         """Run until stopped (or idle with ``until_idle``); always releases leases on the way out."""
+        load_builtins()
         try:
             return asyncio.run(self._main())
         finally:
@@ -228,10 +239,12 @@ class Supervisor:
                 keep=held if lost else None,  # a lost claim's steps are handed back, not leaked
             )
         )
+        self._turn_s = self._average(self._turn_s, time.monotonic() - now)
         if admit:
             self._last_admit = now
         self.stats.add(outcomes)
         self.stats.cycles += 1
+        await self._import_step_types(cycle.claimed)
         for step in cycle.claimed:
             self._queue.append(await self._context(step))
         self._fill()
@@ -260,6 +273,35 @@ class Supervisor:
             self._batches[batch_id] = await self._db(batch_info, self.store, batch_id)
         return self._batches[batch_id]
 
+    @property
+    def prefetch(self) -> int:
+        """How many claimed steps may wait for a slot.
+
+        Half the slots, or — when steps finish faster than a database turn — enough to refill every
+        slot twice over during one turn (no more than PREFETCH_MAX × concurrency), so quick steps
+        are claimed, recorded and unlocked in large batches instead of a turn per handful.
+        """
+        base = self.concurrency // 2
+        if self._fixed_prefetch is not None:
+            return self._fixed_prefetch
+        if self._step_s is None or self._turn_s is None:
+            return base
+        need = math.ceil(2 * self.concurrency * self._turn_s / max(self._step_s, 1e-4))
+        return max(base, min(need, PREFETCH_MAX * self.concurrency))
+
+    @staticmethod
+    def _average(old: float | None, new: float) -> float:
+        return new if old is None else 0.8 * old + 0.2 * new
+
+    async def _import_step_types(self, claimed: list[ClaimedStep]) -> None:
+        """Look up step types new to this process in a worker thread: a ``module:function`` type
+        imports its module, which must not stall the steps running on the loop."""
+        new = {step.uses for step in claimed} - self._types_seen
+        for uses in new:
+            with contextlib.suppress(Exception):  # an unknown type fails its step in run_step
+                await self._loop.run_in_executor(self._steps_pool, lookup, uses)
+            self._types_seen.add(uses)
+
     def _room(self) -> int:
         """How many more steps to claim: free slots plus the prefetch queue's free places."""
         return self.concurrency + self.prefetch - len(self._running) - len(self._queue)
@@ -275,11 +317,13 @@ class Supervisor:
         while self._queue and len(self._running) < self.concurrency and self._stopping_since is None:
             ctx = self._queue.popleft()
             self._running[ctx.step_id] = ctx
+            self._started[ctx.step_id] = time.monotonic()
             task = asyncio.create_task(run_step(ctx, self._steps_pool, self.retry))
             task.add_done_callback(functools.partial(self._finished, ctx.step_id))
 
     def _finished(self, step_id: int, task: asyncio.Task[StepOutcome]) -> None:
         ctx = self._running.pop(step_id)
+        self._step_s = self._average(self._step_s, time.monotonic() - self._started.pop(step_id))
         if not task.cancelled():
             self._done.append((task.result(), ctx))
         self._fill()

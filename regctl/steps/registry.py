@@ -61,6 +61,12 @@ def action_step_type(name: str, *, request: RequestFn, apply: ApplyFn, descripti
                              description=description))
 
 
+def load_builtins() -> None:
+    """Import the built-in step modules now (a supervisor does, before its first claim: importing
+    them takes a few hundred ms that would otherwise stall the first step's event loop)."""
+    _load_builtins()
+
+
 def _load_builtins() -> None:
     global _builtins_loaded
     if _builtins_loaded:
