@@ -34,7 +34,9 @@ def cut_connections(store: Store) -> int:
 
 def test_a_claim_lost_with_the_connection_is_handed_back_unspent(store: Store) -> None:
     ref = api.submit_batch(store, manifest(chain(1), restaurants=3), actor="tester")
-    first = store.cycle([], supervisor_id="sup-a", claim=3, lease=60.0, admit=True)
+    admitted = store.cycle([], supervisor_id="sup-a", claim=3, lease=60.0, admit=True)
+    assert (admitted.admitted, admitted.claimed) == (3, [])  # admission commits on its own
+    first = store.cycle([], supervisor_id="sup-a", claim=3, lease=60.0)
     assert len(first.claimed) == 3
     kept = first.claimed[0]
     # the supervisor only saw `kept`: the others were claimed by a commit whose answer was lost
@@ -50,6 +52,7 @@ def test_a_claim_lost_with_the_connection_is_handed_back_unspent(store: Store) -
 def test_a_cycle_without_keep_leaves_our_leases_alone(store: Store) -> None:
     ref = api.submit_batch(store, manifest(chain(1), restaurants=2), actor="tester")
     store.cycle([], supervisor_id="sup-a", claim=2, lease=60.0, admit=True)
+    store.cycle([], supervisor_id="sup-a", claim=2, lease=60.0)
     store.cycle([], supervisor_id="sup-a", claim=0, lease=60.0)
     assert Counter(statuses(store, ref.id).values()) == {"running": 2}
 

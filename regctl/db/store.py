@@ -59,6 +59,7 @@ class Cycle:
     claimed: list[ClaimedStep] = field(default_factory=list)
     recorded: int = 0
     jobs_finished: int = 0
+    admitted: int = 0  # steps made ready by admitting jobs; claimed by the next turn, not this one
 
 
 def _transient(error: exc.DBAPIError) -> bool:
@@ -213,14 +214,19 @@ class Store(queries.Reads):
             ready, finished = fast.newly_ready + progress.newly_ready, progress.jobs_left_running
             changed |= progress.changed_batches
         recorded = len(events)
+        started = 0
         if admit or finished:
             admitted = admit_jobs_txn(conn, actor=sid, now=now, batch_id=batch_id)
             events += admitted.events
             ready += admitted.newly_ready
+            started = admitted.newly_ready
             changed |= admitted.changed_batches
         if keep is not None:
             release_leases_txn(conn, sid, now=now, keep=keep, reason=LOST_CLAIM)
-        claimed = self._claim_txn(conn, sid, claim, now, lease, batch_id)
+        # Admitting jobs is batch set-up (a few ms per hundred restaurants): commit it on its own and
+        # claim in the next transaction, so claims never wait on it and every supervisor, woken by
+        # the NOTIFY below, competes for the new steps on equal terms.
+        claimed = [] if started else self._claim_txn(conn, sid, claim, now, lease, batch_id)
         events += [
             Event(
                 c.id,
@@ -238,7 +244,7 @@ class Store(queries.Reads):
         refresh_batches_txn(conn, changed, now)  # last: the batch row lock is held only to commit
         if ready > len(claimed):
             notify_txn(conn, "ready")
-        return Cycle(claimed=claimed, recorded=recorded, jobs_finished=finished)
+        return Cycle(claimed=claimed, recorded=recorded, jobs_finished=finished, admitted=started)
 
     @staticmethod
     def _claim_txn(

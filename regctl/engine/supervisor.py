@@ -95,9 +95,11 @@ class Supervisor:
         self._fixed_prefetch = None if prefetch is None else max(0, prefetch)
         self._step_s: float | None = None  # moving averages: how long a step runs…
         self._turn_s: float | None = None  # …and how long a database turn takes
+        self._burst = 0.0  # how many steps lately finished between two turns (a decaying maximum)
         self._queue: deque[EngineContext] = deque()
         self._running: dict[int, EngineContext] = {}
         self._started: dict[int, float] = {}  # monotonic start of each running step
+        self._admitted = False  # the last turn admitted jobs (and so claimed nothing)
         self._types_seen: set[str] = set()  # step types already looked up (imported) here
         self._policies: set[asyncio.Future[bool]] = set()  # policy evaluations in flight
         self._done: list[tuple[StepOutcome, EngineContext]] = []
@@ -208,6 +210,7 @@ class Supervisor:
             self._notice_stop()
             done, self._done = self._done, []
             want = 0 if self._stopping_since is not None else self._room()
+            self._admitted = False
             claimed = await self._turn(done, want) if done or want > 0 else []
             if self._stopping_since is not None and not self._running:
                 return
@@ -220,7 +223,7 @@ class Supervisor:
                 and not self._policies
             ) and await self._db(self.store.runnable, batch_id=self.batch_id) == 0:
                 return
-            if not self._done:
+            if not self._done and not self._admitted:
                 await self._sleep()
 
     async def _turn(self, done: list[tuple[StepOutcome, EngineContext]], want: int) -> list[ClaimedStep]:
@@ -240,8 +243,10 @@ class Supervisor:
             )
         )
         self._turn_s = self._average(self._turn_s, time.monotonic() - now)
+        self._burst = max(float(len(done)), 0.9 * self._burst)
         if admit:
             self._last_admit = now
+        self._admitted = cycle.admitted > 0  # claim the admitted jobs' steps at once, without sleeping
         self.stats.add(outcomes)
         self.stats.cycles += 1
         await self._import_step_types(cycle.claimed)
@@ -277,16 +282,22 @@ class Supervisor:
     def prefetch(self) -> int:
         """How many claimed steps may wait for a slot.
 
-        Half the slots, or — when steps finish faster than a database turn — enough to refill every
-        slot twice over during one turn (no more than PREFETCH_MAX × concurrency), so quick steps
-        are claimed, recorded and unlocked in large batches instead of a turn per handful.
+        A second set of slots' worth until step and turn times are known; then half the slots, or —
+        when steps finish faster than a database turn — enough to refill every slot twice over
+        during one turn (no more than PREFETCH_MAX × concurrency), so quick steps are claimed,
+        recorded and unlocked in large batches instead of a turn per handful; and at least as many
+        as lately finished between two turns (steps that started together finish together).
         """
         base = self.concurrency // 2
         if self._fixed_prefetch is not None:
             return self._fixed_prefetch
+        if self.concurrency == 1:  # sequential: one step claimed at a time, nothing held ahead
+            return 0
         if self._step_s is None or self._turn_s is None:
-            return base
+            # the first steps start together and so may finish together: have a second set ready
+            return self.concurrency
         need = math.ceil(2 * self.concurrency * self._turn_s / max(self._step_s, 1e-4))
+        need = max(need, math.ceil(self._burst))  # steps that start together finish together
         return max(base, min(need, PREFETCH_MAX * self.concurrency))
 
     @staticmethod
