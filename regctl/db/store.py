@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, exc, select, text, update
+from sqlalchemy import Connection, Engine, exc, func, select, text, update
 
 from regctl.db import queries
 from regctl.db.admission import BATCH_TRANSITIONS, admit_jobs_txn, refresh_batches_txn
@@ -321,6 +321,19 @@ class Store(queries.Reads):
 
     def reclaim_expired(self, *, actor: str) -> int:
         return self.transact(lambda c: reclaim_expired_txn(c, actor=actor, now=time.time()))
+
+    def next_lease_expiry(self, sid: str) -> float | None:
+        """When the first lease held by another supervisor runs out (``time.time()`` seconds), if any.
+
+        A supervisor reclaims at that moment instead of at its next heartbeat, so the steps of a
+        supervisor that died just before ``regctl resume`` started run as soon as their lease allows.
+        """
+        held_by_others = (
+            steps.c.status == StepStatus.RUNNING.value,
+            steps.c.lease_owner != sid,
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.min(steps.c.lease_expires_at)).where(*held_by_others)).scalar()
 
     # ------------------------------------------------------------ decisions --------------------
 

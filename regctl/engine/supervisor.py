@@ -100,6 +100,7 @@ class Supervisor:
         self._running: dict[int, EngineContext] = {}
         self._started: dict[int, float] = {}  # monotonic start of each running step
         self._admitted = False  # the last turn admitted jobs (and so claimed nothing)
+        self._next_expiry: float | None = None  # when another supervisor's first lease runs out
         self._types_seen: set[str] = set()  # step types already looked up (imported) here
         self._policies: set[asyncio.Future[bool]] = set()  # policy evaluations in flight
         self._done: list[tuple[StepOutcome, EngineContext]] = []
@@ -370,10 +371,16 @@ class Supervisor:
                     if ctx is not None:
                         ctx.cancel()
                 if now - last_lease >= self.leases.heartbeat_every:
-                    await self._db(self.store.reclaim_expired, actor=self.id)
+                    await self._reclaim()
                     last_lease = now
+            if self._next_expiry is not None and time.time() >= self._next_expiry:
+                await self._reclaim()  # another supervisor's lease ran out between our heartbeats
             await asyncio.sleep(min(1.0, self.leases.heartbeat_every))
             self._check_cancels = self._check_cancels or not self.store.is_postgres
+
+    async def _reclaim(self) -> None:
+        await self._db(self.store.reclaim_expired, actor=self.id)
+        self._next_expiry = await self._db(self.store.next_lease_expiry, self.id)
 
     def _notice_stop(self) -> None:
         if self.stop_event.is_set() and self._stopping_since is None:
