@@ -13,14 +13,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Update, and_, bindparam, select, update
+from sqlalchemy import (
+    Connection,
+    Float,
+    String,
+    Update,
+    and_,
+    bindparam,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 
 from regctl.db.records import ClaimedStep
-from regctl.db.schema import steps
+from regctl.db.schema import step_events, steps
 from regctl.db.sqlbits import per_dialect
 from regctl.engine.states import StepStatus
 
-__all__ = ["claim_ids_txn", "claim_ready_txn"]
+__all__ = ["claim_ids_txn", "claim_ready_logged_txn", "claim_ready_txn"]
 
 _RETURNED = (
     steps.c.id,
@@ -59,9 +71,30 @@ def _claim_statement(*, postgres: bool, one_batch: bool) -> Update:
     return update(steps).where(steps.c.id.in_(pick.scalar_subquery())).values(**_LEASE).returning(*_RETURNED)
 
 
+def _logged(claim: Update) -> Any:
+    """PostgreSQL: the claim and its ``ready → running`` events in ONE statement (a DML CTE)."""
+    claimed = claim.cte("claimed")
+    columns = ["step_id", "job_id", "batch_id", "organisation_id", "actor", "from_status", "to_status",
+               "attempt", "message", "at"]
+    rows = select(
+        claimed.c.id,
+        claimed.c.job_id,
+        claimed.c.batch_id,
+        claimed.c.organisation_id,
+        bindparam("sid", type_=String),
+        literal(StepStatus.READY.value, String),
+        literal(StepStatus.RUNNING.value, String),
+        claimed.c.attempts,
+        null(),
+        bindparam("now", type_=Float),
+    )
+    return select(claimed).add_cte(insert(step_events).from_select(columns, rows).cte("logged"))
+
+
 _CLAIM = {
     (pg, one): _claim_statement(postgres=pg, one_batch=one) for pg in (False, True) for one in (False, True)
 }
+_CLAIM_LOGGED = {one: _logged(_claim_statement(postgres=True, one_batch=one)) for one in (False, True)}
 _CLAIM_IDS = per_dialect(
     lambda ids: (
         update(steps)
@@ -106,6 +139,25 @@ def claim_ready_txn(
     stmt = _CLAIM[(conn.dialect.name == "postgresql", batch_id is not None)]
     params = {"sid": supervisor_id, "until": lease_until, "now": now, "n": limit, "batch": batch_id}
     return _claimed(conn.execute(stmt, params).all())
+
+
+def claim_ready_logged_txn(
+    conn: Connection,
+    *,
+    supervisor_id: str,
+    limit: int,
+    now: float,
+    lease_until: float,
+    batch_id: int | None = None,
+) -> list[ClaimedStep] | None:
+    """:func:`claim_ready_txn` that also writes the claims' events (actor ``supervisor_id``, at
+    ``now``) in the same statement — PostgreSQL only; None on SQLite (write them yourself)."""
+    if conn.dialect.name != "postgresql":
+        return None
+    if limit <= 0:
+        return []
+    params = {"sid": supervisor_id, "until": lease_until, "now": now, "n": limit, "batch": batch_id}
+    return _claimed(conn.execute(_CLAIM_LOGGED[batch_id is not None], params).all())
 
 
 def claim_ids_txn(

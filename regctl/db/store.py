@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, exc, func, select, text, update
 
 from regctl.db import queries
 from regctl.db.admission import BATCH_TRANSITIONS, admit_jobs_txn, refresh_batches_txn
-from regctl.db.claim import claim_ready_txn
+from regctl.db.claim import claim_ready_logged_txn, claim_ready_txn
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
 from regctl.db.progress import (
     lock_jobs_txn,
@@ -226,7 +226,7 @@ class Store(queries.Reads):
         # Admitting jobs is batch set-up (a few ms per hundred restaurants): commit it on its own and
         # claim in the next transaction, so claims never wait on it and every supervisor, woken by
         # the NOTIFY below, competes for the new steps on equal terms.
-        claimed = [] if started else self._claim_txn(conn, sid, claim, now, lease, batch_id)
+        claimed, unlogged = ([], []) if started else self._claim_txn(conn, sid, claim, now, lease, batch_id)
         events += [
             Event(
                 c.id,
@@ -238,7 +238,7 @@ class Store(queries.Reads):
                 StepStatus.RUNNING.value,
                 c.attempt,
             )
-            for c in claimed
+            for c in unlogged
         ]
         write_events_txn(conn, events, now)
         refresh_batches_txn(conn, changed, now)  # last: the batch row lock is held only to commit
@@ -249,20 +249,24 @@ class Store(queries.Reads):
     @staticmethod
     def _claim_txn(
         conn: Connection, sid: str, limit: int, now: float, lease: float, batch_id: int | None
-    ) -> list[ClaimedStep]:
-        got = claim_ready_txn(
-            conn, supervisor_id=sid, limit=limit, now=now, lease_until=now + lease, batch_id=batch_id
+    ) -> tuple[list[ClaimedStep], list[ClaimedStep]]:
+        """The steps claimed, and those of them whose events are still to be written."""
+        until = now + lease
+        logged = claim_ready_logged_txn(
+            conn, supervisor_id=sid, limit=limit, now=now, lease_until=until, batch_id=batch_id
         )
-        if len(got) < limit:
-            got += claim_limited_txn(
-                conn,
-                supervisor_id=sid,
-                limit=limit - len(got),
-                now=now,
-                lease_until=now + lease,
-                batch_id=batch_id,
+        if logged is None:  # SQLite
+            logged, unlogged = [], claim_ready_txn(
+                conn, supervisor_id=sid, limit=limit, now=now, lease_until=until, batch_id=batch_id
             )
-        return got
+        else:
+            unlogged = []
+        got = len(logged) + len(unlogged)
+        if got < limit:
+            unlogged += claim_limited_txn(
+                conn, supervisor_id=sid, limit=limit - got, now=now, lease_until=until, batch_id=batch_id
+            )
+        return sorted(logged + unlogged, key=lambda c: c.id), unlogged
 
     # ------------------------------------------------------------ leases and supervisors -------
 

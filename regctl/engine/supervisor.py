@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import math
 import os
@@ -98,6 +97,7 @@ class Supervisor:
         self._burst = 0.0  # how many steps lately finished between two turns (a decaying maximum)
         self._queue: deque[EngineContext] = deque()
         self._running: dict[int, EngineContext] = {}
+        self._slots: set[asyncio.Task[None]] = set()  # a task per busy slot (steps run one after another)
         self._started: dict[int, float] = {}  # monotonic start of each running step
         self._admitted = False  # the last turn admitted jobs (and so claimed nothing)
         self._next_expiry: float | None = None  # when another supervisor's first lease runs out
@@ -224,7 +224,8 @@ class Supervisor:
                 and not self._policies
             ) and await self._db(self.store.runnable, batch_id=self.batch_id) == 0:
                 return
-            if not self._done and not self._admitted:
+            full = 0 < want == len(claimed) and self._room() > 0  # there may be more to queue
+            if not self._done and not self._admitted and not full:
                 await self._sleep()
 
     async def _turn(self, done: list[tuple[StepOutcome, EngineContext]], want: int) -> list[ClaimedStep]:
@@ -315,7 +316,13 @@ class Supervisor:
             self._types_seen.add(uses)
 
     def _room(self) -> int:
-        """How many more steps to claim: free slots plus the prefetch queue's free places."""
+        """How many more steps to claim: free slots plus the prefetch queue's free places.
+
+        When idle, just the slots: the smaller claim commits sooner, the steps start, and the next
+        turn (at once, while they run) fills the queue.
+        """
+        if not self._running and not self._queue:
+            return self.concurrency
         return self.concurrency + self.prefetch - len(self._running) - len(self._queue)
 
     async def _context(self, step: ClaimedStep) -> EngineContext:
@@ -324,22 +331,36 @@ class Supervisor:
             self.store, step, batch, supervisor_id=self.id, shared=self.shared, lease=self.leases.duration
         )
 
-    def _fill(self) -> None:
-        """Start queued steps while slots are free (and we are not stopping)."""
-        while self._queue and len(self._running) < self.concurrency and self._stopping_since is None:
-            ctx = self._queue.popleft()
-            self._running[ctx.step_id] = ctx
-            self._started[ctx.step_id] = time.monotonic()
-            task = asyncio.create_task(run_step(ctx, self._steps_pool, self.retry))
-            task.add_done_callback(functools.partial(self._finished, ctx.step_id))
+    def _can_start(self) -> bool:
+        return bool(self._queue) and len(self._running) < self.concurrency and self._stopping_since is None
 
-    def _finished(self, step_id: int, task: asyncio.Task[StepOutcome]) -> None:
-        ctx = self._running.pop(step_id)
-        self._step_s = self._average(self._step_s, time.monotonic() - self._started.pop(step_id))
-        if not task.cancelled():
-            self._done.append((task.result(), ctx))
-        self._fill()
-        self._wake.set()
+    def _take(self) -> EngineContext:
+        ctx = self._queue.popleft()
+        self._running[ctx.step_id] = ctx
+        self._started[ctx.step_id] = time.monotonic()
+        return ctx
+
+    def _fill(self) -> None:
+        """Start a slot for each queued step while slots are free (and we are not stopping)."""
+        while self._can_start():
+            slot = asyncio.create_task(self._slot(self._take()))
+            self._slots.add(slot)
+            slot.add_done_callback(self._slots.discard)
+
+    async def _slot(self, ctx: EngineContext) -> None:
+        """One slot: run the step, then the next queued one at once — no loop round trip between."""
+        while True:
+            try:
+                outcome = await run_step(ctx, self._steps_pool, self.retry)
+            finally:  # also when the loop cancels us at shutdown: the step no longer runs here
+                self._running.pop(ctx.step_id, None)
+                began = self._started.pop(ctx.step_id, time.monotonic())
+            self._step_s = self._average(self._step_s, time.monotonic() - began)
+            self._done.append((outcome, ctx))
+            self._wake.set()
+            if not self._can_start():
+                return
+            ctx = self._take()
 
     def _after_outcomes(self, done: list[tuple[StepOutcome, EngineContext]]) -> None:
         """Hand newly waiting action steps to their batch's policy, if the manifest names one."""
