@@ -42,7 +42,7 @@ from regctl.engine.states import StepStatus
 if TYPE_CHECKING:
     from regctl.manifest import Manifest
 
-__all__ = ["NOTIFY_CHANNEL", "Cycle", "Store", "connection_lost", "describe_db_error"]
+__all__ = ["NOTIFY_CHANNEL", "Cycle", "Store", "connection_lost", "describe_db_error", "until_answered"]
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,27 @@ def connection_lost(error: BaseException) -> bool:
         return any(code.startswith(state) for state in _LOST_STATES)
     # psycopg reports a refused or dropped connection as OperationalError without a SQLSTATE
     return isinstance(error, exc.OperationalError) and type(error.orig).__module__.startswith("psycopg")
+
+
+def until_answered(call: Callable[[], T], *, give_up_after: float = 300.0) -> T:
+    """``call()``, called again with backoff (0.5 s doubling to 10 s) while the connection is lost.
+
+    For reads outside a supervisor's loop that must survive a database restart, e.g. the summary a
+    supervisor prints when it stops. Other errors, and a loss longer than ``give_up_after``
+    seconds, are raised.
+    """
+    delay, deadline, warned = 0.5, time.monotonic() + give_up_after, False
+    while True:
+        try:
+            return call()
+        except Exception as error:
+            if not connection_lost(error) or time.monotonic() + delay > deadline:
+                raise
+            if not warned:
+                log.warning("database connection lost (%s); retrying", describe_db_error(error))
+                warned = True
+        time.sleep(delay)
+        delay = min(delay * 2, 10.0)
 
 
 def describe_db_error(error: BaseException) -> str:

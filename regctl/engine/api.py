@@ -137,6 +137,7 @@ def supervise(
     poll: float | None = None,
 ) -> RunSummary:
     """Claim and run ready steps until stopped (or, with ``until_idle``, until nothing is runnable)."""
+    from regctl.db.store import until_answered
     from regctl.engine.supervisor import Supervisor
 
     sup = Supervisor(
@@ -151,7 +152,8 @@ def supervise(
         poll=poll,
     )
     stats = sup.run()
-    return _summary(store, batch_id, stats.run, stats.completed, stats.failed)
+    # the supervisor survives a database restart; so must the summary it ends with
+    return until_answered(lambda: _summary(store, batch_id, stats.run, stats.completed, stats.failed))
 
 
 def _summary(store: Store, batch_id: int | None, run: int, completed: int, failed: int) -> RunSummary:
