@@ -32,7 +32,7 @@ from regctl.db.schema import step_events, steps
 from regctl.db.sqlbits import per_dialect
 from regctl.engine.states import StepStatus
 
-__all__ = ["claim_ids_txn", "claim_ready_logged_txn", "claim_ready_txn"]
+__all__ = ["claim_ids_txn", "claim_ready_txn", "claims_log_events"]
 
 _RETURNED = (
     steps.c.id,
@@ -124,6 +124,11 @@ def _claimed(rows: Sequence[Any]) -> list[ClaimedStep]:
     ]
 
 
+def claims_log_events(conn: Connection) -> bool:
+    """Whether ``claim_ready_txn(…, log_events=True)`` writes the claims' events itself (PostgreSQL)."""
+    return conn.dialect.name == "postgresql"
+
+
 def claim_ready_txn(
     conn: Connection,
     *,
@@ -132,32 +137,20 @@ def claim_ready_txn(
     now: float,
     lease_until: float,
     batch_id: int | None = None,
+    log_events: bool = False,
 ) -> list[ClaimedStep]:
-    """Lease up to ``limit`` due, ready steps that need no resource slot."""
+    """Lease up to ``limit`` due, ready steps that need no resource slot.
+
+    With ``log_events`` where :func:`claims_log_events`, the same statement (a DML CTE) also writes
+    their ``ready → running`` events, actor ``supervisor_id``, at ``now``.
+    """
     if limit <= 0:
         return []
-    stmt = _CLAIM[(conn.dialect.name == "postgresql", batch_id is not None)]
+    one = batch_id is not None
+    postgres = conn.dialect.name == "postgresql"
+    stmt = _CLAIM_LOGGED[one] if log_events and postgres else _CLAIM[(postgres, one)]
     params = {"sid": supervisor_id, "until": lease_until, "now": now, "n": limit, "batch": batch_id}
     return _claimed(conn.execute(stmt, params).all())
-
-
-def claim_ready_logged_txn(
-    conn: Connection,
-    *,
-    supervisor_id: str,
-    limit: int,
-    now: float,
-    lease_until: float,
-    batch_id: int | None = None,
-) -> list[ClaimedStep] | None:
-    """:func:`claim_ready_txn` that also writes the claims' events (actor ``supervisor_id``, at
-    ``now``) in the same statement — PostgreSQL only; None on SQLite (write them yourself)."""
-    if conn.dialect.name != "postgresql":
-        return None
-    if limit <= 0:
-        return []
-    params = {"sid": supervisor_id, "until": lease_until, "now": now, "n": limit, "batch": batch_id}
-    return _claimed(conn.execute(_CLAIM_LOGGED[batch_id is not None], params).all())
 
 
 def claim_ids_txn(

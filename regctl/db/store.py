@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, exc, func, select, text, update
 
 from regctl.db import queries
 from regctl.db.admission import BATCH_TRANSITIONS, admit_jobs_txn, refresh_batches_txn
-from regctl.db.claim import claim_ready_logged_txn, claim_ready_txn
+from regctl.db.claim import claim_ready_txn, claims_log_events
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
 from regctl.db.progress import (
     lock_jobs_txn,
@@ -272,22 +272,18 @@ class Store(queries.Reads):
         conn: Connection, sid: str, limit: int, now: float, lease: float, batch_id: int | None
     ) -> tuple[list[ClaimedStep], list[ClaimedStep]]:
         """The steps claimed, and those of them whose events are still to be written."""
-        until = now + lease
-        logged = claim_ready_logged_txn(
-            conn, supervisor_id=sid, limit=limit, now=now, lease_until=until, batch_id=batch_id
+        until, logged = now + lease, claims_log_events(conn)
+        claimed = claim_ready_txn(
+            conn, supervisor_id=sid, limit=limit, now=now, lease_until=until, batch_id=batch_id,
+            log_events=logged,
         )
-        if logged is None:  # SQLite
-            logged, unlogged = [], claim_ready_txn(
-                conn, supervisor_id=sid, limit=limit, now=now, lease_until=until, batch_id=batch_id
-            )
-        else:
-            unlogged = []
-        got = len(logged) + len(unlogged)
+        logged_ones, unlogged = (claimed, []) if logged else ([], claimed)
+        got = len(claimed)
         if got < limit:
-            unlogged += claim_limited_txn(
+            unlogged = unlogged + claim_limited_txn(
                 conn, supervisor_id=sid, limit=limit - got, now=now, lease_until=until, batch_id=batch_id
             )
-        return sorted(logged + unlogged, key=lambda c: c.id), unlogged
+        return sorted(logged_ones + unlogged, key=lambda c: c.id), unlogged
 
     # ------------------------------------------------------------ leases and supervisors -------
 
