@@ -144,8 +144,9 @@ def sigterm_trial(trial: h.Trial, rng: random.Random) -> None:
     code = h.stop(proc, signal.SIGTERM, wait=60)
     if code is None:
         trial.notes.append("no graceful stop within 60 s: killed")
-    if running_steps(trial.db_url):
-        trial.notes.append(f"{running_steps(trial.db_url)} steps still leased after a graceful stop")
+    leased = h.count_steps(trial.db_url, "running")
+    if leased:
+        trial.notes.append(f"{leased} steps still leased after a graceful stop")
     recover(trial)
 
 
@@ -182,20 +183,6 @@ def last_error(log: Path) -> str:
     """The last line of a supervisor log that looks like an exception, for the trial's notes."""
     lines = [ln for ln in log.read_text(errors="replace").splitlines() if "Error" in ln or "error" in ln]
     return lines[-1].strip()[:300] if lines else "(no error in the supervisor log)"
-
-
-def running_steps(db_url: str) -> int:
-    import sqlalchemy as sa
-
-    from regctl.db import schema
-
-    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            query = sa.select(sa.func.count()).where(schema.steps.c.status == "running")
-            return int(conn.execute(query.select_from(schema.steps)).scalar_one())
-    finally:
-        engine.dispose()
 
 
 # ------------------------------------------------------------------ PostgreSQL restarts ---------

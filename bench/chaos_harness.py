@@ -246,3 +246,18 @@ def wait_until(predicate: Any, timeout: float, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def count_steps(db_url: str, status: str) -> int:
+    """How many steps of the database at ``db_url`` have this status (a short-lived connection)."""
+    import sqlalchemy as sa
+
+    from regctl.db import schema
+
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            query = sa.select(sa.func.count()).where(schema.steps.c.status == status)
+            return int(conn.execute(query.select_from(schema.steps)).scalar_one())
+    finally:
+        engine.dispose()

@@ -146,7 +146,7 @@ def sandbox_trial(trial: h.Trial, rng: random.Random) -> None:
     env = trial_env(trial)
     queue(trial, write_manifest(trial, rng, env))
     victim = supervisor(trial, env=env)
-    h.wait_until(lambda: completed_steps(trial.db_url) > 0, timeout=120)
+    h.wait_until(lambda: h.count_steps(trial.db_url, "completed") > 0, timeout=120)
     time.sleep(rng.uniform(0.0, 3.0))
     trial.mid_run = victim.poll() is None
     h.stop(victim, signal.SIGKILL)
@@ -169,20 +169,6 @@ def queue(trial: h.Trial, manifest: Path) -> None:
         api.submit_batch(store, load_manifest(manifest), actor="chaos")
     finally:
         store.close()
-
-
-def completed_steps(db_url: str) -> int:
-    import sqlalchemy as sa
-
-    from regctl.db import schema
-
-    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            query = sa.select(sa.func.count()).select_from(schema.steps)
-            return int(conn.execute(query.where(schema.steps.c.status == "completed")).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def external_duplicates(sandbox: Sandbox, trial: h.Trial) -> int:

@@ -98,21 +98,7 @@ def run_supervisor(db_url: str, workdir: Path, seconds: float | None) -> tuple[f
     if proc.returncode not in (0, -signal.SIGTERM) and seconds is None:
         log = (workdir / "supervise.log").read_text()[-2000:]
         raise RuntimeError(f"supervise exited {proc.returncode}: {log}")
-    return elapsed, peak_kb / 1024, completed_steps(db_url)
-
-
-def completed_steps(db_url: str) -> int:
-    import sqlalchemy as sa
-
-    from regctl.db import schema
-
-    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            query = sa.select(sa.func.count()).select_from(schema.steps)
-            return int(conn.execute(query.where(schema.steps.c.status == "completed")).scalar_one())
-    finally:
-        engine.dispose()
+    return elapsed, peak_kb / 1024, h.count_steps(db_url, "completed")
 
 
 def vm_hwm_kb(pid: int) -> int:

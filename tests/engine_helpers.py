@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from regctl.engine.listen import Listener
 from regctl.manifest import Execution, Manifest
 from regctl.pipeline import Pipeline, StepSpec
 from regctl.steps.registry import lookup
@@ -57,3 +61,21 @@ def statuses(store: Any, batch_id: int) -> dict[str, str]:
     """``{"<job position>.<step key>": status}`` for a whole batch."""
     view = store.batch_view(batch_id)
     return {f"{j['position']}.{s['key']}": s["status"] for j in view["jobs"] for s in j["steps"]}
+
+
+@contextmanager
+def listening(store: Any) -> Iterator[tuple[list[str], threading.Event]]:
+    """A running LISTEN on the store (PostgreSQL): the payloads heard, and an event set on each."""
+    heard: list[str] = []
+    got = threading.Event()
+
+    def on_notify(payload: str) -> None:
+        heard.append(payload)
+        got.set()
+
+    listener = Listener.start(store, on_notify)
+    assert listener is not None
+    try:
+        yield heard, got
+    finally:
+        listener.stop()

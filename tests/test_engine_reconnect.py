@@ -12,12 +12,11 @@ from collections import Counter
 import psycopg
 import pytest
 import sqlalchemy as sa
-from engine_helpers import chain, manifest, statuses
+from engine_helpers import chain, listening, manifest, statuses
 from fixtures_db import ADMIN_URL
 
 from regctl.db.store import LOST_CLAIM, Store, connection_lost, describe_db_error, notify_txn
 from regctl.engine import api
-from regctl.engine.listen import Listener
 
 
 def cut_connections(store: Store) -> int:
@@ -80,22 +79,11 @@ def test_a_terminated_backend_is_a_lost_connection(dialect: str, store: Store) -
 def test_the_listener_reconnects_and_hears_notifications_again(dialect: str, store: Store) -> None:
     if dialect != "postgres":
         pytest.skip("LISTEN is PostgreSQL's")
-    heard: list[str] = []
-    got = threading.Event()
-
-    def on_notify(payload: str) -> None:
-        heard.append(payload)
-        got.set()
-
-    listener = Listener.start(store, on_notify)
-    assert listener is not None
-    try:
+    with listening(store) as (heard, got):
         assert _heard(store, got, heard, "before")
         assert cut_connections(store) >= 1
         assert _heard(store, got, heard, "after"), f"no notification after the cut; heard {heard}"
         assert "" in heard  # the reconnection itself woke the supervisor (it may have missed some)
-    finally:
-        listener.stop()
 
 
 def _heard(store: Store, got: threading.Event, heard: list[str], payload: str) -> bool:

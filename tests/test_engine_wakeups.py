@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from click.testing import CliRunner
-from engine_helpers import manifest, spec
+from engine_helpers import listening, manifest, spec
 
 from regctl.db import migrate
 from regctl.db.connect import open_engine
 from regctl.db.store import Store
 from regctl.engine import api
-from regctl.engine.listen import Listener
 
 
 def test_a_new_batch_and_an_answer_notify_listening_supervisors(store: Store, dialect: str) -> None:
     if dialect != "postgres":
         pytest.skip("SQLite supervisors poll")
-    heard: list[str] = []
-    got = threading.Event()
-
-    def on_notify(payload: str) -> None:
-        heard.append(payload)
-        got.set()
-
-    listener = Listener.start(store, on_notify)
-    assert listener is not None
-    try:
+    with listening(store) as (heard, got):
         for _ in range(100):  # LISTEN is issued on the listener's own thread
             api.submit_batch(store, manifest([spec("a")], batch="nudge"), actor="t")
             if got.wait(0.1):
                 break
         assert "batch" in heard
-    finally:
-        listener.stop()
 
 
 def test_db_upgrade_migrates_an_empty_database(empty_database_url: str) -> None:
