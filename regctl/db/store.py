@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 NOTIFY_CHANNEL = "regctl"
 _ATTEMPTS = 8
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0  # seconds between tries while the database connection is lost
 LOST_CLAIM = "released: claim lost with the connection"
 
 
@@ -89,13 +90,14 @@ def connection_lost(error: BaseException) -> bool:
 
 
 def until_answered(call: Callable[[], T], *, give_up_after: float = 300.0) -> T:
-    """``call()``, called again with backoff (0.5 s doubling to 10 s) while the connection is lost.
+    """``call()``, called again with backoff (BACKOFF_FIRST doubling to BACKOFF_MAX s) while the
+    connection is lost (the supervisor's own calls back off the same way, on its event loop).
 
     For reads outside a supervisor's loop that must survive a database restart, e.g. the summary a
     supervisor prints when it stops. Other errors, and a loss longer than ``give_up_after``
     seconds, are raised.
     """
-    delay, deadline, warned = 0.5, time.monotonic() + give_up_after, False
+    delay, deadline, warned = BACKOFF_FIRST, time.monotonic() + give_up_after, False
     while True:
         try:
             return call()
@@ -106,7 +108,7 @@ def until_answered(call: Callable[[], T], *, give_up_after: float = 300.0) -> T:
                 log.warning("database connection lost (%s); retrying", describe_db_error(error))
                 warned = True
         time.sleep(delay)
-        delay = min(delay * 2, 10.0)
+        delay = min(delay * 2, BACKOFF_MAX)
 
 
 def describe_db_error(error: BaseException) -> str:
@@ -277,13 +279,14 @@ class Store(queries.Reads):
             conn, supervisor_id=sid, limit=limit, now=now, lease_until=until, batch_id=batch_id,
             log_events=logged,
         )
-        logged_ones, unlogged = (claimed, []) if logged else ([], claimed)
-        got = len(claimed)
-        if got < limit:
-            unlogged = unlogged + claim_limited_txn(
-                conn, supervisor_id=sid, limit=limit - got, now=now, lease_until=until, batch_id=batch_id
+        unlogged = [] if logged else list(claimed)
+        if len(claimed) < limit:
+            limited = claim_limited_txn(
+                conn, supervisor_id=sid, limit=limit - len(claimed), now=now, lease_until=until,
+                batch_id=batch_id,
             )
-        return sorted(logged_ones + unlogged, key=lambda c: c.id), unlogged
+            claimed, unlogged = claimed + limited, unlogged + limited
+        return claimed, unlogged
 
     # ------------------------------------------------------------ leases and supervisors -------
 
@@ -353,7 +356,7 @@ class Store(queries.Reads):
             steps.c.status == StepStatus.RUNNING.value,
             steps.c.lease_owner != sid,
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(select(func.min(steps.c.lease_expires_at)).where(*held_by_others)).scalar()
 
     # ------------------------------------------------------------ decisions --------------------

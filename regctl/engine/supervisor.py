@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from regctl.db.records import ClaimedStep, StepOutcome
-from regctl.db.store import Store, connection_lost, describe_db_error
+from regctl.db.store import BACKOFF_FIRST, BACKOFF_MAX, Store, connection_lost, describe_db_error
 from regctl.engine.context import BatchInfo, EngineContext, batch_info
 from regctl.engine.listen import Listener
 from regctl.engine.policy import Leases, RetryPolicy
@@ -42,7 +42,6 @@ T = TypeVar("T")
 PREFETCH_MAX = 8  # the adaptive prefetch queue holds at most this many times ``concurrency`` steps
 ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
 TICK = 0.25  # how often the loop looks at the stop flag while idle
-BACKOFF_FIRST, BACKOFF_MAX = 0.5, 10.0  # seconds between retries while the database is away
 
 
 def new_supervisor_id() -> str:
@@ -98,7 +97,6 @@ class Supervisor:
         self._queue: deque[EngineContext] = deque()
         self._running: dict[int, EngineContext] = {}
         self._slots: set[asyncio.Task[None]] = set()  # a task per busy slot (steps run one after another)
-        self._started: dict[int, float] = {}  # monotonic start of each running step
         self._admitted = False  # the last turn admitted jobs (and so claimed nothing)
         self._next_expiry: float | None = None  # when another supervisor's first lease runs out
         self._types_seen: set[str] = set()  # step types already looked up (imported) here
@@ -337,7 +335,6 @@ class Supervisor:
     def _take(self) -> EngineContext:
         ctx = self._queue.popleft()
         self._running[ctx.step_id] = ctx
-        self._started[ctx.step_id] = time.monotonic()
         return ctx
 
     def _fill(self) -> None:
@@ -350,11 +347,11 @@ class Supervisor:
     async def _slot(self, ctx: EngineContext) -> None:
         """One slot: run the step, then the next queued one at once — no loop round trip between."""
         while True:
+            began = time.monotonic()
             try:
                 outcome = await run_step(ctx, self._steps_pool, self.retry)
             finally:  # also when the loop cancels us at shutdown: the step no longer runs here
                 self._running.pop(ctx.step_id, None)
-                began = self._started.pop(ctx.step_id, time.monotonic())
             self._step_s = self._average(self._step_s, time.monotonic() - began)
             self._done.append((outcome, ctx))
             self._wake.set()
