@@ -8,7 +8,7 @@ import pytest
 
 from regctl.errors import ManifestError
 from regctl.manifest import load_manifest
-from regctl.manifest_models import parse_duration
+from regctl.manifest.models import parse_duration
 from regctl.pipeline import ONBOARDING, PipelineError, StepSpec, build_pipeline, onboarding
 from regctl.steps.registry import UnknownStepType, lookup
 
@@ -166,9 +166,9 @@ def test_every_onboarding_step_type_is_registered_with_its_kind() -> None:
 
 
 def test_an_alias_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import regctl.manifest_yaml
+    import regctl.manifest.located_yaml
 
-    monkeypatch.setattr(regctl.manifest_yaml, "MAX_VALUES", 1000)
+    monkeypatch.setattr(regctl.manifest.located_yaml, "MAX_VALUES", 1000)
     lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for prev, name in zip("abcd", "bcde", strict=True):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")

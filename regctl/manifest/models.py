@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from regctl.errors import ManifestError
-from regctl.manifest_yaml import Located, Path_
+from regctl.manifest.located_yaml import Located, Path_
 
 __all__ = [
     "ExecutionModel",

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from regctl.errors import ManifestError
-from regctl.manifest_models import RESTAURANT_FIELDS
-from regctl.manifest_yaml import Located, Path_
+from regctl.manifest.located_yaml import Located, Path_
+from regctl.manifest.models import RESTAURANT_FIELDS
 
 __all__ = ["read_restaurants_csv"]
 

@@ -1,9 +1,13 @@
 """YAML manifest → validated :class:`Manifest`; every error names file, line and field.
 
+The package: :mod:`.located_yaml` (YAML with line numbers, ``${ENV}`` references),
+:mod:`.models` (the pydantic shape), :mod:`.restaurants_csv` (``restaurants_from``), and this
+module, which puts them together behind :func:`load_manifest`.
+
 CONTRACT (the engine consumes :class:`Manifest`; the manifest work implements :func:`load_manifest`).
 
 Loading is pure: nothing is written anywhere. The order of checks is YAML → `${ENV}` references →
-shape and types (pydantic, :mod:`regctl.manifest_models`) → the pipeline graph
+shape and types (pydantic, :mod:`regctl.manifest.models`) → the pipeline graph
 (:mod:`regctl.pipeline`) → restaurants (inline or ``restaurants_from`` CSV) → cross-field rules.
 The first problem found is raised as a :class:`~regctl.errors.ManifestError`.
 """
@@ -18,9 +22,9 @@ from typing import Annotated, Any, cast
 from pydantic import TypeAdapter, ValidationError
 
 from regctl.errors import ManifestError, UsageError
-from regctl.manifest_csv import read_restaurants_csv
-from regctl.manifest_models import ManifestModel, PipelineModel, RestaurantModel, first_error
-from regctl.manifest_yaml import Located, expand_env, load_located
+from regctl.manifest.located_yaml import Located, expand_env, load_located
+from regctl.manifest.models import ManifestModel, PipelineModel, RestaurantModel, first_error
+from regctl.manifest.restaurants_csv import read_restaurants_csv
 from regctl.pipeline import Pipeline, PipelineError, StepSpec, build_pipeline, builtin_pipeline, make_step
 
 __all__ = ["Execution", "Manifest", "load_manifest", "restaurant_key"]
