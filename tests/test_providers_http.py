@@ -7,7 +7,6 @@ against the real sandbox in test_providers_sandbox.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
@@ -122,36 +121,3 @@ def test_parse_retry_after(value: str | None, expected: float) -> None:
 
 def test_parse_retry_after_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500.0) == 10.0
-
-
-def test_a_register_without_address_search_leaves_the_name_search(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from enrich_support import EnrichCtx, make_batch_database
-
-    from regctl.steps.onboarding import search_companies as module
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if "address-keyword" in request.url.params:
-            return httpx.Response(400, json={"errorDescription": "unknown parameter address-keyword"})
-        return httpx.Response(
-            200,
-            json={
-                "items": [
-                    {
-                        "entityName": "BAO DOWN LIMITED",
-                        "nzbn": "9429",
-                        "sourceRegisterUniqueId": "42",
-                        "entityStatusDescription": "Registered",
-                    }
-                ]
-            },
-        )
-
-    restaurant = {"name": "Bao Down", "address": "3 Ponsonby Road, Auckland", "city": "Auckland"}
-    url, [(rid, job_id)] = make_batch_database(tmp_path / "a.db", [restaurant])
-    ctx = EnrichCtx(database_url=url, data_dir=tmp_path, restaurant=restaurant | {"id": rid}, job_id=job_id)
-    register = _register(handler)
-    monkeypatch.setattr(module, "company_register", lambda _ctx: register)  # the step's client, faked
-    result = module.search_companies(ctx) or {}
-    assert result["candidates"] == 1 and result["address_search"] == "address search not available (HTTP 400)"

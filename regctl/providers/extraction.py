@@ -55,10 +55,16 @@ class ExtractionApi(HttpProvider):
                    credential_env=sys.credential_env("key"), secrets=target.secrets(),
                    timeout=SCRAPE_TIMEOUT_MS / 1000 + 15, transport=transport, before_request=before_request)
 
-    def scrape(self, url: str, formats: list[Any], *, wait_for_ms: int = 3000) -> dict[str, Any]:
-        """The ``data`` object of one scrape; PermanentStepError when the API says it failed."""
-        body = self.post_json("/v2/scrape", {"url": url, "formats": formats, "onlyMainContent": False,
-                                             "waitFor": wait_for_ms, "timeout": SCRAPE_TIMEOUT_MS})
+    def scrape(self, url: str, formats: list[Any], *, wait_for_ms: int = 3000,
+               only_main_content: bool = False, **options: Any) -> dict[str, Any]:
+        """The ``data`` object of one scrape; PermanentStepError when the API says it failed.
+
+        ``options`` are further Firecrawl v2 scrape fields, given in the API's own camelCase
+        (e.g. ``removeBase64Images=True``).
+        """
+        request = {"url": url, "formats": formats, "onlyMainContent": only_main_content,
+                   "waitFor": wait_for_ms, "timeout": SCRAPE_TIMEOUT_MS, **options}
+        body = self.post_json("/v2/scrape", request)
         if not isinstance(body, Mapping) or body.get("success") is False or "data" not in body:
             error = body.get("error") if isinstance(body, Mapping) else None
             raise PermanentStepError(f"extraction_api: scrape of {url} failed: {error or 'no data'}")
