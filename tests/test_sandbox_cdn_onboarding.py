@@ -71,9 +71,11 @@ def test_rpc_lookup_and_patch(sandbox: SandboxHandle) -> None:
     record_id = sandbox.world.create_onboarding_user("Aroha Ngata", "Owner@KaiPai.example.nz")
     base = sandbox.urls["onboarding_db"] + "/rest/v1"
     found = httpx.post(
-        base + "/rpc/get_onboarding_id_by_email", json={"email": "owner@kaipai.example.nz"}, headers=KEY
+        base + "/rpc/get_onboarding_id_by_email", json={"user_email": "owner@kaipai.example.nz"}, headers=KEY
     ).json()
-    assert found == record_id
+    assert [(r["onboarding_id"], r["email"], r["name"]) for r in found] == [
+        (record_id, "Owner@KaiPai.example.nz", "Aroha Ngata")]
+    assert set(found[0]) == {"onboarding_id", "user_id", "email", "name", "onboarding_status", "created_at"}
     patched = httpx.patch(
         base + "/user_onboarding",
         params={"id": f"eq.{record_id}"},
@@ -92,12 +94,30 @@ def test_rpc_lookup_and_patch(sandbox: SandboxHandle) -> None:
     assert [e["system"] for e in sandbox.audit()] == ["onboarding", "onboarding"]
 
 
-def test_unknown_email_is_null_and_unknown_column_is_pgrst204(sandbox: SandboxHandle) -> None:
+def test_rpc_takes_user_email_only(sandbox: SandboxHandle) -> None:
+    # issue 12 item 1: the function's argument is user_email; {"email"} has no matching signature.
+    base = sandbox.urls["onboarding_db"] + "/rest/v1/rpc/get_onboarding_id_by_email"
+    sandbox.world.create_onboarding_user("A", "a@x.nz")
+    for wrong in ({"email": "a@x.nz"}, {"p_email": "a@x.nz"}, {"user_email": "a@x.nz", "extra": 1}):
+        answer = httpx.post(base, json=wrong, headers=KEY)
+        assert answer.status_code == 404 and answer.json()["code"] == "PGRST202"
+        assert answer.json()["hint"].endswith("get_onboarding_id_by_email(user_email)")
+
+
+def test_an_unknown_filter_column_is_42703(sandbox: SandboxHandle) -> None:
+    base = sandbox.urls["onboarding_db"] + "/rest/v1/user_onboarding"
+    answer = httpx.get(base, params={"colour": "eq.red"}, headers=KEY)
+    assert answer.status_code == 400
+    assert answer.json() == {"code": "42703", "details": None, "hint": None,
+                             "message": "column user_onboarding.colour does not exist"}
+    patch = httpx.patch(base, params={"id": "eq.1", "shade": "eq.x"}, json={"nzbn": "1"}, headers=KEY)
+    assert patch.status_code == 400 and patch.json()["code"] == "42703"
+
+
+def test_unknown_email_is_no_rows_and_unknown_column_is_pgrst204(sandbox: SandboxHandle) -> None:
     base = sandbox.urls["onboarding_db"] + "/rest/v1"
-    assert (
-        httpx.post(base + "/rpc/get_onboarding_id_by_email", json={"email": "no@x.nz"}, headers=KEY).json()
-        is None
-    )
+    assert httpx.post(base + "/rpc/get_onboarding_id_by_email", json={"user_email": "no@x.nz"},
+                      headers=KEY).json() == []
     record_id = sandbox.world.create_onboarding_user("A", "a@x.nz")
     bad = httpx.patch(
         base + "/user_onboarding", params={"id": f"eq.{record_id}"}, json={"colour": "red"}, headers=KEY
@@ -108,10 +128,21 @@ def test_unknown_email_is_null_and_unknown_column_is_pgrst204(sandbox: SandboxHa
 
 def test_apikey_is_required(sandbox: SandboxHandle) -> None:
     base = sandbox.urls["onboarding_db"] + "/rest/v1/rpc/get_onboarding_id_by_email"
-    assert httpx.post(base, json={"email": "a@x.nz"}).status_code == 401
-    wrong = httpx.post(base, json={"email": "a@x.nz"}, headers={"apikey": "nope"})
+    assert httpx.post(base, json={"user_email": "a@x.nz"}).status_code == 401
+    wrong = httpx.post(base, json={"user_email": "a@x.nz"}, headers={"apikey": "nope"})
     assert wrong.status_code == 401 and wrong.json()["message"] == "Invalid API key"
 
 
 def test_the_registered_fixture_has_an_onboarding_record(sandbox: SandboxHandle) -> None:
     assert len(sandbox.state()["onboarding"]) == 1
+
+
+def test_the_client_reads_the_functions_rows(sandbox: SandboxHandle) -> None:
+    from regctl.providers.onboarding_db import OnboardingDb
+    from regctl.targets import sandbox_target
+
+    record_id = sandbox.world.create_onboarding_user("Aroha Ngata", "owner@kaipai.example.nz")
+    with OnboardingDb.for_target(sandbox_target(sandbox.url)) as db:
+        assert db.onboarding_id_by_email("owner@kaipai.example.nz") == record_id
+        assert db.onboarding_id_by_email("nobody@x.nz") is None
+        assert db.update_onboarding(record_id, {"nzbn": "9429"})[0]["nzbn"] == "9429"
