@@ -30,9 +30,10 @@ def test_upload_from_url_then_poll_until_success(sandbox: SandboxHandle) -> None
     assert _status(sandbox, answer["token"])["status"] == "progress"
     done = _status(sandbox, answer["token"])
     assert done["status"] == "success" and done["filename"] == "mains-burger.jpg" and done["is_image"] is True
-    served = httpx.get(f"{sandbox.urls['image_cdn']}/{done['uuid']}/")
+    served = httpx.get(f"{sandbox.urls['image_cdn_files']}/{done['uuid']}/")
     assert served.content == httpx.get(source).content
-    assert httpx.get(f"{sandbox.urls['image_cdn']}/{done['uuid']}/-/resize/200x/").status_code == 200
+    assert httpx.get(f"{sandbox.urls['image_cdn_files']}/{done['uuid']}/-/resize/200x/").status_code == 200
+    assert httpx.get(f"{sandbox.urls['image_cdn']}/{done['uuid']}/").status_code == 404  # not the upload host
     assert [f["uuid"] for f in sandbox.state()["cdn"]["files"]] == [done["uuid"]]
     assert "from_url" in sandbox.audit()[0]["summary"]
 
@@ -146,3 +147,23 @@ def test_the_client_reads_the_functions_rows(sandbox: SandboxHandle) -> None:
         assert db.onboarding_id_by_email("owner@kaipai.example.nz") == record_id
         assert db.onboarding_id_by_email("nobody@x.nz") is None
         assert db.update_onboarding(record_id, {"nzbn": "9429"})[0]["nzbn"] == "9429"
+
+
+def test_upload_api_refuses_unknown_fields(sandbox: SandboxHandle) -> None:
+    base = sandbox.urls["image_cdn"]
+    upload = httpx.post(base + "/from_url/", data={"pub_key": credentials.UPLOADCARE_PUBLIC_KEY,
+                                                   "source_url": "http://127.0.0.1/x.jpg", "resize": "200x"})
+    assert (upload.status_code, upload.text) == (400, "Unknown parameter: resize.")
+    status = httpx.get(base + "/from_url/status/", params={"token": "t", "wait": "1"})
+    assert (status.status_code, status.text) == (400, "Unknown parameter: wait.")
+    info = httpx.get(base + "/info/", params={"pub_key": credentials.UPLOADCARE_PUBLIC_KEY, "file_id": "x",
+                                              "detail": "1"})
+    assert (info.status_code, info.text) == (400, "Unknown parameter: detail.")
+
+
+def test_a_cdn_429_says_its_wait_in_x_throttle_wait_seconds(sandbox: SandboxHandle) -> None:
+    burst = {"burst_429": {"every": 1, "length": 1, "retry_after": 12}}
+    sandbox.set_faults({"faults": {"cdn.status": burst}})
+    answer = httpx.get(sandbox.urls["image_cdn"] + "/from_url/status/", params={"token": "t"})
+    assert answer.status_code == 429 and answer.headers["X-Throttle-Wait-Seconds"] == "12"
+    assert "Retry-After" not in answer.headers

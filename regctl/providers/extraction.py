@@ -6,18 +6,21 @@ so the 10-per-60-s limit holds across all supervisors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
 from regctl.errors import PermanentStepError
-from regctl.providers.http import HttpProvider
+from regctl.providers.http import HttpProvider, parse_retry_after
 from regctl.targets import Target
 
 __all__ = ["MENU_SCHEMA", "ExtractionApi"]
 
 SCRAPE_TIMEOUT_MS = 120_000
+# Firecrawl's 429 puts the wait in its error text: "... or please retry after 47s, resets at ..."
+_RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
 MENU_PROMPT = ("Extract the full menu: every category with its items (name, price, description, image URL) "
                "and every option set (name, required, min/max selections, options with prices).")
 
@@ -54,6 +57,16 @@ class ExtractionApi(HttpProvider):
         return cls(sys.url, headers={"Authorization": f"Bearer {sys.credential('key')}"},
                    credential_env=sys.credential_env("key"), secrets=target.secrets(),
                    timeout=SCRAPE_TIMEOUT_MS / 1000 + 15, transport=transport, before_request=before_request)
+
+    def throttle_wait(self, response: httpx.Response) -> float:
+        """The wait Firecrawl's 429 body gives (``please retry after 47s``), else Retry-After."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = str(body.get("error") or "") if isinstance(body, Mapping) else ""
+        found = _RETRY_AFTER_TEXT.search(error)
+        return float(found.group(1)) if found else parse_retry_after(response.headers.get("Retry-After"))
 
     def scrape(self, url: str, formats: list[Any], *, wait_for_ms: int = 3000,
                only_main_content: bool = False, **options: Any) -> dict[str, Any]:
