@@ -189,3 +189,15 @@ def test_sandbox_platform_answers_like_the_fixtures(sandbox: SandboxHandle) -> N
     refused = httpx.post(base, json={"integrator_id": credentials.INTEGRATOR_ID}).json()
     assert set(refused) == set(fixture("platform/refusal.json")) and refused["outcome"] == 1
     assert set(fixture("platform/register_start.json")) == {"outcome", "token"}
+
+
+def test_a_register_result_without_its_nzbn_is_looked_up_by_name() -> None:
+    # a Companies Office page may not show the NZBN; the NZBN search by name finds it by company number
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["search-term"] == "ACME LIMITED"
+        return httpx.Response(200, json=fixture("nzbn/search.json"))
+
+    target = _target("company_register", "https://api.business.govt.nz/gateway/nzbn/v5", {"key": "k"})
+    register = CompanyRegister.for_target(target, transport=httpx.MockTransport(handler))
+    assert register.nzbn_of("1234567", "ACME LIMITED") == "9429037626847"
+    assert register.nzbn_of("7654321", "ACME LIMITED") is None

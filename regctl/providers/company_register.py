@@ -182,6 +182,13 @@ class CompanyRegister(HttpProvider):
     def search_by_name(self, name: str) -> list[dict[str, Any]]:
         return self._search({"search-term": name})
 
+    def nzbn_of(self, company_number: str, company_name: str) -> str | None:
+        """The NZBN of the company numbered ``company_number``, found by searching its name (a
+        Companies Office result whose page did not show the NZBN)."""
+        wanted = company_number.strip()
+        found = self.search_by_name(company_name) if company_name.strip() and wanted else []
+        return next((c["nzbn"] for c in found if c["company_number"] == wanted and c["nzbn"]), None)
+
     def entity(self, nzbn: str) -> dict[str, Any]:
         body = self.get_json(f"/entities/{nzbn}")
         return dict(body) if isinstance(body, Mapping) else {}

@@ -61,10 +61,12 @@ def extract_company_details(ctx: StepContext) -> dict[str, Any]:
     chosen = _chosen(ctx)
     if chosen is None:
         return {"skipped": "no company was chosen"}
-    nzbn = str(chosen.get("nzbn") or "")
-    if not nzbn:
-        raise PermanentStepError(f"company {chosen.get('company_number')} has no NZBN to look up")
     with company_register(ctx) as register:
+        nzbn = str(chosen.get("nzbn") or "") or register.nzbn_of(str(chosen.get("company_number") or ""),
+                                                                  str(chosen.get("company_name") or ""))
+        if not nzbn:
+            raise PermanentStepError(f"company {chosen.get('company_number')} has no NZBN to look up "
+                                     "and the register's name search does not list it")
         details = register.details(nzbn)
     company = company_record(details)
     records(ctx).set_company(restaurant_id(ctx), company)
