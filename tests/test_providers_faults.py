@@ -101,3 +101,11 @@ def test_shared_extraction_limit_holds_across_two_supervisors(sandbox: Any, tmp_
     slack = 0.5
     for first, later in zip(times, times[capacity:], strict=False):
         assert later - first >= window - slack, times
+
+
+def test_a_refused_address_search_is_no_results_not_a_failed_step(sandbox: Any, ctx: EnrichCtx) -> None:
+    # the prior system's rule: a failed search is an empty list (the name search still counts)
+    sandbox.set_faults({"faults": {"firecrawl.scrape": {"error_rate": 1.0, "error_status": 400}}})
+    result = search_companies(ctx)
+    assert result["name_results"] >= 1 and result["address_results"] == 0
+    assert result["address_search"].startswith("failed: extraction_api POST /v2/scrape: HTTP 400")

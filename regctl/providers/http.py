@@ -3,8 +3,8 @@
     the wire failed            → RetryableStepError   (timeout, connection error, 5xx, 408)
     the server said "later"    → RateLimited(retry_after)   (429; the wait each service gives:
                                                        :meth:`HttpProvider.throttle_wait`)
-    the server said no         → PermanentStepError   (401/403 naming the credential's variable,
-                                                       404, 400/422 validation)
+    the server said no         → PermanentStepError   (CredentialRefused: 401/403 naming the
+                                                       credential's variable; Refused: 404, 400/422)
 
 Messages never contain a credential's value: every text taken from a response is passed through
 :func:`regctl.secrets.redact` with the provider's secrets.
@@ -24,11 +24,15 @@ import httpx
 from regctl.errors import PermanentStepError, RateLimited, RetryableStepError
 from regctl.secrets import redact
 
-__all__ = ["DEFAULT_TIMEOUT", "HttpProvider", "Refused", "parse_retry_after"]
+__all__ = ["DEFAULT_TIMEOUT", "CredentialRefused", "HttpProvider", "Refused", "parse_retry_after"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _DEFAULT_RETRY_AFTER = 5.0
 _BODY_SNIPPET = 200
+
+
+class CredentialRefused(PermanentStepError):
+    """The server refused the credential (401/403): nothing but fixing it helps."""
 
 
 class Refused(PermanentStepError):
@@ -127,7 +131,7 @@ class HttpProvider:
             raise RetryableStepError(f"{where}: server error HTTP {status}")
         if status in (401, 403):
             cred = self.credential_env or "its credential"
-            raise PermanentStepError(f"{where}: HTTP {status}, the credential was refused: check {cred}")
+            raise CredentialRefused(f"{where}: HTTP {status}, the credential was refused: check {cred}")
         raise Refused(f"{where}: HTTP {status}: {self._snippet(response)}", status=status)
 
     def throttle_wait(self, response: httpx.Response) -> float:
