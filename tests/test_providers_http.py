@@ -149,3 +149,10 @@ def test_uploadcare_429_waits_x_throttle_wait_seconds() -> None:
         cdn.start_upload("http://127.0.0.1:9/x.jpg", "x.jpg")
     assert info.value.retry_after == 12.0
     assert cdn.cdn_url("abc") == "http://127.0.0.1:9/ucarecdn/abc/"
+
+
+def test_nzbn_429_without_retry_after_reads_apims_message() -> None:
+    body = '{"statusCode": 429, "message": "Rate limit is exceeded. Try again in 12 seconds."}'
+    with pytest.raises(RateLimited) as info:
+        _status(429, body=body).search_by_name("x")
+    assert info.value.retry_after == 12.0

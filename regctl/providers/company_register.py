@@ -18,13 +18,15 @@ from typing import Any
 
 import httpx
 
-from regctl.providers.http import HttpProvider
+from regctl.providers.http import HttpProvider, parse_retry_after
 from regctl.targets import Target
 
 __all__ = ["STATUS_NAMES", "CompanyRegister", "candidate_from_entity", "details_from_entity"]
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 PAGE_SIZE = 50
+# Azure API Management's 429: Retry-After, and the same wait in its message
+_APIM_WAIT = re.compile(r"try again in (\d+(?:\.\d+)?) seconds?", re.IGNORECASE)
 
 
 def _first(*values: Any) -> Any:
@@ -181,6 +183,13 @@ class CompanyRegister(HttpProvider):
 
     def search_by_name(self, name: str) -> list[dict[str, Any]]:
         return self._search({"search-term": name})
+
+    def throttle_wait(self, response: httpx.Response) -> float:
+        """APIM says ``Retry-After`` and "Rate limit is exceeded. Try again in 12 seconds."."""
+        if response.headers.get("Retry-After"):
+            return parse_retry_after(response.headers["Retry-After"])
+        found = _APIM_WAIT.search(response.text)
+        return float(found.group(1)) if found else parse_retry_after(None)
 
     def nzbn_of(self, company_number: str, company_name: str) -> str | None:
         """The NZBN of the company numbered ``company_number``, found by searching its name (a
