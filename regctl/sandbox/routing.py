@@ -55,6 +55,8 @@ def error_response(system: str, status: int, message: str, retry_after: float | 
     Firecrawl's error text ("please retry after 47s"), ``Retry-After`` elsewhere.
     """
     headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
+    if status == 429 and retry_after is not None and system == "nzbn":  # Azure API Management's words
+        message = f"Rate limit is exceeded. Try again in {max(1, round(retry_after))} seconds."
     if status == 429 and retry_after is not None and system in ("cdn", "firecrawl"):
         headers = {"X-Throttle-Wait-Seconds": f"{retry_after:g}"} if system == "cdn" else None
         if system == "firecrawl":
