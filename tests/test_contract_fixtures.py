@@ -201,3 +201,14 @@ def test_a_register_result_without_its_nzbn_is_looked_up_by_name() -> None:
     register = CompanyRegister.for_target(target, transport=httpx.MockTransport(handler))
     assert register.nzbn_of("1234567", "ACME LIMITED") == "9429037626847"
     assert register.nzbn_of("7654321", "ACME LIMITED") is None
+
+
+def test_branding_maps_accent_to_the_secondary_colour() -> None:
+    # the prior system (reference §4) takes colors.accent as the secondary colour; the sandbox gives the
+    # same value for both, which hid a client preferring colors.secondary
+    from regctl.steps.onboarding.extract_branding import from_extraction
+
+    found = from_extraction(fixture("firecrawl/scrape_branding.json")["data"])
+    assert (found.primary, found.secondary, found.theme) == ("#E4572E", "#F3A712", "dark")
+    assert found.og_image_url == "https://www.example-restaurant.co.nz/og.jpg"
+    assert found.favicon_url == "https://www.example-restaurant.co.nz/favicon.ico"

@@ -209,7 +209,7 @@ def branding_json(r: RestaurantFixture, base_url: str) -> JSON:
         "logo": logo,
         "colors": {
             "primary": r.primary_colour,
-            "secondary": r.secondary_colour,
+            "secondary": text,  # often a neutral on real pages; the brand's second colour is accent
             "accent": r.secondary_colour,
             "background": background,
             "textPrimary": text,

@@ -68,13 +68,15 @@ def from_page(page: PageBranding) -> Found:
 
 
 def from_extraction(data: Mapping[str, Any]) -> Found:
-    """From Firecrawl's ``branding`` object (+ page metadata for og:image)."""
+    """From Firecrawl's ``branding`` object (+ page metadata for og:image). As the prior system mapped
+    it (reference §4): ``colors.primary`` → primary, ``colors.accent`` → secondary (``colors.secondary``
+    only when there is no accent)."""
     branding, meta = data.get("branding") or {}, data.get("metadata") or {}
     colours, images = branding.get("colors") or {}, branding.get("images") or {}
     return Found(logo_url=images.get("logo") or branding.get("logo"),
                  favicon_url=images.get("favicon") or branding.get("favicon"),
                  og_image_url=images.get("ogImage") or meta.get("ogImage"),
-                 primary=colours.get("primary"), secondary=colours.get("secondary") or colours.get("accent"),
+                 primary=colours.get("primary"), secondary=colours.get("accent") or colours.get("secondary"),
                  theme=theme_of(branding.get("colorScheme"), colours.get("background")))
 
 
