@@ -1,7 +1,8 @@
 """search_companies: search the company register by name and by address, keep the candidates.
 
 Builds the two queries (companies.build_queries), runs both searches, merges and de-duplicates by
-company number, scores name similarity and persists everything (queries too) in
+company number, scores name similarity, weighs each candidate's evidence (company_evidence.py, the
+matcher in regctl/matching/) and persists everything (queries too) in
 company_search_candidates so select_company can be answered days later. ``with: {name, street,
 city}`` overrides the queries (a re-search). A wire failure retries the step; an auth failure fails it.
 """
@@ -16,7 +17,9 @@ from regctl.providers.company_register import CompanyRegister
 from regctl.providers.http import Refused
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding.companies import address_keyword, build_queries, merge_candidates
+from regctl.steps.onboarding.company_evidence import score as score_evidence
 from regctl.steps.onboarding.enrich_common import company_register, records, restaurant_id
+from regctl.steps.onboarding.extract_branding import in_this_sandbox
 from regctl.steps.registry import step_type
 
 __all__ = ["run_search", "search_companies"]
@@ -39,13 +42,20 @@ def _address_search(register: CompanyRegister,
         return [], f"address search not available (HTTP {exc.status})"
 
 
+def _website(ctx: StepContext) -> str | None:
+    url = ctx.restaurant.get("website")
+    return in_this_sandbox(ctx, str(url)) if url else None
+
+
 def run_search(ctx: StepContext, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Search, merge, persist; the step's result (counts, queries, status)."""
     queries = build_queries(ctx.restaurant, overrides)
     with company_register(ctx) as register:
         by_name = register.search_by_name(queries["restaurant_name"]) if queries["restaurant_name"] else []
         by_address, address_note = _address_search(register, queries)
-    candidates = merge_candidates(by_name, by_address, queries["restaurant_name"])
+        merged = merge_candidates(by_name, by_address, queries["restaurant_name"])
+        candidates, website = score_evidence(ctx, register, merged, _website(ctx))
+    queries = queries | {"website": website.to_json()}  # what the website printed, kept for review
     status = SearchStatus.AWAITING_SELECTION if candidates else SearchStatus.NO_MATCH
     records(ctx).save_search(ctx.job_id, restaurant_id(ctx), queries=queries, name_results=by_name,
                              address_results=by_address, candidates=candidates, status=status)

@@ -1,0 +1,94 @@
+"""Gather the evidence the matcher weighs, for search_companies to store with its candidates.
+
+Two sources beyond the search results themselves: each candidate's register entry (addresses,
+phones, e-mails, directors, trading names — one NZBN entity read per candidate, at most
+:data:`MAX_DETAILED`, address hits first) and the restaurant's own website (home page plus at most
+:data:`MAX_EXTRA_PAGES` linked terms/privacy/about/contact pages, fetched natively like
+extract_branding's default source) for a printed legal name or NZBN. Neither source failing fails the
+step: a missing register entry or an unreachable website only means less evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from regctl.errors import PermanentStepError, RetryableStepError
+from regctl.matching import Facts, WebsiteFacts, legal_facts, score_candidates
+from regctl.matching.website import terms_links
+from regctl.providers.company_register import CompanyRegister
+from regctl.providers.http import Refused
+from regctl.providers.website import Website
+from regctl.steps.base import StepContext
+
+__all__ = ["MAX_DETAILED", "MAX_EXTRA_PAGES", "register_facts", "score", "website_facts"]
+
+JSON = dict[str, Any]
+MAX_DETAILED = 10
+MAX_EXTRA_PAGES = 2
+
+
+def _compact(details: Mapping[str, Any]) -> JSON:
+    """The parts of a register entry the matcher reads (kept with the candidate, so review shows them)."""
+    directors = [{"name": d.get("name", ""), "active": not d.get("cessation_date")
+                  and str(d.get("status") or "active").lower() in ("active", "current", "registered", "")}
+                 for d in details.get("directors") or []]
+    return {"addresses": [a.get("full_address", "") for a in details.get("addresses") or []
+                          if a.get("full_address")],
+            "phones": list(details.get("phone_numbers") or []),
+            "emails": list(details.get("email_addresses") or []),
+            "directors": directors, "trading_names": list(details.get("trading_names") or [])}
+
+
+def _detail_order(candidate: Mapping[str, Any]) -> tuple[bool, float]:
+    return (candidate.get("match_source") == "name", -float(candidate.get("similarity") or 0.0))
+
+
+def register_facts(register: CompanyRegister, candidates: Sequence[Mapping[str, Any]]) -> list[JSON]:
+    """The candidates, each of the first :data:`MAX_DETAILED` with its ``register`` entry attached."""
+    wanted = {id(c) for c in sorted(candidates, key=_detail_order)[:MAX_DETAILED]}
+    out = []
+    for candidate in candidates:
+        enriched = dict(candidate)
+        nzbn = str(candidate.get("nzbn") or "")
+        if id(candidate) in wanted and nzbn:
+            with suppress(Refused):  # no entry to read: the candidate keeps only its search evidence
+                enriched["register"] = _compact(register.details(nzbn))
+        out.append(enriched)
+    return out
+
+
+def _page(site: Website, url: str) -> str | None:
+    try:
+        return site.request("GET", url).text
+    except (RetryableStepError, PermanentStepError):
+        return None
+
+
+def website_facts(url: str | None) -> WebsiteFacts:
+    """Legal names and NZBNs printed on the home page and its linked terms-like pages."""
+    if not url:
+        return WebsiteFacts()
+    with Website() as site:
+        home = _page(site, url)
+        if home is None:
+            return WebsiteFacts()
+        facts = legal_facts(home, url)
+        host = urlsplit(url).hostname
+        for link in terms_links(home)[:MAX_EXTRA_PAGES]:
+            target = urljoin(url, link)
+            page = _page(site, target) if urlsplit(target).hostname == host else None
+            if page is not None:
+                facts = facts.merged(legal_facts(page, target))
+    return facts
+
+
+def score(ctx: StepContext, register: CompanyRegister, candidates: Sequence[Mapping[str, Any]],
+          website_url: str | None) -> tuple[list[JSON], WebsiteFacts]:
+    """The candidates with register facts, ``evidence``, ``score`` and ``eligible``; the website facts."""
+    site = website_facts(website_url)
+    ctx.check_cancelled()
+    detailed = register_facts(register, candidates)
+    return score_candidates(Facts.of(ctx.restaurant, site), detailed), site
