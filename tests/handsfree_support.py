@@ -74,7 +74,8 @@ def judge(ctx: EnrichCtx, right: str | None, policy: Mapping[str, Any] = POLICY)
         return Outcome(name, right, "ask", None, (), _ask_reason(request.options))
     kinds = tuple(e["kind"] for e in sorted(answer.get("evidence") or [], key=lambda e: -e["weight"])
                   if e["weight"] > 0)
-    return Outcome(name, right, answer["choice"], answer.get("company_number"), kinds, answer.get("reason", ""))
+    reason = str(answer.get("reason", ""))
+    return Outcome(name, right, answer["choice"], answer.get("company_number"), kinds, reason)
 
 
 def _ask_reason(candidates: list[dict[str, Any]]) -> str:

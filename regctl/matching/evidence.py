@@ -30,7 +30,7 @@ WEIGHTS = {
     "address:same": 0.5, "address:same_street": 0.1,
     "phone": 0.6, "email_domain": 0.6,
     "website_nzbn": 0.98, "website_legal_name": 0.9, "website_other_nzbn": -0.8,
-    "director:owner": 0.5, "director:email": 0.4,
+    "director:owner": 0.5, "director:email": 0.5,
 }
 FREE_MAIL = {"gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "xtra.co.nz", "icloud.com",
              "live.com", "me.com", "yahoo.co.nz", "hotmail.co.nz", "outlook.co.nz", "protonmail.com"}

@@ -46,9 +46,11 @@ def decide(candidates: Sequence[Mapping[str, Any]], *, threshold: float = DEFAUL
         why = f"no candidate is plausible ({len(candidates)} found, none scoring {PLAUSIBLE} or more)"
         return Verdict("none", why) if none_when_nothing else Verdict("ask", why)
     eligible = sorted((c for c in candidates if c.get("eligible", True)), key=lambda c: -_score(c))
-    if not eligible or _score(eligible[0]) < threshold:
-        best = f"{_name(eligible[0])} scores {_score(eligible[0]):.2f}" if eligible else "no eligible company"
-        return Verdict("ask", f"not conclusive: {best}, below {threshold:.2f}")
+    if not eligible:
+        return Verdict("ask", "only companies that can never be chosen (Removed, Struck off…) are plausible")
+    if _score(eligible[0]) < threshold:
+        return Verdict("ask", f"not conclusive: {_name(eligible[0])} scores {_score(eligible[0]):.2f}, "
+                              f"below {threshold:.2f}")
     top = eligible[0]
     if len(eligible) > 1 and _score(top) - _score(eligible[1]) < margin:
         return Verdict("ask", f"too close: {_name(top)} {_score(top):.2f} vs {_name(eligible[1])} "

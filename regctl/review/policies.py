@@ -100,13 +100,19 @@ def _auto_single_strong_match(request: DecisionRequest, options: JSON) -> JSON |
 def _auto_evidence(request: DecisionRequest, options: JSON) -> JSON | None:
     verdict = decide(request.options, threshold=_unit(options, "threshold", EVIDENCE_THRESHOLD),
                      margin=_unit(options, "margin", DEFAULT_MARGIN),
-                     none_when_nothing=options.get("on_no_match") == "none")
+                     none_when_nothing=options.get("on_no_match") == "none" and _searched_fully(request))
     if verdict.choice == "company":
         return {"choice": "company", "company_number": verdict.company_number, "reason": verdict.reason,
                 "score": verdict.score, "evidence": verdict.evidence}
     if verdict.choice == "none":
         return {"choice": "none", "reason": verdict.reason}
     return None
+
+
+def _searched_fully(request: DecisionRequest) -> bool:
+    """Both searches ran (name and address): only then does finding nothing mean "none of these"."""
+    queries = request.context.get("queries") or {}
+    return bool(queries.get("restaurant_name")) and bool(queries.get("address_searched"))
 
 
 def _threshold(options: JSON) -> float:

@@ -28,6 +28,13 @@ STREET_TYPES = ("street", "road", "avenue", "lane", "place", "way", "crescent", 
                 "boulevard", "court", "close", "parade", "highway", "grove", "rise", "mews", "quay",
                 "esplanade", "square", "walk", "path", "row")
 _STREET = re.compile(r"\b(" + "|".join(STREET_TYPES) + r")\b", re.IGNORECASE)
+# Abbreviated street types, written out in the query: registers store "Road", not "Rd".
+_ABBREVIATED = {"st": "Street", "rd": "Road", "ave": "Avenue", "tce": "Terrace", "cres": "Crescent",
+                "dr": "Drive", "pl": "Place", "hwy": "Highway", "pde": "Parade", "ln": "Lane"}
+_ABBREVIATION = re.compile(r"(?<=\w )(" + "|".join(_ABBREVIATED) + r")\b\.?", re.IGNORECASE)
+# "Shop 3, ", "Unit 4 ", "Level 1, ", "2/": where in the building, not which street.
+_UNIT = re.compile(r"^(?:(?:shop|unit|flat|suite|level|apartment|apt)\s+\w+\s*,?\s*|\d+[a-z]?\s*/\s*(?=\d))+",
+                   re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)")
 _LEGAL_SUFFIX = re.compile(r"\s+(limited|ltd)$")
 
@@ -39,7 +46,10 @@ def clean_name(name: str) -> str:
 
 
 def street_of(address: str) -> str:
-    """The address cut after its first street-type word, else its first three words."""
+    """The address without a unit/shop/level prefix, abbreviated street types written out ("Rd" →
+    "Road"), cut after its first street-type word, else its first three words."""
+    address = _UNIT.sub("", address.strip())
+    address = _ABBREVIATION.sub(lambda m: _ABBREVIATED[m.group(1).lower()], address)
     match = _STREET.search(address)
     street = address[:match.end()] if match else " ".join(address.split()[:3])
     return street.strip().rstrip(",").strip()

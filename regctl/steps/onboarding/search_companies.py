@@ -55,7 +55,9 @@ def run_search(ctx: StepContext, overrides: Mapping[str, Any] | None = None) -> 
         by_address, address_note = _address_search(register, queries)
         merged = merge_candidates(by_name, by_address, queries["restaurant_name"])
         candidates, website = score_evidence(ctx, register, merged, _website(ctx))
-    queries = queries | {"website": website.to_json()}  # what the website printed, kept for review
+    # What the website printed, and whether the address search ran (a "none of these" needs both searches).
+    searched = bool(queries["street"]) and not address_note
+    queries = queries | {"website": website.to_json(), "address_searched": searched}
     status = SearchStatus.AWAITING_SELECTION if candidates else SearchStatus.NO_MATCH
     records(ctx).save_search(ctx.job_id, restaurant_id(ctx), queries=queries, name_results=by_name,
                              address_results=by_address, candidates=candidates, status=status)
