@@ -110,7 +110,7 @@ def _own_domain(domain: str) -> bool:
 
 def is_ineligible(candidate: Mapping[str, Any]) -> bool:
     status = str(candidate.get("status") or "").strip().lower()
-    return any(status.startswith(word) for word in INELIGIBLE)
+    return status in INELIGIBLE or any(word in status for word in INELIGIBLE if not word.isdigit())
 
 
 def _register(candidate: Mapping[str, Any]) -> Mapping[str, Any]:
