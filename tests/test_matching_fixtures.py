@@ -84,8 +84,10 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 
 @pytest.mark.parametrize(("file", "old", "new", "where"), [
-    ("restaurants.yaml", "    theme: light ", "    colour: light ", "restaurants.yaml:12: restaurants[0].colour"),
-    ("restaurants.yaml", "    menu: kiwi", "    menu: sushi_deluxe", "restaurants.yaml:28: restaurants[2].menu"),
+    ("restaurants.yaml", "    theme: light ", "    colour: light ",
+     "restaurants.yaml:12: restaurants[0].colour"),
+    ("restaurants.yaml", "    menu: kiwi", "    menu: sushi_deluxe",
+     "restaurants.yaml:28: restaurants[2].menu"),
     ("restaurants.yaml", '    city: Tirau\n', "", "restaurants.yaml:24: restaurants[2].city"),
     ("companies.yaml", "    trading_names:", "    trading_as:", "companies.yaml:12: companies[0].trading_as"),
     ("companies.yaml", "{first: Jun, last: LI,", "{first: Jun, surname: LI,",
