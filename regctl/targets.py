@@ -5,7 +5,7 @@ is unset, to one started in-process for the life of the process (:func:`sandbox_
 Every other name is a production profile read from the environment only (no file, so secrets live in
 one place — the secret manager that fills the environment)::
 
-    REGCTL_TARGET_<PROFILE>_<SYSTEM>_URL          base URL of a system, e.g.
+    REGCTL_TARGET_<PROFILE>_<SYSTEM>_URL          base URL of a system (default: PRODUCTION_URLS), e.g.
     REGCTL_TARGET_PROD_NZ_COMPANY_REGISTER_URL=https://api.business.govt.nz/gateway/nzbn/v5
     REGCTL_TARGET_<PROFILE>_<SYSTEM>_<CREDENTIAL>  a credential, e.g. ..._EXTRACTION_API_KEY
     REGCTL_TARGET_<PROFILE>_COUNTRY / _LOCALE / _TIMEZONE / _CURRENCY
@@ -27,6 +27,7 @@ from typing import Any
 from regctl.errors import ConfigError
 
 __all__ = [
+    "PRODUCTION_URLS",
     "SANDBOX",
     "SANDBOX_URL_ENV",
     "SYSTEMS",
@@ -48,6 +49,7 @@ SYSTEMS: dict[str, tuple[str, ...]] = {
     "company_register": ("key",),
     "extraction_api": ("key",),
     "image_cdn": ("public_key",),
+    "image_cdn_files": (),  # the CDN host that serves uploaded files (not the upload host)
     "onboarding_db": ("key",),
     "websites": (),  # restaurant websites: fetched as they are (the sandbox serves them under /sites)
 }
@@ -58,7 +60,19 @@ NZ_DEFAULTS = {"country": "New Zealand", "locale": "New Zealand", "timezone": "A
 SANDBOX_PATHS = {
     "platform_api": "/platform-api", "admin_portal": "/admin", "marketing_hub": "/hub",
     "company_register": "/nzbn/v5", "extraction_api": "/firecrawl", "image_cdn": "/cdn",
-    "onboarding_db": "/onboarding/rest/v1", "websites": "/sites",
+    "image_cdn_files": "/ucarecdn", "onboarding_db": "/onboarding/rest/v1", "websites": "/sites",
+}
+
+# The real services' base URLs, used by a production profile for a system whose _URL it does not set
+# (they are the same for every customer). The admin portal, marketing hub and onboarding database are
+# per deployment (e.g. https://admin.pumpd.co.nz, https://manage.pumpd.co.nz,
+# https://<project>.supabase.co/rest/v1) and must be set.
+PRODUCTION_URLS = {
+    "platform_api": "https://api.cloudwaitress.com",  # CloudWaitress (prior system's default)
+    "company_register": "https://api.business.govt.nz/gateway/nzbn/v5",  # NZBN API v5 (MBIE)
+    "extraction_api": "https://api.firecrawl.dev",  # Firecrawl (paths /v2/…)
+    "image_cdn": "https://upload.uploadcare.com",  # Uploadcare Upload API
+    "image_cdn_files": "https://ucarecdn.com",  # Uploadcare CDN: https://ucarecdn.com/<uuid>/
 }
 
 
@@ -128,15 +142,15 @@ def _env_prefix(profile: str) -> str:
 def _profile_from_env(name: str, env: Mapping[str, str]) -> Target:
     prefix = _env_prefix(name)
     systems = {}
+    if not any(env.get(f"{prefix}{sys_name.upper()}_URL") for sys_name in SYSTEMS):
+        raise ConfigError(f"unknown target {name!r}: no {prefix}<SYSTEM>_URL variables are set "
+                          f"(systems: {', '.join(SYSTEMS)})")
     for sys_name, creds in SYSTEMS.items():
         base = f"{prefix}{sys_name.upper()}_"
         env_names = {c: f"{base}{c.upper()}" for c in creds}
-        url = env.get(f"{base}URL", "")
+        url = env.get(f"{base}URL") or PRODUCTION_URLS.get(sys_name, "")
         creds_values = {c: env.get(v, "") for c, v in env_names.items()}
         systems[sys_name] = System(sys_name, url.rstrip("/"), creds_values, env_names)
-    if not any(s.url for s in systems.values()):
-        raise ConfigError(f"unknown target {name!r}: no {prefix}<SYSTEM>_URL variables are set "
-                          f"(systems: {', '.join(SYSTEMS)})")
     place = {f: env.get(f"{prefix}{f.upper()}", NZ_DEFAULTS[f]) for f in LOCALE_FIELDS}
     return Target(name, {k: v for k, v in systems.items() if v.url or k != "websites"}, **place)
 

@@ -7,7 +7,6 @@ against the real sandbox in test_providers_sandbox.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
@@ -124,34 +123,29 @@ def test_parse_retry_after_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500.0) == 10.0
 
 
-def test_a_register_without_address_search_leaves_the_name_search(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from enrich_support import EnrichCtx, make_batch_database
+def test_firecrawl_429_waits_as_long_as_its_error_text_says() -> None:
+    # issue 12 item 4: Firecrawl sends no Retry-After; the wait is in the error body.
+    from regctl.providers.extraction import ExtractionApi
 
-    from regctl.steps.onboarding import search_companies as module
+    text = ("Rate limit exceeded. Consumed (req/min): 11, Remaining (req/min): 0. Upgrade your plan at "
+            "https://firecrawl.dev/pricing for increased rate limits or please retry after 47s, resets at …")
+    body = {"success": False, "error": text}
+    system = System("extraction_api", "http://127.0.0.1:9/firecrawl", {"key": "fc-x"})
+    api = ExtractionApi.for_target(Target("prod", {"extraction_api": system}),
+                                   transport=httpx.MockTransport(lambda _r: httpx.Response(429, json=body)))
+    with pytest.raises(RateLimited) as info:
+        api.scrape("https://example.org", ["markdown"])
+    assert info.value.retry_after == 47.0
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        if "address-keyword" in request.url.params:
-            return httpx.Response(400, json={"errorDescription": "unknown parameter address-keyword"})
-        return httpx.Response(
-            200,
-            json={
-                "items": [
-                    {
-                        "entityName": "BAO DOWN LIMITED",
-                        "nzbn": "9429",
-                        "sourceRegisterUniqueId": "42",
-                        "entityStatusDescription": "Registered",
-                    }
-                ]
-            },
-        )
 
-    restaurant = {"name": "Bao Down", "address": "3 Ponsonby Road, Auckland", "city": "Auckland"}
-    url, [(rid, job_id)] = make_batch_database(tmp_path / "a.db", [restaurant])
-    ctx = EnrichCtx(database_url=url, data_dir=tmp_path, restaurant=restaurant | {"id": rid}, job_id=job_id)
-    register = _register(handler)
-    monkeypatch.setattr(module, "company_register", lambda _ctx: register)  # the step's client, faked
-    result = module.search_companies(ctx) or {}
-    assert result["candidates"] == 1 and result["address_search"] == "address search not available (HTTP 400)"
+def test_uploadcare_429_waits_x_throttle_wait_seconds() -> None:
+    from regctl.providers.cdn import Cdn
+
+    systems = {"image_cdn": System("image_cdn", "http://127.0.0.1:9/cdn", {"public_key": "pk"}),
+               "image_cdn_files": System("image_cdn_files", "http://127.0.0.1:9/ucarecdn")}
+    answer = httpx.Response(429, headers={"X-Throttle-Wait-Seconds": "12"}, text="Request was throttled.")
+    cdn = Cdn.for_target(Target("prod", systems), transport=httpx.MockTransport(lambda _r: answer))
+    with pytest.raises(RateLimited) as info:
+        cdn.start_upload("http://127.0.0.1:9/x.jpg", "x.jpg")
+    assert info.value.retry_after == 12.0
+    assert cdn.cdn_url("abc") == "http://127.0.0.1:9/ucarecdn/abc/"

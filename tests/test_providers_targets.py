@@ -27,10 +27,19 @@ def test_profile_from_environment() -> None:
 def test_missing_credentials_name_the_variables_not_values() -> None:
     missing = missing_credentials(resolve_target("prod-nz", ENV))
     assert "REGCTL_TARGET_PROD_NZ_EXTRACTION_API_KEY" in missing
-    assert "REGCTL_TARGET_PROD_NZ_PLATFORM_API_URL" in missing
+    assert "REGCTL_TARGET_PROD_NZ_ADMIN_PORTAL_URL" in missing  # per deployment: no default
+    assert "REGCTL_TARGET_PROD_NZ_PLATFORM_API_URL" not in missing  # the real default URL
     assert "REGCTL_TARGET_PROD_NZ_COMPANY_REGISTER_KEY" not in missing
     with pytest.raises(ConfigError, match="REGCTL_TARGET_PROD_NZ_EXTRACTION_API_KEY"):
         resolve_target("prod-nz", ENV).system("extraction_api").credential("key")
+
+
+def test_a_profile_uses_the_real_services_urls_by_default() -> None:
+    target = resolve_target("prod-nz", ENV)
+    assert target.system("image_cdn").url == "https://upload.uploadcare.com"
+    assert target.system("image_cdn_files").url == "https://ucarecdn.com"  # files are not on the upload host
+    assert target.system("platform_api").url == "https://api.cloudwaitress.com"
+    assert target.system("extraction_api").url == "https://api.firecrawl.dev"  # the profile's own value
 
 
 def test_unknown_profile_is_a_config_error() -> None:
@@ -42,4 +51,5 @@ def test_sandbox_from_url_has_every_credential() -> None:
     target = resolve_target("sandbox", {SANDBOX_URL_ENV: "http://127.0.0.1:5999/"})
     assert target.system("company_register").url == "http://127.0.0.1:5999/nzbn/v5"
     assert target.system("extraction_api").url == "http://127.0.0.1:5999/firecrawl"
+    assert target.system("image_cdn_files").url == "http://127.0.0.1:5999/ucarecdn"
     assert [m for m in missing_credentials(target) if "marketing_hub" not in m] == []

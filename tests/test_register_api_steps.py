@@ -7,13 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from register_support import StepCtx
 
 from regctl.db import schema
 from regctl.db.domain import records_for
-from regctl.errors import PermanentStepError, RetryableStepError
+from regctl.errors import PermanentStepError, RateLimited, RetryableStepError
 from regctl.providers.cdn import Cdn
 from regctl.steps.onboarding.create_account import RATE_LIMIT, create_account
 from regctl.steps.onboarding.registration_common import target_of
@@ -154,3 +155,37 @@ def test_upload_images_starts_again_only_when_the_cdn_lost_the_token(world: Any,
     assert upload_images(ctx)["uploaded"] == 2
     assert _uploads(world) == {sources[0]: 1, sources[1]: 1}
     assert _images(url)[0] == (file_id, None)
+
+
+def _cdn_urls(url: str) -> list[str | None]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.item_images.c.cdn_url).order_by(schema.item_images.c.id)).all()
+    engine.dispose()
+    return [r[0] for r in rows]
+
+
+def test_a_cdn_429_fails_no_image_and_waits_as_uploadcare_says(world: Any, tmp_path: Path) -> None:
+    # issue 12 item 4: Uploadcare gives its wait in X-Throttle-Wait-Seconds; a 429 used to fail the image.
+    sources = [f"{world.url}/sites/{SITE}/logo.png", f"{world.url}/sites/{SITE}/og.jpg"]
+    url, mid, _ = _image_menu(tmp_path, sources)
+    world.set_faults({"faults": {"cdn.from_url": {"burst_429": {"every": 1, "length": 1, "retry_after": 47},
+                                                  "times": 1}}})
+    with pytest.raises(RateLimited) as caught:
+        upload_images(_ctx(tmp_path, {"menu": {"menu_id": mid}}, database_url=url))
+    assert caught.value.retry_after == 47.0
+    world.set_faults({})
+    result = upload_images(_ctx(tmp_path, {"menu": {"menu_id": mid}}, database_url=url))
+    assert result["failed"] == 0 and result["uploaded"] + result["already_on_cdn"] == 2
+
+
+def test_cdn_file_urls_are_on_the_cdn_host_not_the_upload_host(world: Any, tmp_path: Path) -> None:
+    # issue 12 item 3: files are served from ucarecdn.com, not from the upload host.
+    sources = [f"{world.url}/sites/{SITE}/logo.png"]
+    url, mid, _ = _image_menu(tmp_path, sources)
+    upload_images(_ctx(tmp_path, {"menu": {"menu_id": mid}}, database_url=url))
+    [cdn_url] = _cdn_urls(url)
+    assert cdn_url is not None and cdn_url.startswith(world.urls["image_cdn_files"] + "/")
+    assert httpx.get(cdn_url).status_code == 200
+    uuid = cdn_url.rstrip("/").rsplit("/", 1)[-1]
+    assert httpx.get(f"{world.urls['image_cdn']}/{uuid}/").status_code == 404

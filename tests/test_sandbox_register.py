@@ -50,10 +50,25 @@ def test_no_match_is_an_empty_page(sandbox: SandboxHandle) -> None:
     }
 
 
-def test_address_keyword_finds_a_company_trading_under_another_name(sandbox: SandboxHandle) -> None:
-    assert _search(sandbox, **{"search-term": "Harbourside Eats"}).json()["totalItems"] == 0
-    found = _search(sandbox, **{"address-keyword": "88 Wakefield Quay Nelson"}).json()["items"]
-    assert [i["entityName"] for i in found] == ["WAKEFIELD QUAY HOSPITALITY LIMITED"]
+def test_the_nzbn_api_has_no_address_search(sandbox: SandboxHandle) -> None:
+    # issue 12 item 2: ``address-keyword`` was a sandbox invention; the real API does not define it.
+    answer = _search(sandbox, **{"address-keyword": "88 Wakefield Quay Nelson"})
+    assert answer.status_code == 400
+    assert answer.json() == {"errorCode": "ValidationError",
+                             "errorDescription": "Unknown query parameter: address-keyword"}
+
+
+def test_search_refuses_an_unknown_parameter(sandbox: SandboxHandle) -> None:
+    answer = _search(sandbox, **{"search-term": "Kai Pai", "colour": "blue"})
+    assert answer.status_code == 400
+    assert answer.json()["errorDescription"] == "Unknown query parameter: colour"
+
+
+def test_entity_refuses_an_unknown_parameter(sandbox: SandboxHandle) -> None:
+    nzbn = _search(sandbox, **{"search-term": "Kai Pai Kitchen"}).json()["items"][0]["nzbn"]
+    answer = httpx.get(f"{sandbox.urls['company_register']}/entities/{nzbn}", params={"expand": "all"},
+                       headers=KEY)
+    assert answer.status_code == 400 and answer.json()["errorCode"] == "ValidationError"
 
 
 def test_paging(sandbox: SandboxHandle) -> None:

@@ -1,4 +1,7 @@
-"""The company register: NZBN API v5 (search by name, by address keyword; entity detail).
+"""The company register: NZBN API v5 (search by name; entity detail).
+
+The NZBN API has no address search: searching by address is the Companies Office register website's
+``addressKeyword`` search, through the extraction API (:mod:`regctl.providers.companies_office`).
 
 Shapes follow the public NZBN API v5 (``/entities?search-term=…``, ``/entities/{nzbn}``; the
 subscription key goes in ``Ocp-Apim-Subscription-Key``). Results are turned into plain dicts:
@@ -21,7 +24,6 @@ from regctl.targets import Target
 __all__ = ["CompanyRegister", "candidate_from_entity", "details_from_entity"]
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
-ADDRESS_PARAM = "address-keyword"  # the sandbox's address keyword search (docs/sandbox.md)
 PAGE_SIZE = 50
 
 
@@ -160,9 +162,6 @@ class CompanyRegister(HttpProvider):
 
     def search_by_name(self, name: str) -> list[dict[str, Any]]:
         return self._search({"search-term": name})
-
-    def search_by_address(self, keyword: str) -> list[dict[str, Any]]:
-        return self._search({ADDRESS_PARAM: keyword})
 
     def entity(self, nzbn: str) -> dict[str, Any]:
         body = self.get_json(f"/entities/{nzbn}")

@@ -6,18 +6,21 @@ so the 10-per-60-s limit holds across all supervisors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
 from regctl.errors import PermanentStepError
-from regctl.providers.http import HttpProvider
+from regctl.providers.http import HttpProvider, parse_retry_after
 from regctl.targets import Target
 
 __all__ = ["MENU_SCHEMA", "ExtractionApi"]
 
 SCRAPE_TIMEOUT_MS = 120_000
+# Firecrawl's 429 puts the wait in its error text: "... or please retry after 47s, resets at ..."
+_RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
 MENU_PROMPT = ("Extract the full menu: every category with its items (name, price, description, image URL) "
                "and every option set (name, required, min/max selections, options with prices).")
 
@@ -55,10 +58,26 @@ class ExtractionApi(HttpProvider):
                    credential_env=sys.credential_env("key"), secrets=target.secrets(),
                    timeout=SCRAPE_TIMEOUT_MS / 1000 + 15, transport=transport, before_request=before_request)
 
-    def scrape(self, url: str, formats: list[Any], *, wait_for_ms: int = 3000) -> dict[str, Any]:
-        """The ``data`` object of one scrape; PermanentStepError when the API says it failed."""
-        body = self.post_json("/v2/scrape", {"url": url, "formats": formats, "onlyMainContent": False,
-                                             "waitFor": wait_for_ms, "timeout": SCRAPE_TIMEOUT_MS})
+    def throttle_wait(self, response: httpx.Response) -> float:
+        """The wait Firecrawl's 429 body gives (``please retry after 47s``), else Retry-After."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = str(body.get("error") or "") if isinstance(body, Mapping) else ""
+        found = _RETRY_AFTER_TEXT.search(error)
+        return float(found.group(1)) if found else parse_retry_after(response.headers.get("Retry-After"))
+
+    def scrape(self, url: str, formats: list[Any], *, wait_for_ms: int = 3000,
+               only_main_content: bool = False, **options: Any) -> dict[str, Any]:
+        """The ``data`` object of one scrape; PermanentStepError when the API says it failed.
+
+        ``options`` are further Firecrawl v2 scrape fields, given in the API's own camelCase
+        (e.g. ``removeBase64Images=True``).
+        """
+        request = {"url": url, "formats": formats, "onlyMainContent": only_main_content,
+                   "waitFor": wait_for_ms, "timeout": SCRAPE_TIMEOUT_MS, **options}
+        body = self.post_json("/v2/scrape", request)
         if not isinstance(body, Mapping) or body.get("success") is False or "data" not in body:
             error = body.get("error") if isinstance(body, Mapping) else None
             raise PermanentStepError(f"extraction_api: scrape of {url} failed: {error or 'no data'}")

@@ -1,7 +1,8 @@
 """The one HTTP base every provider shares: timeouts and the retryable/permanent split.
 
     the wire failed            → RetryableStepError   (timeout, connection error, 5xx, 408)
-    the server said "later"    → RateLimited(retry_after)   (429, Retry-After honoured)
+    the server said "later"    → RateLimited(retry_after)   (429; the wait each service gives:
+                                                       :meth:`HttpProvider.throttle_wait`)
     the server said no         → PermanentStepError   (401/403 naming the credential's variable,
                                                        404, 400/422 validation)
 
@@ -120,7 +121,7 @@ class HttpProvider:
         if status < 400:
             return
         if status == 429:
-            wait = parse_retry_after(response.headers.get("Retry-After"))
+            wait = self.throttle_wait(response)
             raise RateLimited(f"{where}: rate limited (HTTP 429), retry after {wait:g} s", retry_after=wait)
         if status >= 500 or status == 408:
             raise RetryableStepError(f"{where}: server error HTTP {status}")
@@ -128,6 +129,11 @@ class HttpProvider:
             cred = self.credential_env or "its credential"
             raise PermanentStepError(f"{where}: HTTP {status}, the credential was refused: check {cred}")
         raise Refused(f"{where}: HTTP {status}: {self._snippet(response)}", status=status)
+
+    def throttle_wait(self, response: httpx.Response) -> float:
+        """Seconds a 429 asks us to wait. HTTP's ``Retry-After`` here; a service that says it its own
+        way (Uploadcare's header, Firecrawl's error text) overrides this."""
+        return parse_retry_after(response.headers.get("Retry-After"))
 
     def _json(self, response: httpx.Response) -> Any:
         try:

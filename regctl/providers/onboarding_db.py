@@ -1,4 +1,10 @@
-"""The onboarding database: a Supabase/PostgREST REST API (rpc lookup + PATCH of a record)."""
+"""The onboarding database: a Supabase/PostgREST REST API (rpc lookup + PATCH of a record).
+
+The contract, from the prior system (Pumpdnz/restaurant-menu-automation ``onboarding-service.js`` and
+``database-functions.md``): ``rpc('get_onboarding_id_by_email', {user_email})`` is a table-returning
+function — PostgREST answers ``[{"onboarding_id", "user_id", "email", "name", "onboarding_status",
+"created_at"}]`` (``[]`` for no record) — then ``user_onboarding`` is updated ``.eq('id', onboarding_id)``.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ from typing import Any
 
 import httpx
 
+from regctl.errors import PermanentStepError
 from regctl.providers.http import HttpProvider
 from regctl.targets import Target
 
-__all__ = ["OnboardingDb"]
+__all__ = ["RPC_BY_EMAIL", "OnboardingDb"]
+
+RPC_BY_EMAIL = "/rpc/get_onboarding_id_by_email"
 
 
 class OnboardingDb(HttpProvider):
@@ -24,14 +33,18 @@ class OnboardingDb(HttpProvider):
         return cls(sys.url, headers=headers, credential_env=sys.credential_env("key"),
                    secrets=target.secrets(), transport=transport)
 
+    def lookup(self, email: str) -> dict[str, Any] | None:
+        """The function's row for ``email`` (``onboarding_id``, ``user_id``, …); None when there is none."""
+        rows = self.post_json(RPC_BY_EMAIL, {"user_email": email})
+        if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+            raise PermanentStepError(f"onboarding_db: {RPC_BY_EMAIL} answered {str(rows)[:120]!r}, "
+                                     "not the function's rows")
+        return dict(rows[0]) if rows else None
+
     def onboarding_id_by_email(self, email: str) -> str | None:
-        """The onboarding record's id for ``email``, or None when there is none."""
-        body = self.post_json("/rpc/get_onboarding_id_by_email", {"email": email})
-        if isinstance(body, list):
-            body = body[0] if body else None
-        if isinstance(body, Mapping):
-            body = body.get("id") or body.get("get_onboarding_id_by_email")
-        return str(body) if body else None
+        """The onboarding record's id (the row's ``onboarding_id``) for ``email``, or None."""
+        row = self.lookup(email)
+        return str(row["onboarding_id"]) if row and row.get("onboarding_id") else None
 
     def update_onboarding(self, record_id: str, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
         """PATCH the record; returns the updated rows (``Prefer: return=representation``)."""

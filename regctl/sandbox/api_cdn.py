@@ -1,12 +1,14 @@
-"""The image CDN (Uploadcare upload API + file CDN), under ``/cdn``.
+"""The image CDN's Upload API (Uploadcare, upload.uploadcare.com), under ``/cdn``.
 
 ``POST /from_url/`` (form fields ``pub_key``, ``source_url``, ``store`` 0|1|auto, ``filename``,
-``metadata[…]``, ``check_URL_duplicates`` 0|1: reuse the file an earlier upload of the same URL made)
-→ ``{"type": "token", "token": …}``; ``GET /from_url/status/?token=…`` →
-``{"status": "progress", …}`` for the first poll(s), then ``{"status": "success", "uuid": …, …}``
-or ``{"status": "error", "error": …}``; ``GET /info/?pub_key=…&file_id=…`` → file info;
-``GET /<uuid>/`` (and ``/<uuid>/<anything>``, like ucarecdn.com's operations) → the file.
-Errors are plain text with 400/403/404, as the Upload API answers.
+``metadata[…]``, ``check_URL_duplicates`` 0|1: reuse the file an earlier upload of the same URL made,
+``save_URL_duplicates``, ``signature``, ``expire``) → ``{"type": "token", "token": …}``;
+``GET /from_url/status/?token=…`` → ``{"status": "progress", …}`` for the first poll(s), then
+``{"status": "success", "uuid": …, …}`` or ``{"status": "error", "error": …}``;
+``GET /info/?pub_key=…&file_id=…`` → file info. Files are *not* served here: they live on the CDN host
+(``api_ucarecdn``, ucarecdn.com), so a file URL built on the upload host is a 404.
+Errors are plain text with 400/403/404, as the Upload API answers; a field the API does not define is
+refused (400) so a client relying on one finds out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,17 @@ from regctl.sandbox.world import World
 __all__ = ["routes"]
 
 
+FROM_URL_FIELDS = frozenset({"pub_key", "source_url", "store", "filename", "check_URL_duplicates",
+                             "save_URL_duplicates", "signature", "expire"})
+STATUS_PARAMS = frozenset({"token", "jsonerrors"})
+INFO_PARAMS = frozenset({"pub_key", "file_id", "jsonerrors"})
+
+
+def _unknown(names: list[str], allowed: frozenset[str]) -> Response | None:
+    unknown = sorted(n for n in names if n not in allowed and not n.startswith("metadata["))
+    return PlainTextResponse(f"Unknown parameter: {unknown[0]}.", 400) if unknown else None
+
+
 def _key_problem(pub_key: str | None) -> Response | None:
     if not pub_key:
         return PlainTextResponse("pub_key is required.", 400)
@@ -32,6 +45,9 @@ def _key_problem(pub_key: str | None) -> Response | None:
 
 async def from_url(request: Request, world: World) -> Response:
     form = await request.form()
+    unknown = _unknown(list(form.keys()), FROM_URL_FIELDS)
+    if unknown is not None:
+        return unknown
     denied = _key_problem(str(form.get("pub_key") or ""))
     if denied is not None:
         return denied
@@ -60,6 +76,9 @@ async def from_url(request: Request, world: World) -> Response:
 
 
 async def from_url_status(request: Request, world: World) -> Response:
+    unknown = _unknown(list(request.query_params.keys()), STATUS_PARAMS)
+    if unknown is not None:
+        return unknown
     token = request.query_params.get("token")
     if not token:
         return PlainTextResponse("token is required.", 400)
@@ -67,6 +86,9 @@ async def from_url_status(request: Request, world: World) -> Response:
 
 
 async def file_info(request: Request, world: World) -> Response:
+    unknown = _unknown(list(request.query_params.keys()), INFO_PARAMS)
+    if unknown is not None:
+        return unknown
     denied = _key_problem(request.query_params.get("pub_key"))
     if denied is not None:
         return denied
@@ -76,20 +98,9 @@ async def file_info(request: Request, world: World) -> Response:
     return JSONResponse(file.to_json())
 
 
-async def serve_file(request: Request, world: World) -> Response:
-    file = world.media.files.get(request.path_params["uuid"])
-    if file is None:
-        return PlainTextResponse("Not Found", 404)
-    return Response(
-        file.data, media_type=file.content_type, headers={"Cache-Control": "public, max-age=31536000"}
-    )
-
-
 def routes(world: World) -> list[BaseRoute]:
     return [
         api_route(world, "cdn.from_url", "/from_url/", from_url, ["POST"]),
         api_route(world, "cdn.status", "/from_url/status/", from_url_status, ["GET"]),
         api_route(world, "cdn.info", "/info/", file_info, ["GET"]),
-        api_route(world, "cdn.file", "/{uuid:str}/", serve_file, ["GET"]),
-        api_route(world, "cdn.file", "/{uuid:str}/{rest:path}", serve_file, ["GET"]),
     ]

@@ -18,7 +18,14 @@ from starlette.routing import BaseRoute
 
 from regctl.sandbox import credentials
 from regctl.sandbox.api_sites import site_html
-from regctl.sandbox.extraction import branding_json, menu_json, menu_markdown, project, restaurant_for_url
+from regctl.sandbox.extraction import (
+    branding_json,
+    companies_office_page,
+    menu_json,
+    menu_markdown,
+    project,
+    restaurant_for_url,
+)
 from regctl.sandbox.fixtures import RestaurantFixture
 from regctl.sandbox.routing import api_route, error_response, read_json
 from regctl.sandbox.world import World
@@ -83,6 +90,25 @@ def _render(kind: str, spec: Any, r: RestaurantFixture | None, base: str, is_sto
     return menu_markdown(r)
 
 
+def _register_data(url: str, formats: list[Any], page: tuple[str, JSON]) -> JSON:
+    """A Companies Office register page: its results as ``json`` (per the schema), else as text."""
+    title, content = page
+    data: JSON = {}
+    for f in formats:
+        kind = str(f.get("type") if isinstance(f, dict) else f)
+        if kind == "json":
+            data[kind] = project(content, f.get("schema") if isinstance(f, dict) else None)
+        elif kind in ("links", "images"):
+            data[kind] = []
+        elif kind == "branding":
+            data[kind] = {}
+        else:
+            data[kind] = f"# {title}\n\n" + "\n".join(f"- {row}" for row in content.get("companies", []))
+    data["metadata"] = {"title": title, "sourceURL": url, "url": url, "statusCode": 200,
+                        "contentType": "text/html; charset=utf-8"}
+    return data
+
+
 async def scrape(request: Request, world: World) -> Response:
     denied = _auth_problem(request)
     if denied is not None:
@@ -94,6 +120,9 @@ async def scrape(request: Request, world: World) -> Response:
     if isinstance(formats, str):
         return error_response("firecrawl", 400, f"Bad Request: {formats}")
     url, base = body["url"], str(request.base_url).rstrip("/")
+    register_page = companies_office_page(url, world.companies)
+    if register_page is not None:
+        return JSONResponse({"success": True, "data": _register_data(url, formats, register_page)})
     r = restaurant_for_url(url, world.restaurants)
     is_store = "/store/" in url
     if r is not None and not is_store and not r.has_website:

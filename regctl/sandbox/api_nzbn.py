@@ -1,8 +1,10 @@
 """The company register (NZBN API v5 shapes), under ``/nzbn/v5``.
 
-``GET /entities?search-term=…`` searches names (and trading names); ``address-keyword=…`` (a sandbox
-extension mirroring the Companies Office's ``addressKeyword``) searches registered addresses; both
-may be combined. ``entity-status`` (codes like ``50`` or words like ``Registered``, comma-separated),
+``GET /entities?search-term=…`` searches names (and trading names); the API has no address search (that
+is the Companies Office website's ``addressKeyword``, served by the extraction API's register pages).
+A query parameter the API does not define is refused with 400 in the API's ``{errorCode,
+errorDescription}`` shape (docs/sandbox.md, "Strictness"). ``entity-status`` (codes like ``50`` or
+words like ``Registered``, comma-separated),
 ``page`` (0-based) and ``page-size`` (default 50, max 1000) work as in the real API.
 ``GET /entities/{nzbn}`` is the full entity. Every call needs the ``Ocp-Apim-Subscription-Key``
 header (or ``subscription-key`` query parameter), answering 401 in Azure API Management's words.
@@ -40,6 +42,21 @@ def _auth_problem(request: Request) -> Response | None:
     return None
 
 
+SEARCH_PARAMS = frozenset({"search-term", "entity-status", "entity-type", "industry-code", "page",
+                           "page-size", "sort-by", "sort-order", "subscription-key"})
+ENTITY_PARAMS = frozenset({"subscription-key"})
+
+
+def _validation_error(description: str, code: str = "ValidationError") -> Response:
+    """NZBN API v5's own error body (``Error`` in its definition): ``{errorCode, errorDescription}``."""
+    return JSONResponse({"errorCode": code, "errorDescription": description}, 400)
+
+
+def _unknown_param(request: Request, allowed: frozenset[str]) -> Response | None:
+    unknown = sorted(set(request.query_params) - allowed)
+    return _validation_error(f"Unknown query parameter: {unknown[0]}") if unknown else None
+
+
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
@@ -55,17 +72,19 @@ async def search_entities(request: Request, world: World) -> Response:
     denied = _auth_problem(request)
     if denied is not None:
         return denied
+    unknown = _unknown_param(request, SEARCH_PARAMS)
+    if unknown is not None:
+        return unknown
     term = request.query_params.get("search-term", "").strip()
-    address = request.query_params.get("address-keyword", "").strip()
-    if not term and not address:
-        return error_response("nzbn", 400, "search-term is required")
+    if not term:
+        return _validation_error("search-term is required")
     page = _int_param(request, "page", 0, 0, 10_000)
     size = _int_param(request, "page-size", 50, 1, 1000)
     if page is None or size is None:
-        return error_response("nzbn", 400, "page must be >= 0 and page-size between 1 and 1000")
+        return _validation_error("page must be >= 0 and page-size between 1 and 1000")
     raw_status = request.query_params.get("entity-status", "")
     statuses = {s.strip().upper() for s in raw_status.split(",") if s.strip()} or None
-    found = search(world.companies, term=term, address=address, statuses=statuses)
+    found = search(world.companies, term=term, statuses=statuses)
     return JSONResponse(search_page_json(found, page, size))
 
 
@@ -73,10 +92,14 @@ async def get_entity(request: Request, world: World) -> Response:
     denied = _auth_problem(request)
     if denied is not None:
         return denied
+    unknown = _unknown_param(request, ENTITY_PARAMS)
+    if unknown is not None:
+        return unknown
     nzbn = request.path_params["nzbn"]
     company = world.company_by_nzbn(nzbn)
     if company is None or company.nzbn != nzbn:
-        return error_response("nzbn", 404, f"No entity found for NZBN {nzbn}")
+        body = {"errorCode": "NotFound", "errorDescription": f"No entity found for NZBN {nzbn}"}
+        return JSONResponse(body, 404)
     return JSONResponse(entity_json(company))
 
 

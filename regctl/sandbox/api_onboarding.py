@@ -1,7 +1,9 @@
 """The onboarding database's REST API (Supabase PostgREST shapes), under ``/onboarding/rest/v1``.
 
-``POST /rpc/get_onboarding_id_by_email`` ``{"email": …}`` (``user_email`` / ``p_email`` accepted too)
-→ the record id as a JSON string, or ``null``. ``PATCH /user_onboarding?id=eq.<id>`` with a JSON
+``POST /rpc/get_onboarding_id_by_email`` ``{"user_email": …}`` → the function's table as JSON rows
+``[{"onboarding_id", "user_id", "email", "name", "onboarding_status", "created_at"}]`` (``[]`` when there is
+no record); any other argument name is PostgREST's 404 ``PGRST202`` (no such function signature).
+``PATCH /user_onboarding?id=eq.<id>`` with a JSON
 object → 204, or 200 with the updated rows under ``Prefer: return=representation``.
 ``GET /user_onboarding?id=eq.<id>`` or ``?email=eq.<email>`` → matching rows. Every call needs the
 ``apikey`` header (``Authorization: Bearer`` alone is not enough, as on Supabase).
@@ -14,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from regctl.sandbox import credentials
-from regctl.sandbox.onboarding_db import UnknownColumn
+from regctl.sandbox.onboarding_db import COLUMNS, UnknownColumn
 from regctl.sandbox.routing import api_route, read_json
 from regctl.sandbox.world import World
 
@@ -46,6 +48,22 @@ def _auth_problem(request: Request) -> Response | None:
     return None
 
 
+RESERVED_PARAMS = frozenset({"select", "order", "limit", "offset", "columns"})
+
+
+def _filter_problem(request: Request) -> Response | None:
+    """PostgREST reads every other query parameter as a column filter ``<column>=<op>.<value>``."""
+    for name, value in request.query_params.items():
+        if name in RESERVED_PARAMS:
+            continue
+        if name not in COLUMNS:
+            return _pgrst(400, "42703", f"column user_onboarding.{name} does not exist")
+        if not value.startswith("eq."):  # the only operator regctl uses; PostgREST has more
+            return _pgrst(400, "PGRST100", f'"failed to parse filter ({value})" (line 1, column 1)',
+                          "the sandbox implements the eq. operator only")
+    return None
+
+
 def _eq_filter(request: Request, column: str) -> str | None:
     raw = request.query_params.get(column)
     return raw[3:] if raw and raw.startswith("eq.") else None
@@ -56,29 +74,34 @@ async def rpc_id_by_email(request: Request, world: World) -> Response:
     if denied is not None:
         return denied
     body = await read_json(request)
-    email = next(
-        (
-            body[k]
-            for k in ("email", "user_email", "p_email")
-            if isinstance(body, dict) and isinstance(body.get(k), str)
-        ),
-        None,
-    )
-    if email is None:
-        return _pgrst(
-            404,
-            "PGRST202",
-            "Could not find the function public.get_onboarding_id_by_email "
-            "with the given parameters in the schema cache",
-            'Pass {"email": …}',
-        )
-    return JSONResponse(world.onboarding.id_by_email(email))
+    if not isinstance(body, dict):
+        return _pgrst(400, "PGRST102", "Empty or invalid json")
+    if set(body) != {"user_email"}:
+        return _no_function(sorted(body))
+    return JSONResponse(world.onboarding.rpc_rows(str(body["user_email"] or "")))
+
+
+def _no_function(arguments: list[str]) -> Response:
+    """PostgREST 12's answer to an RPC called with argument names the function does not take."""
+    named = ", ".join(arguments)
+    searched = f"with parameters {named}" if len(arguments) > 1 else f"with parameter {named}"
+    return JSONResponse({
+        "code": "PGRST202",
+        "details": f"Searched for the function public.get_onboarding_id_by_email {searched} or with a single "
+                   "unnamed json/jsonb parameter, but no matches were found in the schema cache.",
+        "hint": "Perhaps you meant to call the function public.get_onboarding_id_by_email(user_email)",
+        "message": f"Could not find the function public.get_onboarding_id_by_email({named}) "
+                   "in the schema cache",
+    }, 404)
 
 
 async def patch_row(request: Request, world: World) -> Response:
     denied = _auth_problem(request)
     if denied is not None:
         return denied
+    bad_filter = _filter_problem(request)
+    if bad_filter is not None:
+        return bad_filter
     row_id = _eq_filter(request, "id")
     if row_id is None:
         return _pgrst(400, "21000", "UPDATE requires a WHERE clause")
@@ -108,6 +131,9 @@ async def select_rows(request: Request, world: World) -> Response:
     denied = _auth_problem(request)
     if denied is not None:
         return denied
+    bad_filter = _filter_problem(request)
+    if bad_filter is not None:
+        return bad_filter
     row_id, email = _eq_filter(request, "id"), _eq_filter(request, "email")
     rows = [
         row

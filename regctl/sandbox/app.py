@@ -6,7 +6,8 @@
 /nzbn/v5/…        company register (NZBN API v5)                  regctl.sandbox.api_nzbn
 /firecrawl/v2/…   extraction API (Firecrawl v2)                   regctl.sandbox.api_firecrawl
 /sites/<slug>/…   restaurant websites                             regctl.sandbox.api_sites
-/cdn/…            image CDN (Uploadcare upload API + file CDN)    regctl.sandbox.api_cdn
+/cdn/…            image CDN upload API (Uploadcare)               regctl.sandbox.api_cdn
+/ucarecdn/…       image CDN file host (ucarecdn.com)               regctl.sandbox.api_ucarecdn
 /onboarding/…     onboarding database (Supabase PostgREST)        regctl.sandbox.api_onboarding
 /_sandbox/…       state, audit, reset, health, faults             regctl.sandbox.api_inspect
 """
@@ -36,6 +37,7 @@ PREFIXES = {
     "extraction_api": "/firecrawl",
     "websites": "/sites",
     "image_cdn": "/cdn",
+    "image_cdn_files": "/ucarecdn",
     "onboarding_db": "/onboarding",
     "sandbox": "/_sandbox",
 }
@@ -45,6 +47,7 @@ _OWN_APIS = {
     "extraction_api": "regctl.sandbox.api_firecrawl",
     "websites": "regctl.sandbox.api_sites",
     "image_cdn": "regctl.sandbox.api_cdn",
+    "image_cdn_files": "regctl.sandbox.api_ucarecdn",
     "onboarding_db": "regctl.sandbox.api_onboarding",
 }
 _PAGES = {"admin_portal": "regctl.sandbox.portal", "marketing_hub": "regctl.sandbox.hub"}

@@ -17,12 +17,19 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from regctl.sandbox.fixture_menus import FixtureOptionSet
-from regctl.sandbox.fixtures import RestaurantFixture, slugify
+from regctl.sandbox.fixtures import CompanyFixture, RestaurantFixture, slugify
+from regctl.sandbox.register import search
 
-__all__ = ["branding_json", "menu_json", "menu_markdown", "project", "restaurant_for_url"]
+REGISTER_HOST = "app.companiesoffice.govt.nz"
+_REGISTER_SEARCH = "/companies/app/ui/pages/companies/search"
+_REGISTER_DETAIL = re.compile(r"^/companies/app/ui/pages/companies/(\w+)(?:/detail)?/?$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+__all__ = ["branding_json", "companies_office_page", "menu_json", "menu_markdown", "project",
+           "restaurant_for_url"]
 
 JSON = dict[str, Any]
 
@@ -61,6 +68,49 @@ def restaurant_for_url(url: str, restaurants: tuple[RestaurantFixture, ...]) -> 
         label = host.removeprefix("www.").split(".", 1)[0]
         return next((r for r in restaurants if r.slug.replace("-", "") == label), None)
     return None
+
+
+def _register_date(iso: str) -> str:
+    """``2012-09-03`` as the register's pages show it: ``03 Sep 2012``."""
+    year, month, day = iso.split("-")
+    return f"{day} {_MONTHS[int(month) - 1]} {year}"
+
+
+def _register_row(c: CompanyFixture) -> JSON:
+    return {
+        "company_name": c.name,
+        "company_number": c.number,
+        "nzbn": c.nzbn,
+        "status": c.status,
+        "incorporation_date": _register_date(c.incorporated),
+        "registered_address": c.address.full(),
+    }
+
+
+def companies_office_page(url: str, companies: tuple[CompanyFixture, ...]) -> tuple[str, JSON] | None:
+    """What a scrape of the Companies Office register website sees: ``(title, content)``, else None.
+
+    The search page (``…/companies/search?q=<name>&addressKeyword=<address>&entityStatusGroups=REGISTERED``)
+    lists the matching companies as ``{"companies": [{company_name, company_number, nzbn, status,
+    incorporation_date, registered_address}], "total_results"}`` — the rows the prior system's schema
+    asked for (its companies-office-batch-service.js); a detail page (``…/companies/<number>/detail``)
+    gives one company's row. Any other register URL is an empty page.
+    """
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() != REGISTER_HOST:
+        return None
+    if parts.path.rstrip("/") == _REGISTER_SEARCH:
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        term, address = query.get("q", "").strip(), query.get("addressKeyword", "").strip()
+        groups = {g.strip().upper() for g in query.get("entityStatusGroups", "").split(",") if g.strip()}
+        found = search(companies, term=term, address=address, statuses=groups or None)
+        return "Search - Companies Register", {"companies": [_register_row(c) for c in found],
+                                               "total_results": len(found)}
+    match = _REGISTER_DETAIL.match(parts.path)
+    company = next((c for c in companies if match and c.number == match.group(1)), None)
+    if company is None:
+        return "Companies Register", {"companies": [], "total_results": 0}
+    return f"{company.name} ({company.number}) - Companies Register", {"company_info": _register_row(company)}
 
 
 def _option_set_json(o: FixtureOptionSet) -> JSON:

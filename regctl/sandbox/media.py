@@ -111,7 +111,7 @@ class MediaStore:
         match = re.fullmatch(r"/sites/([a-z0-9-]+)/(.+)", parts.path)
         found = self.site_asset(match.group(1), match.group(2)) if match else None
         if found is None:
-            cdn = re.fullmatch(r"/cdn/([0-9a-f-]{36})/.*", parts.path)
+            cdn = re.fullmatch(r"/ucarecdn/([0-9a-f-]{36})/.*", parts.path)  # a file on the CDN host
             file = self.files.get(cdn.group(1)) if cdn else None
             return (file.data, file.content_type) if file else "Failed to download the file: 404 Not Found"
         return found

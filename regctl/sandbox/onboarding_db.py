@@ -16,6 +16,8 @@ JSON = dict[str, Any]
 
 COLUMNS = (
     "id",
+    "user_id",
+    "onboarding_status",
     "email",
     "user_name",
     "created_at",
@@ -40,7 +42,7 @@ COLUMNS = (
     "company_name",
     "gst_number",
 )
-READ_ONLY = frozenset({"id", "created_at"})
+READ_ONLY = frozenset({"id", "user_id", "created_at"})
 
 
 class UnknownColumn(Exception):  # mirrors PostgREST's PGRST204
@@ -67,6 +69,8 @@ class OnboardingDB:
         row: JSON = dict.fromkeys(COLUMNS)
         row.update(
             id=self._new_uuid("onboarding"),
+            user_id=self._new_uuid("user"),
+            onboarding_status="pending",
             email=email.strip(),
             user_name=name,
             created_at=_now(),
@@ -79,6 +83,20 @@ class OnboardingDB:
         """What the RPC ``get_onboarding_id_by_email`` returns (compares lower-cased)."""
         wanted = email.strip().lower()
         return next((rid for rid, row in self.rows.items() if str(row["email"]).lower() == wanted), None)
+
+    def rpc_rows(self, email: str) -> list[JSON]:
+        """What ``get_onboarding_id_by_email(user_email)`` returns: a table, zero or one row.
+
+        The prior system's function (``database-functions.md`` in Pumpdnz/restaurant-menu-automation)
+        returns ``onboarding_id, user_id, email, name, onboarding_status, created_at``.
+        """
+        row_id = self.id_by_email(email)
+        if row_id is None:
+            return []
+        row = self.rows[row_id]
+        return [{"onboarding_id": row["id"], "user_id": row["user_id"], "email": row["email"],
+                 "name": row["user_name"], "onboarding_status": row["onboarding_status"],
+                 "created_at": row["created_at"]}]
 
     def patch(self, row_id: str, fields: JSON) -> list[JSON]:
         """Update the row (if any) and return the updated rows, like ``Prefer: return=representation``."""

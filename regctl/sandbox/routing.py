@@ -42,9 +42,23 @@ class _DropResponse(Response):
         raise DroppedConnection("sandbox fault: connection dropped")
 
 
+# Firecrawl's 429 text (its rate-limit middleware): the only place the wait is given.
+FIRECRAWL_429 = ("Rate limit exceeded. Consumed (req/min): 11, Remaining (req/min): 0. Upgrade your plan at "
+                 "https://firecrawl.dev/pricing for increased rate limits or please retry after {wait}s, "
+                 "resets at Sat Dec 05 2026 16:20:00 GMT+0000")
+
+
 def error_response(system: str, status: int, message: str, retry_after: float | None = None) -> Response:
-    """An error in the wire format of ``system`` (what the real service answers)."""
+    """An error in the wire format of ``system`` (what the real service answers).
+
+    A 429's wait travels the service's own way: Uploadcare's ``X-Throttle-Wait-Seconds`` header,
+    Firecrawl's error text ("please retry after 47s"), ``Retry-After`` elsewhere.
+    """
     headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
+    if status == 429 and retry_after is not None and system in ("cdn", "firecrawl"):
+        headers = {"X-Throttle-Wait-Seconds": f"{retry_after:g}"} if system == "cdn" else None
+        if system == "firecrawl":
+            message = FIRECRAWL_429.format(wait=f"{retry_after:g}")
     if system == "platform":
         return JSONResponse({"outcome": 1, "message": message}, status, headers=headers)
     if system == "nzbn":

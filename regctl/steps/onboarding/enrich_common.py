@@ -7,12 +7,14 @@ from typing import Any
 
 from regctl.db.domain import DomainStore, records_for
 from regctl.errors import PermanentStepError
+from regctl.providers.companies_office import CompaniesOffice
 from regctl.providers.company_register import CompanyRegister
 from regctl.providers.extraction import ExtractionApi
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding.registration_common import target_of
 
-__all__ = ["EXTRACTION_LIMIT", "company_register", "extraction_api", "records", "restaurant_id"]
+__all__ = ["EXTRACTION_LIMIT", "companies_office", "company_register", "extraction_api", "records",
+           "restaurant_id"]
 
 EXTRACTION_LIMIT = "extraction_api"  # SPEC §2: 10 per 60 s across all supervisors
 
@@ -43,3 +45,8 @@ def extraction_api(ctx: StepContext, **kwargs: Any) -> ExtractionApi:
 
 def company_register(ctx: StepContext, **kwargs: Any) -> CompanyRegister:
     return CompanyRegister.for_target(target_of(ctx), before_request=ctx.check_cancelled, **kwargs)
+
+
+def companies_office(ctx: StepContext, **kwargs: Any) -> CompaniesOffice:
+    """The Companies Office register website through the extraction API (same shared limit)."""
+    return CompaniesOffice(extraction_api(ctx, **kwargs))

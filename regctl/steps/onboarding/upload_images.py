@@ -7,12 +7,15 @@ the image row as soon as the CDN returns it, before polling: a later attempt (af
 timeout or a killed supervisor) polls that token again instead of starting a second upload of the
 same image, and starts again only when the CDN says the token is unknown or its upload failed.
 Any failed image fails the attempt with a retryable error listing how many; import_menu runs *after*
-this step whatever its outcome, and imports the images that made it.
+this step whatever its outcome, and imports the images that made it. A 429 from the CDN fails no image:
+the uploads not yet started are held back, and the step ends with RateLimited carrying the CDN's wait
+(``X-Throttle-Wait-Seconds``), which the engine records as ``next_attempt_at`` without spending an attempt.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +24,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
 from regctl.db.domain import DomainStore, records_for
-from regctl.errors import PermanentStepError, RetryableStepError, StepError
+from regctl.errors import PermanentStepError, RateLimited, RetryableStepError, StepError
 from regctl.providers.cdn import MAX_FILENAME, Cdn
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding import menu_records
@@ -42,6 +45,19 @@ class Outcome:
     uuid: str | None = None
     error: str | None = None
     retryable: bool = True
+    throttled: float | None = None  # the CDN said 429: wait this long; not a failure of the image
+
+
+class Throttle:
+    """Shared by the upload threads: once the CDN says 429, no further upload starts this attempt."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.wait: float | None = None
+
+    def note(self, wait: float) -> None:
+        with self._lock:
+            self.wait = max(self.wait or 0.0, wait)
 
 
 def _slug(text: str) -> str:
@@ -85,11 +101,17 @@ def _upload_or_resume(ctx: StepContext, cdn: Cdn, store: DomainStore, image: men
     return _wait_for(cdn, token, ctx.heartbeat)
 
 
-def _upload_one(ctx: StepContext, cdn: Cdn, store: DomainStore, image: menu_records.ImageToUpload) -> Outcome:
+def _upload_one(ctx: StepContext, cdn: Cdn, store: DomainStore, image: menu_records.ImageToUpload,
+                throttle: Throttle) -> Outcome:
     filename = cdn_filename(image.category, image.item, image.source_url)
+    if throttle.wait is not None:
+        return Outcome(image.image_id, throttled=throttle.wait)
     try:
         ctx.check_cancelled()
         uuid = _upload_or_resume(ctx, cdn, store, image, filename)
+    except RateLimited as exc:
+        throttle.note(exc.retry_after or 0.0)
+        return Outcome(image.image_id, throttled=exc.retry_after or 0.0)
     except StepError as exc:
         return Outcome(image.image_id, error=str(exc), retryable=exc.retryable)
     store.record_cdn_image(image.image_id, uuid=uuid, url=cdn.cdn_url(uuid), filename=filename)
@@ -98,7 +120,9 @@ def _upload_one(ctx: StepContext, cdn: Cdn, store: DomainStore, image: menu_reco
 
 def _summary(outcomes: list[Outcome], already: int) -> JSON:
     failed = [o for o in outcomes if o.error]
-    return {"uploaded": len(outcomes) - len(failed), "already_on_cdn": already, "failed": len(failed),
+    held = [o for o in outcomes if o.throttled is not None]
+    return {"uploaded": len(outcomes) - len(failed) - len(held), "already_on_cdn": already,
+            "failed": len(failed), "throttled": len(held),
             "errors": sorted({o.error for o in failed if o.error})[:5]}
 
 
@@ -111,9 +135,10 @@ def upload_images(ctx: StepContext) -> JSON:
     pending, already = menu_records.images_to_upload(ctx.database_url, menu_id)
     cdn = Cdn.for_target(target_of(ctx))
     store = records_for(ctx.database_url, ctx.organisation)
+    throttle = Throttle()
     try:
         with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="cdn") as pool:
-            outcomes = list(pool.map(lambda image: _upload_one(ctx, cdn, store, image), pending))
+            outcomes = list(pool.map(lambda image: _upload_one(ctx, cdn, store, image, throttle), pending))
     finally:
         cdn.close()
     result = _summary(outcomes, already)
@@ -121,4 +146,7 @@ def upload_images(ctx: StepContext) -> JSON:
         detail = "; ".join(result["errors"])
         error = RetryableStepError if any(o.retryable for o in outcomes if o.error) else PermanentStepError
         raise error(f"{result['failed']} of {len(pending)} images did not reach the CDN ({detail})")
+    if throttle.wait is not None:
+        raise RateLimited(f"the CDN is throttling uploads (HTTP 429): {result['uploaded']} uploaded, "
+                          f"{result['throttled']} held back", retry_after=throttle.wait)
     return result
