@@ -22,6 +22,7 @@ __all__ = [
     "street_of",
     "strong_single_match",
     "title_case",
+    "written_out",
 ]
 
 STREET_TYPES = ("street", "road", "avenue", "lane", "place", "way", "crescent", "drive", "terrace",
@@ -45,13 +46,20 @@ def clean_name(name: str) -> str:
     return cleaned or name.strip()
 
 
+def written_out(street: str) -> str:
+    """``"221 Karangahape Rd"`` → ``"221 Karangahape Road"`` (the register's spelling)."""
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATED[m.group(1).lower()], street)
+
+
 def street_of(address: str) -> str:
-    """The address without a unit/shop/level prefix, abbreviated street types written out ("Rd" →
-    "Road"), cut after its first street-type word, else its first three words."""
+    """The address without a unit/shop/level prefix, cut after its first street-type word (``Rd`` and
+    other abbreviations count, kept as written), else its first three words."""
     address = _UNIT.sub("", address.strip())
-    address = _ABBREVIATION.sub(lambda m: _ABBREVIATED[m.group(1).lower()], address)
-    match = _STREET.search(address)
-    street = address[:match.end()] if match else " ".join(address.split()[:3])
+    match = _STREET.search(written_out(address))
+    if match:  # cut the original after the same word (abbreviations are shorter than written out)
+        words = len(written_out(address)[:match.end()].split())
+        return " ".join(address.split()[:words]).rstrip(",").strip()
+    street = " ".join(address.split()[:3])
     return street.strip().rstrip(",").strip()
 
 

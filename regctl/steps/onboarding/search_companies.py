@@ -17,7 +17,7 @@ from typing import Any
 
 from regctl.db.domain import SearchStatus
 from regctl.steps.base import StepContext
-from regctl.steps.onboarding.companies import build_queries, merge_candidates
+from regctl.steps.onboarding.companies import build_queries, merge_candidates, written_out
 from regctl.steps.onboarding.company_evidence import score as score_evidence
 from regctl.steps.onboarding.enrich_common import companies_office, company_register, records, restaurant_id
 from regctl.steps.onboarding.extract_branding import in_this_sandbox
@@ -30,8 +30,12 @@ def _address_search(ctx: StepContext, queries: Mapping[str, Any]) -> list[dict[s
     """Registered companies at the street (and city) of the restaurant, from the Companies Office."""
     if not queries["street"]:
         return []
+    street, city = str(queries["street"]), str(queries.get("city") or "")
     with companies_office(ctx) as office:
-        return office.search_by_address(str(queries["street"]), str(queries.get("city") or ""))
+        found = office.search_by_address(street, city)
+        if not found and written_out(street) != street:  # "Rd" as typed found nothing: try "Road"
+            found = office.search_by_address(written_out(street), city)
+    return found
 
 
 def _website(ctx: StepContext) -> str | None:
