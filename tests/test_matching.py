@@ -84,6 +84,13 @@ def test_website_legal_name_and_nzbn_are_read_from_html() -> None:
     assert terms_links(page) == ["/terms"]
 
 
+def test_website_legal_names_with_joining_words_and_spaced_nzbns() -> None:
+    facts = legal_facts("© 2026 Made by the House of Dumplings Limited. NZBN: 9429 0477 70011\n"
+                        "Operated by FERN & FIG EATERY LTD")
+    assert facts.legal_names == ("House of Dumplings Limited", "FERN & FIG EATERY LTD")
+    assert facts.nzbns == ("9429047770011",)
+
+
 # -- each kind of evidence decides a case ----------------------------------------------------------
 
 def test_name_and_address_together_pick_the_company() -> None:

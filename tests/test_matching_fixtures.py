@@ -103,6 +103,16 @@ def test_fixture_files_are_checked_like_manifests(tmp_path: Path, file: str, old
     assert str(caught.value).startswith(f"{broken / where.split(':')[0]}:{where.split(':', 1)[1]}")
 
 
+def test_free_text_status_and_a_two_part_owner_are_accepted(tmp_path: Path) -> None:
+    fixtures = _broken_copy(tmp_path, "companies.yaml", "status: Removed", "status: Closed")
+    text = (fixtures / "restaurants.yaml").read_text(encoding="utf-8")
+    two_part = text.replace('[Anaru, "", PAKI]', "[Anaru, PAKI]")
+    (fixtures / "restaurants.yaml").write_text(two_part, encoding="utf-8")
+    restaurants, companies = load_fixture_dir(fixtures)
+    assert restaurants[0].owner == ("Anaru", "", "PAKI")
+    assert companies[-1].status == "Closed"
+
+
 def test_sandbox_serve_refuses_a_bad_fixture_directory_with_exit_2(tmp_path: Path) -> None:
     broken = _broken_copy(tmp_path, "restaurants.yaml", "    theme: light ", "    colour: light ")
     result = regctl("sandbox", "serve", "--port", "0", "--fixtures", str(broken))

@@ -15,10 +15,11 @@ from html import unescape
 __all__ = ["WebsiteFacts", "legal_facts", "terms_links"]
 
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
-_NZBN = re.compile(r"\b(94\d{11})\b")
+_NZBN = re.compile(r"\b94(?:[ \-]?\d){11}\b")  # "9429041234567", "9429 0412 34567"
 _WORD = r"[A-Z0-9ĀĒĪŌŪ][\w'’&.\-]*"
 _PART = rf"(?:{_WORD}|\([^)]*\))"
-_LEGAL = re.compile(rf"({_PART}(?:[ \t]+(?:{_PART}|&))*?)[ \t]+(Limited|Ltd|LIMITED|LTD)\b\.?")
+_JOINERS = "&|of|and|the|de|del|la|le|da|di|on|at"  # "House of Dumplings Limited"
+_LEGAL = re.compile(rf"({_PART}(?:[ \t]+(?:{_PART}|{_JOINERS}))*?)[ \t]+(Limited|Ltd|LIMITED|LTD)\b\.?")
 _LEADING_NOISE = re.compile(r"^(?:(?:©|\(c\)|copyright|\d{4}(?:\s*[-–]\s*\d{4})?|all|rights|reserved|by|of|"
                             r"operated|owned|and|a|an|the|is|trading|as|t/a)\s+)+", re.IGNORECASE)
 _TERMS_HREF = re.compile(r"""<a\b[^>]*href=["']([^"']+)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
@@ -62,7 +63,8 @@ def legal_facts(page: str, url: str = "") -> WebsiteFacts:
             name = _LEADING_NOISE.sub("", match.group(1)).strip()
             if name:
                 names.append(f"{name} {match.group(2)}")
-    return WebsiteFacts(_unique(tuple(names)), _unique(tuple(_NZBN.findall(text))), (url,) if url else ())
+    nzbns = tuple(re.sub(r"\D", "", m.group(0)) for m in _NZBN.finditer(text))
+    return WebsiteFacts(_unique(tuple(names)), _unique(nzbns), (url,) if url else ())
 
 
 def terms_links(page: str) -> list[str]:
