@@ -46,6 +46,7 @@ HELD_OUT_EXPECTED: dict[str, tuple[str, str | None]] = {
     "Saffron Spoon": ("ask", None),  # the name alone
     "Bao Down (Food Court)": ("ask", None),  # two companies at one food-court address
     "Kiwiana Pies": ("ask", None),  # found by address (unit prefix, "Rd"), name a near miss: not enough
+    "Sprout Kitchen (Kingsland)": ("company", "website_legal_name"),  # found through its website
 }
 
 

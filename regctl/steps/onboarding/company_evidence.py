@@ -1,6 +1,7 @@
 """Gather the evidence the matcher weighs, for search_companies to store with its candidates.
 
-Two sources beyond the search results themselves: each candidate's register entry (addresses,
+Three sources beyond the search results themselves: the companies the restaurant's website names
+(:func:`printed_companies`, added to the candidates), each candidate's register entry (addresses,
 phones, e-mails, directors, trading names — one NZBN entity read per candidate, at most
 :data:`MAX_DETAILED`, address hits first) and the restaurant's own website (home page plus at most
 :data:`MAX_EXTRA_PAGES` linked terms/privacy/about/contact pages, fetched natively like
@@ -18,16 +19,17 @@ from urllib.parse import urljoin, urlsplit
 from regctl.errors import PermanentStepError, RetryableStepError
 from regctl.matching import Facts, WebsiteFacts, legal_facts, score_candidates
 from regctl.matching.website import terms_links
-from regctl.providers.company_register import CompanyRegister
+from regctl.providers.company_register import CompanyRegister, candidate_from_entity
 from regctl.providers.http import Refused
 from regctl.providers.website import Website
 from regctl.steps.base import StepContext
 
-__all__ = ["MAX_DETAILED", "MAX_EXTRA_PAGES", "register_facts", "score", "website_facts"]
+__all__ = ["MAX_DETAILED", "MAX_EXTRA_PAGES", "printed_companies", "register_facts", "score", "website_facts"]
 
 JSON = dict[str, Any]
 MAX_DETAILED = 10
 MAX_EXTRA_PAGES = 2
+MAX_PRINTED = 2  # NZBNs and legal names looked up from what the website prints
 
 
 def _compact(details: Mapping[str, Any]) -> JSON:
@@ -85,10 +87,23 @@ def website_facts(url: str | None) -> WebsiteFacts:
     return facts
 
 
+def printed_companies(register: CompanyRegister, site: WebsiteFacts) -> list[JSON]:
+    """Register entries the website names — each printed NZBN read, each printed legal name searched —
+    so a company trading under another name at another address is still found."""
+    found: list[JSON] = []
+    for nzbn in site.nzbns[:MAX_PRINTED]:
+        with suppress(Refused):  # a mistyped or foreign NZBN: nothing to read
+            entity = register.entity(nzbn)
+            if entity:
+                found.append(candidate_from_entity(entity))
+    for name in site.legal_names[:MAX_PRINTED]:
+        found.extend(register.search_by_name(name))
+    return found
+
+
 def score(ctx: StepContext, register: CompanyRegister, candidates: Sequence[Mapping[str, Any]],
-          website_url: str | None) -> tuple[list[JSON], WebsiteFacts]:
-    """The candidates with register facts, ``evidence``, ``score`` and ``eligible``; the website facts."""
-    site = website_facts(website_url)
+          site: WebsiteFacts) -> list[JSON]:
+    """The candidates with register facts, ``evidence``, ``score`` and ``eligible``, best first."""
     ctx.check_cancelled()
     detailed = register_facts(register, candidates)
-    return score_candidates(Facts.of(ctx.restaurant, site), detailed), site
+    return score_candidates(Facts.of(ctx.restaurant, site), detailed)
