@@ -93,6 +93,9 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
     ("companies.yaml", "    trading_names:", "    trading_as:", "companies.yaml:12: companies[0].trading_as"),
     ("companies.yaml", "{first: Jun, last: LI,", "{first: Jun, surname: LI,",
      "companies.yaml:14: companies[0].directors[0].surname"),
+    ("menus.yaml", '["Eggs your way"]', '["Eggs any way"]', "menus.yaml:8: templates.kauri_brunch.Brunch[0]"),
+    ("menus.yaml", "{required: true, min: 1", "{required: true, minimum: 1",
+     'menus.yaml:4: option_sets.Eggs your way.minimum'),
     ("companies.yaml", 'for: "Night Market Dumplings"      #', 'for: "Night Market"      #',
      "companies.yaml:16: companies[1].for"),
 ])

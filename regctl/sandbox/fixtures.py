@@ -219,6 +219,30 @@ def _document(file: Path, key: str) -> tuple[Located, list[Any]]:
     return doc, rows
 
 
+_OPTION_SET_KEYS = {"required": True, "min": True, "max": True, "options": True}
+
+
+def _check_menus(file: Path) -> None:
+    """A directory's menus.yaml: ``option_sets`` and ``templates`` in the built-in format, nothing else."""
+    doc = load_located(file.read_text(encoding="utf-8"), str(file))
+    _check_keys(doc, (), doc.value, {"option_sets": False, "templates": False})
+    known = set(option_sets())
+    for name, spec in (doc.value.get("option_sets") or {}).items():
+        _check_keys(doc, ("option_sets", name), spec, _OPTION_SET_KEYS)
+        known.add(name)
+    for template, categories in (doc.value.get("templates") or {}).items():
+        if not isinstance(categories, dict):
+            raise doc.error("must map category names to item lists", ("templates", template))
+        for category, items in categories.items():
+            for i, item in enumerate(items if isinstance(items, list) else [None]):
+                where: Path_ = ("templates", template, category, i)
+                if not (isinstance(item, list) and len(item) == 5 and isinstance(item[4], list)):
+                    raise doc.error("an item is [name, price, description, has_photo, [option sets]]", where)
+                for set_name in item[4]:
+                    if set_name not in known:
+                        raise doc.error(f"no option set {set_name!r}", where)
+
+
 def _restaurant_from(index: int, raw: dict[str, Any], menus: Path | None = None) -> RestaurantFixture:
     slug = slugify(raw["name"])
     owner = tuple(raw.get("owner") or ("Alex", "", "OWNER"))
@@ -250,6 +274,8 @@ def _checked_restaurants(directory: Path) -> tuple[RestaurantFixture, ...]:
     doc, rows = _document(file, "restaurants")
     own_menus = directory / "menus.yaml"
     menus = own_menus if own_menus.is_file() and directory != FIXTURE_DIR else None
+    if menus is not None:
+        _check_menus(menus)
     known_menus = templates(menus)
     out = []
     for i, row in enumerate(rows):
