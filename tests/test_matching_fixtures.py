@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,8 +14,11 @@ from cli_support import regctl
 from handsfree_support import Outcome, run
 
 from regctl.errors import ManifestError
+from regctl.providers.company_register import CompanyRegister
 from regctl.sandbox.fixtures import load_fixture_dir
 from regctl.sandbox.server import running_sandbox
+from regctl.steps.onboarding.company_evidence import register_facts
+from regctl.targets import sandbox_target
 
 HERE = Path(__file__).parent
 HELD_OUT = HERE / "matcher_fixtures"
@@ -129,3 +133,13 @@ def test_sandbox_manifest_lists_a_fixture_directorys_restaurants() -> None:
     result = regctl("sandbox", "manifest", "--fixtures", str(EXAMPLE))
     assert result.code == 0
     assert "Night Market Dumplings" in result.out and "Texas Chicken" not in result.out
+
+
+def test_a_candidate_without_an_nzbn_still_gets_its_register_entry(sandbox: Any) -> None:
+    # A Companies Office row may not show the NZBN: it is found on the NZBN API by name and number.
+    with CompanyRegister.for_target(sandbox_target(sandbox.url)) as register:
+        [row] = register_facts(register, [{"company_name": "WAKEFIELD QUAY HOSPITALITY LIMITED",
+                                           "company_number": "5104033", "nzbn": "", "status": "Registered"}])
+    assert row["nzbn"].startswith("9429") and len(row["nzbn"]) == 13
+    assert row["register"]["phones"] == ["+6435482020"]
+    assert row["register"]["directors"] == [{"name": "Fiona Jane MACDONALD", "active": True}]

@@ -48,14 +48,26 @@ def _detail_order(candidate: Mapping[str, Any]) -> tuple[bool, float]:
     return (candidate.get("match_source") == "name", -float(candidate.get("similarity") or 0.0))
 
 
+def _nzbn_of(register: CompanyRegister, candidate: Mapping[str, Any]) -> str:
+    """The candidate's NZBN; a Companies Office row may lack it (the page did not show it), so the NZBN
+    API is searched by the company's name for the entry with the same company number."""
+    if candidate.get("nzbn") or not candidate.get("company_name"):
+        return str(candidate.get("nzbn") or "")
+    number = str(candidate.get("company_number") or "")
+    found = register.search_by_name(str(candidate["company_name"]))
+    same = [c for c in found if c["company_number"] == number]
+    return str(same[0]["nzbn"]) if same else ""
+
+
 def register_facts(register: CompanyRegister, candidates: Sequence[Mapping[str, Any]]) -> list[JSON]:
     """The candidates, each of the first :data:`MAX_DETAILED` with its ``register`` entry attached."""
     wanted = {id(c) for c in sorted(candidates, key=_detail_order)[:MAX_DETAILED]}
     out = []
     for candidate in candidates:
         enriched = dict(candidate)
-        nzbn = str(candidate.get("nzbn") or "")
-        if id(candidate) in wanted and nzbn:
+        nzbn = _nzbn_of(register, candidate) if id(candidate) in wanted else ""
+        if nzbn:
+            enriched["nzbn"] = nzbn
             with suppress(Refused):  # no entry to read: the candidate keeps only its search evidence
                 enriched["register"] = _compact(register.details(nzbn))
         out.append(enriched)
