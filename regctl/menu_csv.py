@@ -4,7 +4,8 @@ Pure: menu data in, text out. Column set and fill rules follow the prior system 
 menuName "Menu", dishPrice with 2 decimals (currency symbols stripped, unparseable → 0.00), dishType
 ``standard`` unless given, tags joined ", ", isCDNImage TRUE/FALSE with the CDN id and filename of
 the primary image; ids, display/print names and imageExternalURL left blank on purpose (the platform
-only imports CDN-hosted images). Text is cleaned of delivery-platform UI noise and newlines.
+only imports CDN-hosted images). Text is cleaned of delivery-platform UI noise and newlines. Rows end
+in LF and a blank category is written ``Uncategorized``, as in the platform's own import files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["COLUMNS", "CsvCategory", "CsvItem", "build_menu_csv", "clean_text", "format_price", "item_count"]
+__all__ = ["COLUMNS", "UNCATEGORIZED", "CsvCategory", "CsvItem", "build_menu_csv", "clean_text",
+           "format_price", "item_count"]
 
 COLUMNS: tuple[str, ...] = (
     "menuID", "menuName", "menuDisplayName", "menuDescription",
@@ -26,6 +28,7 @@ COLUMNS: tuple[str, ...] = (
 )
 
 MENU_NAME = "Menu"
+UNCATEGORIZED = "Uncategorized"  # the real import files' category for items without one
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def _row(category: CsvCategory, item: CsvItem) -> dict[str, str]:
     on_cdn = bool(item.cdn_id)
     return {
         "menuName": MENU_NAME,
-        "categoryName": clean_text(category.name),
+        "categoryName": clean_text(category.name) or UNCATEGORIZED,
         "categoryDescription": clean_text(category.description),
         "dishName": clean_text(item.name),
         "dishPrice": format_price(item.price),
@@ -114,10 +117,11 @@ def _row(category: CsvCategory, item: CsvItem) -> dict[str, str]:
 
 
 def build_menu_csv(categories: Iterable[CsvCategory]) -> str:
-    """The CSV text (header + one row per item with a non-empty name), CRLF line ends per RFC 4180."""
+    """The CSV text (header + one row per item with a non-empty name): RFC 4180 quoting, LF line ends
+    as the platform's own import files have them."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="", quoting=csv.QUOTE_MINIMAL,
-                            lineterminator="\r\n")
+                            lineterminator="\n")
     writer.writeheader()
     for category in categories:
         for item in category.items:

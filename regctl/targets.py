@@ -12,6 +12,26 @@ one place — the secret manager that fills the environment)::
 
 ``<PROFILE>`` is the profile name upper-cased with ``-`` → ``_``. Credentials never appear in a
 Target's repr, and errors name the variable, never its value.
+
+Every setting of a production profile (``<P>`` = ``REGCTL_TARGET_<PROFILE>``; default URL in brackets)::
+
+    <P>_PLATFORM_API_URL       [https://api.cloudwaitress.com]   CloudWaitress registration API
+    <P>_PLATFORM_API_INTEGRATOR_ID / _SECRET / _ADMIN_CODE        its integrator id, HMAC secret, bypass code
+    <P>_ADMIN_PORTAL_URL       (per deployment, e.g. https://admin.pumpd.co.nz)
+    <P>_MARKETING_HUB_URL      (per deployment, e.g. https://manage.pumpd.co.nz)
+    <P>_MARKETING_HUB_EMAIL / _PASSWORD                           the hub's super-admin login
+    <P>_COMPANY_REGISTER_URL   [https://api.business.govt.nz/gateway/nzbn/v5]   NZBN API v5
+    <P>_COMPANY_REGISTER_KEY                                      Ocp-Apim-Subscription-Key
+    <P>_EXTRACTION_API_URL     [https://api.firecrawl.dev]        Firecrawl (v2 paths); also the
+                                                                  Companies Office website searches
+    <P>_EXTRACTION_API_KEY                                        Bearer token
+    <P>_IMAGE_CDN_URL          [https://upload.uploadcare.com]    Uploadcare Upload API
+    <P>_IMAGE_CDN_PUBLIC_KEY                                      pub_key
+    <P>_IMAGE_CDN_FILES_URL    [https://ucarecdn.com]             where uploaded files are served
+    <P>_ONBOARDING_DB_URL      (per deployment: https://<project>.supabase.co/rest/v1)
+    <P>_ONBOARDING_DB_KEY                                         service key (apikey + Bearer)
+    <P>_WEBSITES_URL           (optional; restaurants' sites are fetched at their own URLs)
+    <P>_COUNTRY / _LOCALE / _TIMEZONE / _CURRENCY                 [New Zealand / New Zealand / Auckland / NZD]
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 def test_header_is_exactly_the_platform_columns() -> None:
     text = build_menu_csv([])
-    assert text.split("\r\n")[0].split(",") == list(COLUMNS)
+    assert text.split("\n")[0].split(",") == list(COLUMNS)
     assert len(COLUMNS) == 20
 
 
@@ -75,7 +75,7 @@ def test_quoting_is_rfc4180_and_round_trips() -> None:
     menu = [CsvCategory("Pies, etc", [CsvItem(tricky, 9, 'He said "wow"')])]
     text = build_menu_csv(menu)
     assert '"Mum\'s ""Famous"" Pie, large"' in text
-    assert text.endswith("\r\n")
+    assert text.endswith("\n") and "\r" not in text  # LF, as the platform's import files
     (row,) = _rows(text)
     assert row["dishName"] == tricky
     assert row["categoryName"] == "Pies, etc"

@@ -127,3 +127,35 @@ def test_brand_colours_differ_between_restaurants() -> None:
 def test_a_restaurant_without_a_website_has_none(sandbox: SandboxHandle) -> None:
     assert httpx.get(sandbox.urls["websites"] + "/cantina-del-sur-ponsonby/").status_code == 404
     assert httpx.get(sandbox.urls["websites"] + "/no-such-place/logo.png").status_code == 404
+
+
+def test_scrape_refuses_an_unknown_body_key_as_firecrawl_does(sandbox: SandboxHandle) -> None:
+    url = sandbox.urls["extraction_api"] + "/v2/scrape"
+    body = {"url": STORE, "formats": ["markdown"], "extract": {"schema": {}}}
+    answer = httpx.post(url, json=body, headers=AUTH)
+    assert answer.status_code == 400
+    body = answer.json()
+    assert (body["success"], body["code"], body["error"]) == (False, "BAD_REQUEST", "Bad Request")
+    assert body["details"][0]["code"] == "unrecognized_keys" and body["details"][0]["keys"] == ["extract"]
+    nested = httpx.post(url, json={"url": STORE, "formats": [{"type": "json", "prompt": "x", "mode": "llm"}]},
+                        headers=AUTH)
+    assert nested.status_code == 400 and nested.json()["details"][0]["path"] == ["formats", 0]
+
+
+def test_a_firecrawl_429_gives_its_wait_in_the_error_text(sandbox: SandboxHandle) -> None:
+    burst = {"burst_429": {"every": 1, "length": 1, "retry_after": 47}}
+    sandbox.set_faults({"faults": {"firecrawl.scrape": burst}})
+    answer = httpx.post(sandbox.urls["extraction_api"] + "/v2/scrape", json={"url": STORE}, headers=AUTH)
+    assert answer.status_code == 429 and "Retry-After" not in answer.headers
+    assert "please retry after 47s" in answer.json()["error"]
+
+
+def test_the_companies_office_search_page(sandbox: SandboxHandle) -> None:
+    from regctl.providers.companies_office import SEARCH_SCHEMA, address_search_url
+
+    answer = httpx.post(sandbox.urls["extraction_api"] + "/v2/scrape", headers=AUTH, json={
+        "url": address_search_url("12 Wairere Drive", "Hamilton"),
+        "formats": [{"type": "json", "schema": SEARCH_SCHEMA}]}).json()
+    page = answer["data"]["json"]
+    assert page["total_results"] == len(page["companies"]) >= 1
+    assert set(page["companies"][0]) == set(SEARCH_SCHEMA["properties"]["companies"]["items"]["properties"])

@@ -96,3 +96,15 @@ def test_the_already_registered_fixture_account_logs_in(sandbox: SandboxHandle) 
 def test_phone_must_be_international(sandbox: SandboxHandle) -> None:
     answer = _start(sandbox, "phone@example.nz", phone="09 376 1234").json()
     assert answer["outcome"] == 1 and "phone" in answer["message"]
+
+
+def test_start_and_verify_refuse_an_unknown_field(sandbox: SandboxHandle) -> None:
+    # issue 12: the sandbox answers only what the real API takes (CloudWaitress refusal shape).
+    base = sandbox.urls["platform_api"]
+    start = httpx.post(base + "/users/register/start", json={"integrator_id": "x", "email": "a@b.nz",
+                                                             "phone": "+6491234567", "password": "p",
+                                                             "signature": "s", "referrer": "regctl"})
+    assert start.status_code == 200 and start.json() == {"outcome": 1, "message": "Unknown field: referrer"}
+    verify = httpx.post(base + "/users/register/verify", json={"token": "t", "email_confirmation_code": "c",
+                                                               "skip_email": True})
+    assert verify.json() == {"outcome": 1, "message": "Unknown field: skip_email"}

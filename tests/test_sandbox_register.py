@@ -81,7 +81,8 @@ def test_entity_detail_has_roles_addresses_and_contacts(sandbox: SandboxHandle) 
     nzbn = _search(sandbox, **{"search-term": "Kai Pai Kitchen"}).json()["items"][0]["nzbn"]
     entity = httpx.get(f"{sandbox.urls['company_register']}/entities/{nzbn}", headers=KEY).json()
     director = entity["roles"][-1]
-    assert director["roleType"] == "Director" and director["roleStatus"] == "ACTIVE"
+    assert director["roleType"] == "DIR" and director["roleStatus"] == "ACTIVE"
+    assert director["roleTypeDescription"] == "Director"
     assert director["rolePerson"] == {
         "title": None,
         "firstName": "Aroha",

@@ -71,6 +71,8 @@ class ItemData:
     tags: tuple[str, ...] = ()
     image_urls: list[str] = field(default_factory=list)
     option_sets: list[str] = field(default_factory=list)  # names of OptionSetData in the menu
+    # image URL → (CDN id, CDN filename) for images already on the CDN (a prior system's CDN CSV)
+    cdn_images: dict[str, tuple[str, str]] = field(default_factory=dict)
     item_type: str = "standard"
 
 
@@ -93,6 +95,14 @@ class MenuData:
                 "images": sum(len(i.image_urls) for i in items),
                 "tagged_items": sum(1 for i in items if i.tags),
                 "tags": len({t for i in items for t in i.tags})}  # distinct tags (add_item_tags' when:)
+
+
+def _image_row(item_id: int, url: str, on_cdn: tuple[str, str] | None) -> dict[str, Any]:
+    """An item_images row; an image already on the CDN keeps its id (upload_images skips it)."""
+    row: dict[str, Any] = {"item_id": item_id, "source_url": url}
+    if on_cdn:
+        row.update(cdn_id=on_cdn[0], cdn_url=url, cdn_filename=on_cdn[1] or None)
+    return row
 
 
 _engines: dict[tuple[str, str | None], Engine] = {}
@@ -215,7 +225,7 @@ class DomainStore:
                 description=item.description, item_type=item.item_type, tags=list(item.tags), position=i,
             ).returning(menu_items.c.id)).scalar_one()
             if item.image_urls:
-                conn.execute(insert(item_images), [{"item_id": item_id, "source_url": u}
+                conn.execute(insert(item_images), [_image_row(item_id, u, item.cdn_images.get(u))
                                                    for u in item.image_urls])
             links = sorted({set_ids[n] for n in item.option_sets if n in set_ids})
             if links:

@@ -21,7 +21,7 @@ import httpx
 from regctl.providers.http import HttpProvider
 from regctl.targets import Target
 
-__all__ = ["CompanyRegister", "candidate_from_entity", "details_from_entity"]
+__all__ = ["STATUS_NAMES", "CompanyRegister", "candidate_from_entity", "details_from_entity"]
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 PAGE_SIZE = 50
@@ -48,10 +48,29 @@ def _addresses(entity: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _registered_address(entity: Mapping[str, Any]) -> str:
     if entity.get("registeredAddress"):
         value = entity["registeredAddress"]
+        if isinstance(value, list):  # v5 search items give a list of addresses
+            value = next((v for v in value if isinstance(v, Mapping)), {})
         return _address_text(value) if isinstance(value, Mapping) else str(value)
     addresses = _addresses(entity)
     registered = [a for a in addresses if "REGISTERED" in str(a["address_type"]).upper()]
     return str(_first(*(a["full_address"] for a in registered + addresses)) or "")
+
+
+# NZBN entity status codes (entityStatusCode) for items that carry no entityStatusDescription.
+STATUS_NAMES = {"50": "Registered", "62": "In Liquidation", "70": "In Receivership", "80": "Removed",
+                "90": "Inactive"}
+
+
+def _status(entity: Mapping[str, Any]) -> str:
+    code = str(entity.get("entityStatusCode") or "")
+    return str(_first(entity.get("entityStatusDescription"), STATUS_NAMES.get(code), code) or "")
+
+
+def _is_director(role: Mapping[str, Any]) -> bool:
+    """v5 roles say ``roleType: "DIR"`` (``roleTypeDescription: "Director"``)."""
+    kind = str(role.get("roleType") or "").upper()
+    described = str(role.get("roleTypeDescription") or "").upper()
+    return kind == "DIR" or "DIRECTOR" in kind or "DIRECTOR" in described
 
 
 def candidate_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,7 +81,7 @@ def candidate_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
                                      entity.get("sourceRegisterUniqueIdentifier"),
                                      entity.get("companyNumber"), entity.get("nzbn")) or ""),
         "nzbn": str(entity.get("nzbn") or ""),
-        "status": _first(entity.get("entityStatusDescription"), entity.get("entityStatusCode")) or "",
+        "status": _status(entity),
         "incorporation_date": entity.get("registrationDate") or "",
         "registered_address": _registered_address(entity),
         "entity_type": _first(entity.get("entityTypeDescription"), entity.get("entityTypeCode")) or "",
@@ -86,7 +105,7 @@ def _director(role: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
         "full_legal_name": name,
-        "position": role.get("roleType", ""),
+        "position": role.get("roleTypeDescription") or "Director",  # only directors come here
         "appointment_date": role.get("startDate") or "",
         "cessation_date": role.get("endDate") or "",
         "status": role.get("roleStatus", ""),
@@ -128,7 +147,7 @@ def _values(entity: Mapping[str, Any], key: str, field: str) -> list[str]:
 def details_from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
     """The full NZBN entity as the details extract_company_details stores (raw record kept)."""
     roles = entity.get("roles") or []
-    directors = [_director(r) for r in roles if "DIRECTOR" in str(r.get("roleType", "")).upper()]
+    directors = [_director(r) for r in roles if _is_director(r)]
     return {
         "company_info": candidate_from_entity(entity),
         "directors": directors,

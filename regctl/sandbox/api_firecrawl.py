@@ -34,6 +34,35 @@ __all__ = ["routes"]
 
 JSON = dict[str, Any]
 STRING_FORMATS = {"markdown", "html", "rawHtml", "links", "branding", "summary", "images", "json"}
+# The v2 scrape body (Firecrawl's API reference); the API validates strictly and refuses other keys.
+SCRAPE_KEYS = frozenset({
+    "url", "formats", "onlyMainContent", "includeTags", "excludeTags", "maxAge", "headers", "waitFor",
+    "mobile", "skipTlsVerification", "timeout", "parsers", "actions", "location", "removeBase64Images",
+    "blockAds", "proxy", "storeInCache", "zeroDataRetention", "fastMode",
+})
+JSON_FORMAT_KEYS = frozenset({"type", "schema", "prompt"})
+UNRECOGNIZED = "Unrecognized key in body -- please review the v2 API documentation for request body changes"
+
+
+def _bad_request(details: list[JSON]) -> Response:
+    """Firecrawl's validation error: 400 ``{success: false, code: "BAD_REQUEST", error, details}``."""
+    return JSONResponse({"success": False, "code": "BAD_REQUEST", "error": "Bad Request", "details": details},
+                        400)
+
+
+def _unrecognized(keys: list[str], path: list[Any]) -> Response:
+    return _bad_request([{"code": "unrecognized_keys", "keys": keys, "path": path, "message": UNRECOGNIZED}])
+
+
+def _strictness(body: JSON) -> Response | None:
+    unknown = sorted(k for k in body if k not in SCRAPE_KEYS)
+    if unknown:
+        return _unrecognized(unknown, [])
+    for i, f in enumerate(body.get("formats") or []):
+        extra = sorted(k for k in f if k not in JSON_FORMAT_KEYS) if isinstance(f, dict) else []
+        if extra:
+            return _unrecognized(extra, ["formats", i])
+    return None
 
 
 def _auth_problem(request: Request) -> Response | None:
@@ -116,6 +145,9 @@ async def scrape(request: Request, world: World) -> Response:
     body = await read_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("url"), str) or not body["url"]:
         return error_response("firecrawl", 400, "Bad Request: url is required")
+    strict = _strictness(body)
+    if strict is not None:
+        return strict
     formats = _formats(body)
     if isinstance(formats, str):
         return error_response("firecrawl", 400, f"Bad Request: {formats}")

@@ -5,7 +5,8 @@
 ``POST /users/register/verify`` ``{token, email_confirmation_code}`` → ``{outcome: 0, user_id}``.
 Phones must be in international format (``+6493761234``). Like the real API, a refusal is HTTP 200
 with ``outcome: 1`` and a ``message`` (an existing e-mail's message contains "already exists");
-only a body that is not JSON gets a 400.
+only a body that is not JSON gets a 400. A field the API does not take is refused the same way
+(``outcome: 1``, ``Unknown field: <name>``), so a client sending an invented field finds out.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from regctl.sandbox.world import Refusal, World
 __all__ = ["routes", "signature_for"]
 
 START_FIELDS = ("integrator_id", "email", "phone", "password", "signature")
+VERIFY_FIELDS = ("token", "email_confirmation_code")
+
+
+def _unknown_field(body: dict[str, object], allowed: tuple[str, ...]) -> str | None:
+    unknown = sorted(k for k in body if k not in allowed)
+    return f"Unknown field: {unknown[0]}" if unknown else None
 
 
 def signature_for(secret: str, email: str, phone: str, password: str) -> str:
@@ -60,7 +67,7 @@ async def register_start(request: Request, world: World) -> Response:
     if not isinstance(body, dict):
         return error_response("platform", 400, "Request body must be a JSON object")
     email = str(body.get("email", ""))
-    problem = _check_start(body)
+    problem = _unknown_field(body, START_FIELDS) or _check_start(body)
     if problem is not None:
         world.audit("platform", "POST", request.url.path, f"register start refused ({problem}) email={email}")
         return _refused(problem)
@@ -79,6 +86,9 @@ async def register_verify(request: Request, world: World) -> Response:
     body = await read_json(request)
     if not isinstance(body, dict):
         return error_response("platform", 400, "Request body must be a JSON object")
+    unknown = _unknown_field(body, VERIFY_FIELDS)
+    if unknown is not None:
+        return _refused(unknown)
     token, code = body.get("token"), body.get("email_confirmation_code")
     if not isinstance(token, str) or not isinstance(code, str):
         return _refused("Missing required field: token and email_confirmation_code")

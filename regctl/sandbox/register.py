@@ -111,7 +111,8 @@ def _address_json(c: CompanyFixture, address_type: str) -> JSON:
 
 def _role_json(c: CompanyFixture, d: DirectorFixture) -> JSON:
     return {
-        "roleType": "Director",
+        "roleType": "DIR",
+        "roleTypeDescription": "Director",
         "roleStatus": "ACTIVE" if d.active else "INACTIVE",
         "startDate": f"{d.appointed}T00:00:00.000+1200",
         "endDate": f"{d.ceased}T00:00:00.000+1200" if d.ceased else None,
