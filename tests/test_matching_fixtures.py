@@ -143,3 +143,10 @@ def test_a_candidate_without_an_nzbn_still_gets_its_register_entry(sandbox: Any)
     assert row["nzbn"].startswith("9429") and len(row["nzbn"]) == 13
     assert row["register"]["phones"] == ["+6435482020"]
     assert row["register"]["directors"] == [{"name": "Fiona Jane MACDONALD", "active": True}]
+
+
+def test_python_m_sandbox_refuses_a_bad_fixture_directory(tmp_path: Path) -> None:
+    from regctl.sandbox.__main__ import main
+
+    broken = _broken_copy(tmp_path, "restaurants.yaml", "    theme: light ", "    colour: light ")
+    assert main(["--port", "0", "--fixtures", str(broken)]) == 2
