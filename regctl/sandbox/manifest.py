@@ -51,7 +51,8 @@ def manifest_dict(
         "target": "sandbox",
         "pipeline": "onboarding",
         "execution": {"mode": "parallel", "max_parallel_restaurants": 10, "limits": {"browser": 3}},
-        "policies": {"select_company": "auto_single_strong_match", "configure_registration": "review"},
+        "policies": {"select_company": {"name": "auto_evidence", "on_no_match": "none"},
+                     "configure_registration": "review"},
         "restaurants": [_restaurant_entry(r, base_url) for r in chosen],
     }
 
