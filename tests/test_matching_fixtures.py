@@ -11,14 +11,16 @@ from typing import Any
 import httpx
 import pytest
 from cli_support import regctl
+from enrich_support import EnrichCtx, make_database
 from handsfree_support import Outcome, run
 
-from regctl.errors import ManifestError
+from regctl.errors import ManifestError, PermanentStepError
 from regctl.providers.company_register import CompanyRegister
 from regctl.sandbox.fixtures import load_fixture_dir
+from regctl.sandbox.manifest import manifest_dict
 from regctl.sandbox.server import running_sandbox
-from regctl.steps.onboarding.company_evidence import register_facts
-from regctl.targets import sandbox_target
+from regctl.steps.onboarding.company_evidence import read_website, register_facts
+from regctl.targets import SANDBOX_URL_ENV, sandbox_target
 
 HERE = Path(__file__).parent
 HELD_OUT = HERE / "matcher_fixtures"
@@ -150,3 +152,22 @@ def test_python_m_sandbox_refuses_a_bad_fixture_directory(tmp_path: Path) -> Non
 
     broken = _broken_copy(tmp_path, "restaurants.yaml", "    theme: light ", "    colour: light ")
     assert main(["--port", "0", "--fixtures", str(broken)]) == 2
+
+
+@pytest.mark.parametrize(("source", "tokens"), [("native", []), ("extraction", ["extraction_api"])])
+def test_the_website_is_read_natively_or_through_the_extraction_api(
+        sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str,
+        tokens: list[str]) -> None:
+    monkeypatch.setenv(SANDBOX_URL_ENV, sandbox.url)
+    restaurants = manifest_dict(base_url=sandbox.url)["restaurants"]
+    [entry] = [e for e in restaurants if e["name"] == "Curry Leaf (Hillcrest)"]
+    row = {k: entry[k] for k in ("name", "address", "city", "phone", "email", "website")}
+    url, rid = make_database(tmp_path / "one.db", row)
+    ctx = EnrichCtx(database_url=url, data_dir=tmp_path, restaurant=row | {"id": rid},
+                    params={"website_source": source})
+    facts = read_website(ctx, ctx.restaurant["website"])
+    assert facts.nzbns == ("9429040871090",) and facts.legal_names == ("Patel Family Foods Ltd",)
+    assert ctx.rate_limits_taken == tokens
+    with pytest.raises(PermanentStepError, match="website_source must be native or extraction"):
+        read_website(EnrichCtx(database_url=url, data_dir=tmp_path, restaurant=ctx.restaurant,
+                               params={"website_source": "carrier pigeon"}), "http://x.example.nz/")

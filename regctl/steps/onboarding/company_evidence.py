@@ -5,26 +5,30 @@ Three sources beyond the search results themselves: the companies the restaurant
 phones, e-mails, directors, trading names — one NZBN entity read per candidate, at most
 :data:`MAX_DETAILED`, address hits first) and the restaurant's own website (home page plus at most
 :data:`MAX_EXTRA_PAGES` linked terms/privacy/about/contact pages, fetched natively like
-extract_branding's default source) for a printed legal name or NZBN. Neither source failing fails the
+extract_branding's default source, or through the extraction API with ``with: {website_source:
+extraction}``) for a printed legal name or NZBN. Neither source failing fails the
 step: a missing register entry or an unreachable website only means less evidence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from regctl.errors import PermanentStepError, RetryableStepError
+from regctl.errors import PermanentStepError, RateLimited, RetryableStepError
 from regctl.matching import Facts, WebsiteFacts, legal_facts, score_candidates
 from regctl.matching.website import terms_links
 from regctl.providers.company_register import CompanyRegister, candidate_from_entity
+from regctl.providers.extraction import ExtractionApi
 from regctl.providers.http import Refused
 from regctl.providers.website import Website
 from regctl.steps.base import StepContext
+from regctl.steps.onboarding.enrich_common import extraction_api
 
-__all__ = ["MAX_DETAILED", "MAX_EXTRA_PAGES", "printed_companies", "register_facts", "score", "website_facts"]
+__all__ = ["MAX_DETAILED", "MAX_EXTRA_PAGES", "printed_companies", "read_website", "register_facts", "score",
+           "website_facts"]
 
 JSON = dict[str, Any]
 MAX_DETAILED = 10
@@ -74,29 +78,57 @@ def register_facts(register: CompanyRegister, candidates: Sequence[Mapping[str, 
     return out
 
 
-def _page(site: Website, url: str) -> str | None:
-    try:
-        return site.request("GET", url).text
-    except (RetryableStepError, PermanentStepError):
-        return None
+Fetch = Callable[[str], str | None]  # a page's HTML, or None when it cannot be read
 
 
-def website_facts(url: str | None) -> WebsiteFacts:
+def _native(site: Website) -> Fetch:
+    def fetch(url: str) -> str | None:
+        try:
+            return site.request("GET", url).text
+        except (RetryableStepError, PermanentStepError):
+            return None
+    return fetch
+
+
+def _extraction(api: ExtractionApi) -> Fetch:
+    def fetch(url: str) -> str | None:
+        try:
+            data = api.scrape(url, ["rawHtml"])
+        except RateLimited:
+            raise  # the step waits for its token, as every extraction call does
+        except (RetryableStepError, PermanentStepError):
+            return None
+        return str(data.get("rawHtml") or "") or None
+    return fetch
+
+
+def website_facts(url: str | None, fetch: Fetch) -> WebsiteFacts:
     """Legal names and NZBNs printed on the home page and its linked terms-like pages."""
-    if not url:
+    home = fetch(url) if url else None
+    if url is None or home is None:
         return WebsiteFacts()
-    with Website() as site:
-        home = _page(site, url)
-        if home is None:
-            return WebsiteFacts()
-        facts = legal_facts(home, url)
-        host = urlsplit(url).hostname
-        for link in terms_links(home)[:MAX_EXTRA_PAGES]:
-            target = urljoin(url, link)
-            page = _page(site, target) if urlsplit(target).hostname == host else None
-            if page is not None:
-                facts = facts.merged(legal_facts(page, target))
+    facts = legal_facts(home, url)
+    host = urlsplit(url).hostname
+    for link in terms_links(home)[:MAX_EXTRA_PAGES]:
+        target = urljoin(url, link)
+        page = fetch(target) if urlsplit(target).hostname == host else None
+        if page is not None:
+            facts = facts.merged(legal_facts(page, target))
     return facts
+
+
+def read_website(ctx: StepContext, url: str | None) -> WebsiteFacts:
+    """:func:`website_facts` through the source ``with: {website_source}`` names: ``native`` (default,
+    one GET per page, like extract_branding) or ``extraction`` (the extraction API's ``rawHtml``,
+    rate-limited)."""
+    source = str(ctx.params.get("website_source") or "native")
+    if source == "native":
+        with Website() as site:
+            return website_facts(url, _native(site))
+    if source == "extraction":
+        with extraction_api(ctx) as api:
+            return website_facts(url, _extraction(api))
+    raise PermanentStepError(f"search_companies: website_source must be native or extraction, not {source!r}")
 
 
 def printed_companies(register: CompanyRegister, site: WebsiteFacts) -> list[JSON]:

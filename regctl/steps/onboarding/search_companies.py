@@ -18,7 +18,7 @@ from typing import Any
 from regctl.db.domain import SearchStatus
 from regctl.steps.base import StepContext
 from regctl.steps.onboarding.companies import build_queries, merge_candidates, written_out
-from regctl.steps.onboarding.company_evidence import printed_companies, website_facts
+from regctl.steps.onboarding.company_evidence import printed_companies, read_website
 from regctl.steps.onboarding.company_evidence import score as score_evidence
 from regctl.steps.onboarding.enrich_common import companies_office, company_register, records, restaurant_id
 from regctl.steps.onboarding.extract_branding import in_this_sandbox
@@ -50,7 +50,7 @@ def run_search(ctx: StepContext, overrides: Mapping[str, Any] | None = None) -> 
     with company_register(ctx) as register:
         by_name = register.search_by_name(queries["restaurant_name"]) if queries["restaurant_name"] else []
         by_address = _address_search(ctx, queries)
-        website = website_facts(_website(ctx))
+        website = read_website(ctx, _website(ctx))
         printed = printed_companies(register, website)  # found through the legal name/NZBN it prints
         merged = merge_candidates(by_name + printed, by_address, queries["restaurant_name"])
         candidates = score_evidence(ctx, register, merged, website)
