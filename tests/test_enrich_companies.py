@@ -37,9 +37,11 @@ def test_clean_name(name: str, expected: str) -> None:
     [
         ("12 Great North Road, Henderson, Auckland 0612", "12 Great North Road"),
         ("88 Wakefield Quay, Nelson 7010", "88 Wakefield Quay"),
-        ("Shop 3, 27 Heuheu Street, Taupō", "Shop 3, 27 Heuheu Street"),
+        ("Shop 3, 27 Heuheu Street, Taupō", "27 Heuheu Street"),  # where in the building is no query
+        ("Unit 4, 2/221 Karangahape Rd, Auckland 1010", "221 Karangahape Rd"),  # "Rd" ends the street
+        ("7 Cuba St Te Aro", "7 Cuba St"),
         ("1 Roadside Stall, Somewhere", "1 Roadside Stall"),  # "Roadside" is not the whole word "road"
-        ("Unit 4 The Mall Central Plaza", "Unit 4 The"),  # no street type: first three words
+        ("Unit 4 The Mall Central Plaza", "The Mall Central"),  # no street type: first three words
         ("", ""),
     ],
 )

@@ -193,6 +193,17 @@ def test_select_company_request_and_choice(ctx: EnrichCtx) -> None:
     assert search and (search["status"], search["selected_company_number"]) == ("selected", "111")
 
 
+def test_select_company_suggests_what_the_evidence_supports(ctx: EnrichCtx) -> None:
+    # Scored candidates (search_companies stores evidence): the suggestion follows the evidence, and
+    # two close candidates suggest nothing even though one has the stronger name.
+    scored = [dict(CANDIDATES[0], score=0.5, eligible=True, evidence=[]),
+              dict(CANDIDATES[1], score=0.9, eligible=True, evidence=[])]
+    _save_candidates(ctx, scored)
+    assert select_company.request(ctx).defaults == {"choice": "company", "company_number": "222"}
+    _save_candidates(ctx, [dict(scored[0], score=0.8), scored[1]])
+    assert select_company.request(ctx).defaults == {}
+
+
 @pytest.mark.parametrize(
     ("answer", "where"),
     [

@@ -30,6 +30,7 @@ NEEDS_DECISION = "Spice Route (Mount Eden)"
 def _manifest(tmp_path: Path, names: tuple[str, ...], batch: str) -> Path:
     doc = yaml.safe_load(DEMO.read_text())
     doc["batch"] = batch
+    doc["policies"]["select_company"] = "auto_single_strong_match"  # name-only: Spice Route waits
     doc["restaurants"] = [r for r in doc["restaurants"] if r["name"] in names]
     assert len(doc["restaurants"]) == len(names)
     path = tmp_path / f"{batch}.yaml"

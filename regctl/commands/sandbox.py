@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
@@ -33,18 +34,29 @@ def sandbox_group() -> None:
 @click.option(
     "--seed", type=int, default=None, help="Seed for the faults' random choices (overrides the file's)."
 )
-def serve_command(host: str, port: int, faults_file: str | None, seed: int | None) -> None:
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Serve your own restaurants, register entries, websites and menus from DIR (docs/sandbox.md).",
+)
+def serve_command(host: str, port: int, faults_file: str | None, seed: int | None,
+                  fixtures_dir: Path | None) -> None:
     """Serve the sandbox in the foreground until interrupted (Ctrl-C)."""
     from regctl.sandbox.faults import load_faults
+    from regctl.sandbox.fixtures import load_fixture_dir
     from regctl.sandbox.server import check_loopback, serve
 
     check_loopback(host)
     load_faults(faults_file, seed=seed)  # validate before printing anything
+    if fixtures_dir is not None:
+        load_fixture_dir(fixtures_dir)
 
     def announce(url: str) -> None:
         click.echo(f"regctl sandbox on {url}  (state: {url}/_sandbox/state, audit: {url}/_sandbox/audit)")
 
-    serve(host=host, port=port, faults=faults_file, seed=seed, on_ready=announce)
+    serve(host=host, port=port, faults=faults_file, seed=seed, on_ready=announce, fixtures=fixtures_dir)
 
 
 @sandbox_group.command(name="manifest")
@@ -55,10 +67,15 @@ def serve_command(host: str, port: int, faults_file: str | None, seed: int | Non
     help=f"Where the sandbox runs (default: $REGCTL_SANDBOX_URL or {DEFAULT_BASE_URL}).",
 )
 @click.option("--batch", default=None, help="Batch name (default: sandbox-<count>).")
-def manifest_command(count: int | None, base_url: str | None, batch: str | None) -> None:
+@click.option("--fixtures", "fixtures_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="The restaurants of a fixture directory (as served with --fixtures DIR).")
+def manifest_command(count: int | None, base_url: str | None, batch: str | None,
+                     fixtures_dir: Path | None) -> None:
     """Print a ready-to-run manifest of the sandbox's fixture restaurants (target sandbox, onboarding)."""
+    from regctl.sandbox.fixtures import FIXTURE_DIR
+
     url = base_url or os.environ.get("REGCTL_SANDBOX_URL") or DEFAULT_BASE_URL
-    click.echo(manifest_yaml(count, url, batch), nl=False)
+    click.echo(manifest_yaml(count, url, batch, fixtures_dir or FIXTURE_DIR), nl=False)
 
 
 COMMANDS = [sandbox_group]

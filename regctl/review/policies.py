@@ -9,6 +9,12 @@ A manifest names a policy per step key, either as a bare name or as a mapping wi
     policies:
       select_company: {name: auto_single_strong_match, threshold: 0.85}
       configure_registration: accept_defaults
+
+``auto_evidence`` (select_company) weighs each candidate's stored ``evidence`` (regctl/matching/):
+it picks a company when the best eligible one scores ``threshold`` (default 0.75) and leads the next
+by ``margin`` (default 0.25); says "none of these" when nothing is plausible and ``on_no_match: none``;
+otherwise asks. Its answer carries the verdict's reason, score and evidence, so the decision record
+shows why.
 """
 
 from __future__ import annotations
@@ -18,9 +24,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from regctl.errors import UsageError
+from regctl.matching import DEFAULT_MARGIN, decide
+from regctl.matching import DEFAULT_THRESHOLD as EVIDENCE_THRESHOLD
 from regctl.steps.base import DecisionRequest, StepContext
 
 __all__ = ["DEFAULT_THRESHOLD", "PolicyName", "evaluate", "policy_name", "strong_single_match"]
+
+NO_MATCH_CHOICES = ("review", "none")
 
 JSON = dict[str, Any]
 DEFAULT_THRESHOLD = 0.9
@@ -30,6 +40,7 @@ class PolicyName(enum.StrEnum):
     REVIEW = "review"  # ask a person (the default when the manifest names no policy)
     ACCEPT_DEFAULTS = "accept_defaults"  # answer with the request's pre-filled defaults
     AUTO_SINGLE_STRONG_MATCH = "auto_single_strong_match"  # pick the one strong registered company
+    AUTO_EVIDENCE = "auto_evidence"  # pick the company the evidence clearly supports (regctl/matching)
 
 
 def policy_name(spec: str | Mapping[str, Any] | None) -> PolicyName:
@@ -54,6 +65,11 @@ def _check_options(name: PolicyName, spec: Mapping[str, Any]) -> None:
         raise UsageError(f"policies: {name.value} has no option {unknown[0]!r}")
     if "threshold" in spec:
         _threshold(dict(spec))
+    if "margin" in spec:
+        _unit(dict(spec), "margin", 0.0)
+    if spec.get("on_no_match", "review") not in NO_MATCH_CHOICES:
+        raise UsageError(f"policies: on_no_match must be one of {', '.join(NO_MATCH_CHOICES)}, "
+                         f"not {spec['on_no_match']!r}")
 
 
 def evaluate(policy: str | Mapping[str, Any] | None, request: DecisionRequest,
@@ -81,14 +97,36 @@ def _auto_single_strong_match(request: DecisionRequest, options: JSON) -> JSON |
     return {"choice": "company", "company_number": str(chosen["company_number"])}
 
 
+def _auto_evidence(request: DecisionRequest, options: JSON) -> JSON | None:
+    verdict = decide(request.options, threshold=_unit(options, "threshold", EVIDENCE_THRESHOLD),
+                     margin=_unit(options, "margin", DEFAULT_MARGIN),
+                     none_when_nothing=options.get("on_no_match") == "none" and _searched_fully(request))
+    if verdict.choice == "company":
+        return {"choice": "company", "company_number": verdict.company_number, "reason": verdict.reason,
+                "score": verdict.score, "evidence": verdict.evidence}
+    if verdict.choice == "none":
+        return {"choice": "none", "reason": verdict.reason}
+    return None
+
+
+def _searched_fully(request: DecisionRequest) -> bool:
+    """Both searches ran and answered: only then does nothing found mean "none of these"."""
+    queries = request.context.get("queries") or {}
+    return bool(queries.get("name_searched")) and bool(queries.get("address_searched"))
+
+
 def _threshold(options: JSON) -> float:
-    raw = options.get("threshold", DEFAULT_THRESHOLD)
+    return _unit(options, "threshold", DEFAULT_THRESHOLD)
+
+
+def _unit(options: JSON, key: str, default: float) -> float:
+    raw = options.get(key, default)
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise UsageError(f"policies: threshold must be a number between 0 and 1, not {raw!r}") from None
+        raise UsageError(f"policies: {key} must be a number between 0 and 1, not {raw!r}") from None
     if not 0.0 <= value <= 1.0:
-        raise UsageError(f"policies: threshold must be between 0 and 1, not {value}")
+        raise UsageError(f"policies: {key} must be between 0 and 1, not {value}")
     return value
 
 
@@ -104,10 +142,14 @@ def strong_single_match(candidates: Sequence[Mapping[str, Any]],
     return rule(candidates, threshold)
 
 
-_OPTIONS: dict[PolicyName, tuple[str, ...]] = {PolicyName.AUTO_SINGLE_STRONG_MATCH: ("threshold",)}
+_OPTIONS: dict[PolicyName, tuple[str, ...]] = {
+    PolicyName.AUTO_SINGLE_STRONG_MATCH: ("threshold",),
+    PolicyName.AUTO_EVIDENCE: ("threshold", "margin", "on_no_match"),
+}
 
 _POLICIES: dict[PolicyName, Callable[[DecisionRequest, JSON], JSON | None]] = {
     PolicyName.REVIEW: _review,
     PolicyName.ACCEPT_DEFAULTS: _accept_defaults,
     PolicyName.AUTO_SINGLE_STRONG_MATCH: _auto_single_strong_match,
+    PolicyName.AUTO_EVIDENCE: _auto_evidence,
 }

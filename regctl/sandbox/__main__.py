@@ -1,4 +1,5 @@
-"""``python -m regctl.sandbox [--host H] [--port N] [--faults FILE] [--seed N]``: serve the sandbox.
+"""``python -m regctl.sandbox [--host H] [--port N] [--faults FILE] [--seed N] [--fixtures DIR]``: serve
+the sandbox.
 
 The same as ``regctl sandbox serve`` without loading the rest of the CLI (database, engine), so it
 starts in a fraction of the time — what CI jobs and benchmarks that only need the sandbox use.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from regctl.errors import RegctlError
 from regctl.sandbox.server import serve
@@ -19,9 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--faults", default=None, help="YAML/JSON fault file")
     parser.add_argument("--seed", type=int, default=None, help="seed for the faults' random choices")
+    parser.add_argument("--fixtures", type=Path, default=None, help="a fixture directory (docs/sandbox.md)")
     args = parser.parse_args(argv)
     try:
-        serve(host=args.host, port=args.port, faults=args.faults, seed=args.seed,
+        serve(host=args.host, port=args.port, faults=args.faults, seed=args.seed, fixtures=args.fixtures,
               on_ready=lambda url: print(f"regctl sandbox on {url}", flush=True))
     except RegctlError as exc:
         print(f"regctl sandbox: {exc}", file=sys.stderr)

@@ -76,8 +76,13 @@ def site_html(r: RestaurantFixture, base_url: str) -> str:
 <a class="button" href="{escape(r.ubereats_url)}">Order online</a>
 <h2>Opening hours</h2><table class="hours">{_hours_rows(r)}</table>
 <h2>Menu</h2>{_menu_html(r)}
-</main></body></html>
+</main>{_footer(r)}</body></html>
 """
+
+
+def _footer(r: RestaurantFixture) -> str:
+    # What a fixture prints at the foot of its site (a legal name, an NZBN): evidence for the matcher.
+    return f'<footer class="legal">{escape(r.website_footer)}</footer>' if r.website_footer else ""
 
 
 async def site_index(request: Request, world: World) -> Response:

@@ -154,6 +154,8 @@ def menu_markdown(r: RestaurantFixture) -> str:
         lines += [f"## {category.name}", ""]
         lines += [f"- **{i.name}** — ${i.price:.2f}  \n  {i.description}" for i in category.items]
         lines.append("")
+    if r.website_footer:
+        lines += ["---", r.website_footer, ""]
     return "\n".join(lines)
 
 

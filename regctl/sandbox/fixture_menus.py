@@ -45,14 +45,18 @@ class FixtureCategory:
 
 
 @cache
-def _raw() -> dict[str, Any]:
+def _raw(extra: Path | None = None) -> dict[str, Any]:
+    """The built-in menus, with a fixture directory's own ``menus.yaml`` (``extra``) added over them."""
     data = yaml.safe_load(MENUS_FILE.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
+    if extra is not None:
+        own = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+        data = {key: {**data[key], **(own.get(key) or {})} for key in ("option_sets", "templates")}
     return data
 
 
 @cache
-def option_sets() -> dict[str, FixtureOptionSet]:
+def option_sets(extra: Path | None = None) -> dict[str, FixtureOptionSet]:
     """Every option set a template may use, by name."""
     return {
         name: FixtureOptionSet(
@@ -62,7 +66,7 @@ def option_sets() -> dict[str, FixtureOptionSet]:
             int(o["max"]),
             tuple((str(n), float(p)) for n, p in o["options"]),
         )
-        for name, o in _raw()["option_sets"].items()
+        for name, o in _raw(extra)["option_sets"].items()
     }
 
 
@@ -72,21 +76,21 @@ def _item(row: list[Any]) -> FixtureItem:
 
 
 @cache
-def templates() -> dict[str, tuple[FixtureCategory, ...]]:
+def templates(extra: Path | None = None) -> dict[str, tuple[FixtureCategory, ...]]:
     """Template name → its categories, in menu order."""
     return {
         name: tuple(
             FixtureCategory(str(cat), tuple(_item(row) for row in rows)) for cat, rows in cats.items()
         )
-        for name, cats in _raw()["templates"].items()
+        for name, cats in _raw(extra)["templates"].items()
     }
 
 
-def menu_for(template: str, index: int) -> tuple[FixtureCategory, ...]:
+def menu_for(template: str, index: int, extra: Path | None = None) -> tuple[FixtureCategory, ...]:
     """The template's menu for fixture number ``index``: prices nudged, one item dropped on odd ones."""
     bump = 0.5 * (index % 3)
     categories = []
-    for cat_no, category in enumerate(templates()[template]):
+    for cat_no, category in enumerate(templates(extra)[template]):
         items = [
             FixtureItem(i.name, round(i.price + bump, 2), i.description, i.has_image, i.option_sets)
             for i in category.items

@@ -147,10 +147,12 @@ def running_sandbox(
     host: str = "127.0.0.1",
     port: int = 0,
     log_level: str = "warning",
+    fixtures: Path | None = None,
 ) -> Iterator[SandboxHandle]:
-    """Serve a fresh sandbox world in a background thread for the duration of the block."""
+    """Serve a fresh sandbox world in a background thread for the duration of the block
+    (``fixtures``: a fixture directory instead of the built-in fixtures)."""
     host = check_loopback(host)
-    world = World(faults=_resolve_faults(faults, seed))
+    world = World(faults=_resolve_faults(faults, seed), fixtures=fixtures)
     sock = _bind(host, port)
     server = uvicorn.Server(_config(world, log_level))
     thread = threading.Thread(
@@ -179,10 +181,11 @@ def serve(
     seed: int | None = None,
     log_level: str = "info",
     on_ready: Callable[[str], None] | None = None,
+    fixtures: Path | None = None,
 ) -> None:
     """Serve in the foreground until interrupted (``regctl sandbox serve``); ``on_ready(url)`` first."""
     host = check_loopback(host)
-    world = World(faults=_resolve_faults(faults, seed))
+    world = World(faults=_resolve_faults(faults, seed), fixtures=fixtures)
     sock = _bind(host, port)
     config = _config(world, log_level, access_log=log_level in ("info", "debug"))
     if on_ready is not None:

@@ -14,10 +14,17 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from regctl.sandbox.faults import FaultSet
-from regctl.sandbox.fixtures import CompanyFixture, RestaurantFixture, load_companies, load_restaurants
+from regctl.sandbox.fixtures import (
+    FIXTURE_DIR,
+    CompanyFixture,
+    RestaurantFixture,
+    load_companies,
+    load_restaurants,
+)
 from regctl.sandbox.media import MediaStore
 from regctl.sandbox.onboarding_db import OnboardingDB
 from regctl.sandbox.portal_state import PortalState, TimeSlot
@@ -85,11 +92,12 @@ class AuditEntry:
 class World:
     """Accounts, portal, register, websites, CDN, onboarding DB, faults and the audit log."""
 
-    def __init__(self, faults: FaultSet | None = None, seed: int = 0) -> None:
+    def __init__(self, faults: FaultSet | None = None, seed: int = 0, fixtures: Path | None = None) -> None:
         self.faults = faults if faults is not None else FaultSet(seed=seed)
         self.seed = self.faults.seed if faults is not None else seed
-        self.restaurants: tuple[RestaurantFixture, ...] = load_restaurants()
-        self.companies: tuple[CompanyFixture, ...] = load_companies()
+        self.fixture_dir = Path(fixtures) if fixtures is not None else FIXTURE_DIR
+        self.restaurants: tuple[RestaurantFixture, ...] = load_restaurants(self.fixture_dir)
+        self.companies: tuple[CompanyFixture, ...] = load_companies(self.fixture_dir)
         self.portal = PortalState()
         self.media = MediaStore(self.restaurants)
         self.onboarding = OnboardingDB(self.new_uuid)
@@ -203,7 +211,8 @@ class World:
             "onboarding": self.onboarding.to_json(),
             "cdn": self.media.cdn_json(),
             "register": {"entities": len(self.companies)},
-            "fixtures": {"restaurants": [r.slug for r in self.restaurants]},
+            "fixtures": {"directory": str(self.fixture_dir),
+                         "restaurants": [r.slug for r in self.restaurants]},
             "faults": self.faults.to_json(),
             "audit_entries": len(self.audit_log),
         }

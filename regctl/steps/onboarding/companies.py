@@ -22,12 +22,20 @@ __all__ = [
     "street_of",
     "strong_single_match",
     "title_case",
+    "written_out",
 ]
 
 STREET_TYPES = ("street", "road", "avenue", "lane", "place", "way", "crescent", "drive", "terrace",
                 "boulevard", "court", "close", "parade", "highway", "grove", "rise", "mews", "quay",
                 "esplanade", "square", "walk", "path", "row")
 _STREET = re.compile(r"\b(" + "|".join(STREET_TYPES) + r")\b", re.IGNORECASE)
+# Abbreviated street types, written out in the query: registers store "Road", not "Rd".
+_ABBREVIATED = {"st": "Street", "rd": "Road", "ave": "Avenue", "tce": "Terrace", "cres": "Crescent",
+                "dr": "Drive", "pl": "Place", "hwy": "Highway", "pde": "Parade", "ln": "Lane"}
+_ABBREVIATION = re.compile(r"(?<=\w )(" + "|".join(_ABBREVIATED) + r")\b\.?", re.IGNORECASE)
+# "Shop 3, ", "Unit 4 ", "Level 1, ", "2/": where in the building, not which street.
+_UNIT = re.compile(r"^(?:(?:shop|unit|flat|suite|level|apartment|apt)\s+\w+\s*,?\s*|\d+[a-z]?\s*/\s*(?=\d))+",
+                   re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)")
 _LEGAL_SUFFIX = re.compile(r"\s+(limited|ltd)$")
 
@@ -38,10 +46,20 @@ def clean_name(name: str) -> str:
     return cleaned or name.strip()
 
 
+def written_out(street: str) -> str:
+    """``"221 Karangahape Rd"`` → ``"221 Karangahape Road"`` (the register's spelling)."""
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATED[m.group(1).lower()], street)
+
+
 def street_of(address: str) -> str:
-    """The address cut after its first street-type word, else its first three words."""
-    match = _STREET.search(address)
-    street = address[:match.end()] if match else " ".join(address.split()[:3])
+    """The address without a unit/shop/level prefix, cut after its first street-type word (``Rd`` and
+    other abbreviations count, kept as written), else its first three words."""
+    address = _UNIT.sub("", address.strip())
+    match = _STREET.search(written_out(address))
+    if match:  # cut the original after the same word (abbreviations are shorter than written out)
+        words = len(written_out(address)[:match.end()].split())
+        return " ".join(address.split()[:words]).rstrip(",").strip()
+    street = " ".join(address.split()[:3])
     return street.strip().rstrip(",").strip()
 
 

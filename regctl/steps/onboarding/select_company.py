@@ -20,6 +20,7 @@ import jsonschema
 
 from regctl.db.domain import SearchStatus
 from regctl.errors import DecisionError
+from regctl.matching import decide
 from regctl.steps.base import DecisionRequest, StepContext
 from regctl.steps.onboarding.companies import strong_single_match
 from regctl.steps.onboarding.enrich_common import records, restaurant_id
@@ -53,17 +54,28 @@ ANSWER_SCHEMA: dict[str, Any] = {
 def request(ctx: StepContext) -> DecisionRequest:
     search = records(ctx).search(ctx.job_id) or {}
     candidates = list(search.get("candidates") or [])
-    strong = strong_single_match(candidates)
     name = ctx.restaurant.get("name", "this restaurant")
     return DecisionRequest(
         kind="select_company",
         prompt=f"Which registered company runs {name}?",
         schema=ANSWER_SCHEMA,
         options=candidates,
-        defaults={"choice": "company", "company_number": strong["company_number"]} if strong else {},
+        defaults=_suggestion(candidates),
         context={"queries": search.get("queries") or {}, "status": search.get("status", "not_searched"),
                  "restaurant": {k: ctx.restaurant.get(k) for k in ("name", "address", "city")}},
     )
+
+
+def _suggestion(candidates: list[dict[str, Any]]) -> dict[str, Any]:
+    """The pre-selected answer: the company the evidence clearly supports (scored candidates), else the
+    only strong name match (candidates stored before evidence existed), else nothing."""
+    if any("score" in c for c in candidates):
+        verdict = decide(candidates)
+        number = verdict.company_number if verdict.choice == "company" else None
+    else:
+        strong = strong_single_match(candidates)
+        number = str(strong["company_number"]) if strong else None
+    return {"choice": "company", "company_number": number} if number else {}
 
 
 def _validate(answer: dict[str, Any]) -> None:
@@ -81,7 +93,7 @@ def _choose_company(ctx: StepContext, number: str) -> dict[str, Any]:
         raise DecisionError(f"select_company: company_number {number!r} is not one of the candidates")
     store.record_selection(ctx.job_id, SearchStatus.SELECTED, number)
     return {"choice": "company", "company_number": number, "company_name": chosen.get("company_name"),
-            "nzbn": chosen.get("nzbn"), "similarity": chosen.get("similarity")}
+            "nzbn": chosen.get("nzbn"), "similarity": chosen.get("similarity"), "score": chosen.get("score")}
 
 
 def _manual(ctx: StepContext, manual: dict[str, Any]) -> dict[str, Any]:

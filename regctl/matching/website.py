@@ -1,0 +1,77 @@
+"""What a restaurant's own pages say about the company behind it: a legal name, an NZBN.
+
+NZ businesses often print them in a footer or on a terms page ("© 2026 Spice Route Mount Eden
+Limited", "NZBN 9429041234567"). The text is the page's HTML or markdown; tags are ignored.
+An NZBN is 13 digits starting 94 (the GS1 prefix NZ uses); a legal name is the run of capitalised
+words before "Limited"/"Ltd".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+
+__all__ = ["WebsiteFacts", "legal_facts", "terms_links"]
+
+_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+_NZBN = re.compile(r"\b94(?:[ \-]?\d){11}\b")  # "9429041234567", "9429 0412 34567"
+_WORD = r"[A-Z0-9ĀĒĪŌŪ][\w'’&.\-]*"
+_PART = rf"(?:{_WORD}|\([^)]*\))"
+_JOINERS = "&|of|and|the|de|del|la|le|da|di|on|at"  # "House of Dumplings Limited"
+_LEGAL = re.compile(rf"({_PART}(?:[ \t]+(?:{_PART}|{_JOINERS}))*?)[ \t]+(Limited|Ltd|LIMITED|LTD)\b\.?")
+_LEADING_NOISE = re.compile(r"^(?:(?:©|\(c\)|copyright|\d{4}(?:\s*[-–]\s*\d{4})?|all|rights|reserved|by|of|"
+                            r"operated|owned|and|a|an|the|is|trading|as|t/a)\s+)+", re.IGNORECASE)
+_TERMS_HREF = re.compile(r"""<a\b[^>]*href=["']([^"']+)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
+_TERMS_WORDS = ("terms", "privacy", "legal", "about", "contact")
+
+
+@dataclass(frozen=True)
+class WebsiteFacts:
+    legal_names: tuple[str, ...] = ()  # "Spice Route Mount Eden Limited", as printed
+    nzbns: tuple[str, ...] = ()
+    pages: tuple[str, ...] = field(default=(), compare=False)  # where they were read
+
+    def merged(self, other: WebsiteFacts) -> WebsiteFacts:
+        return WebsiteFacts(_unique(self.legal_names + other.legal_names), _unique(self.nzbns + other.nzbns),
+                            _unique(self.pages + other.pages))
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"legal_names": list(self.legal_names), "nzbns": list(self.nzbns), "pages": list(self.pages)}
+
+    @classmethod
+    def from_json(cls, raw: object) -> WebsiteFacts:
+        if not isinstance(raw, dict):
+            return cls()
+        return cls(*(tuple(str(v) for v in raw.get(k) or ()) for k in ("legal_names", "nzbns", "pages")))
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _text(page: str) -> str:
+    return re.sub(r"[ \t\xa0]+", " ", unescape(_TAGS.sub("\n", page)))
+
+
+def legal_facts(page: str, url: str = "") -> WebsiteFacts:
+    """The legal names and NZBNs ``page`` (HTML or markdown) prints."""
+    text = _text(page)
+    names = []
+    for line in text.splitlines():
+        for match in _LEGAL.finditer(line):
+            name = _LEADING_NOISE.sub("", match.group(1)).strip()
+            if name:
+                names.append(f"{name} {match.group(2)}")
+    nzbns = tuple(re.sub(r"\D", "", m.group(0)) for m in _NZBN.finditer(text))
+    return WebsiteFacts(_unique(tuple(names)), _unique(nzbns), (url,) if url else ())
+
+
+def terms_links(page: str) -> list[str]:
+    """Hrefs of links whose text or target names a terms, privacy, legal, about or contact page."""
+    found = []
+    for href, label in _TERMS_HREF.findall(page):
+        text = f"{href} {_text(label)}".lower()
+        if any(w in text for w in _TERMS_WORDS) and not href.startswith(("mailto:", "tel:", "#")):
+            found.append(href)
+    return list(dict.fromkeys(found))
