@@ -4,6 +4,7 @@ and compared with what the sandbox answers so the two cannot drift apart (issue 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +213,17 @@ def test_branding_maps_accent_to_the_secondary_colour() -> None:
     assert (found.primary, found.secondary, found.theme) == ("#E4572E", "#F3A712", "dark")
     assert found.og_image_url == "https://www.example-restaurant.co.nz/og.jpg"
     assert found.favicon_url == "https://www.example-restaurant.co.nz/favicon.ico"
+
+
+def test_a_menu_scrape_in_the_prior_systems_shape_becomes_a_menu() -> None:
+    from regctl.providers.extraction import ExtractionApi
+    from regctl.steps.onboarding.menu_sources import menu_from_json
+
+    api = ExtractionApi.for_target(_target("extraction_api", "https://api.firecrawl.dev", {"key": "fc"}),
+                                   transport=_answer(fixture("firecrawl/scrape_menu_json.json")))
+    menu = menu_from_json(api.extract_menu("https://www.ubereats.com/nz/store/example-curry-house/abc"))
+    [mains] = menu.categories
+    assert [(i.name, str(i.price), i.tags) for i in mains.items] == [
+        ("Butter Chicken", "24.50", ("Gluten Free",)), ("Family Banquet", "1250.00", ())]
+    assert [(s.name, s.required, s.options) for s in menu.option_sets] == [
+        ("Spice level", True, [("Mild", Decimal("0.00")), ("Hot", Decimal("1.00"))])]

@@ -1,5 +1,9 @@
 """What the sandbox's extraction API "sees" on a page: menus, branding, markdown — from the fixtures.
 
+Pages of the Companies Office register website (``app.companiesoffice.govt.nz``: the search page by
+name or ``addressKeyword``, a company's detail page) are answered from the fixture companies
+(:func:`companies_office_page`), in the rows the prior system's schema asked for.
+
 There is no language model here, so a ``json`` scrape returns the fixture menu in one canonical shape
 (below) and then keeps only what the request's schema asks for: an object schema's properties are
 looked up by exact name, then ignoring case and ``_``, then through a few synonyms (``name`` ↔
