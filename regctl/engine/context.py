@@ -154,7 +154,7 @@ class EngineContext:
         self._store.renew_lease(self.step_id, self.supervisor_id, lease=self._lease)
 
     def acquire_rate_limit(self, name: str) -> None:
-        wait = self._store.take_rate_limit(name, default=self.batch.rate_limit(name))
+        wait = self._store.take_rate_limit(self.batch.organisation, name, default=self.batch.rate_limit(name))
         if wait > 0:
             raise RateLimited(f"rate limit {name!r} is exhausted", retry_after=wait)
 
