@@ -14,13 +14,16 @@ The first problem found is raised as a :class:`~regctl.errors.ManifestError`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, cast
 
 from pydantic import TypeAdapter, ValidationError
 
+from regctl.bounds import MAX_MANIFEST_BYTES
 from regctl.errors import ManifestError, UsageError
 from regctl.manifest.located_yaml import Located, expand_env, load_located
 from regctl.manifest.models import ManifestModel, PipelineModel, RestaurantModel, first_error
@@ -70,14 +73,33 @@ def load_manifest(path: str | Path) -> Manifest:
     _check_policies(model.policies, pipeline, located)
     _check_defaults(model.defaults, located)
     restaurants = _restaurants(model, source, located)
+    written = _as_written(pipeline, located.value)
+    notify = dict(located.value["notify"]) if model.notify is not None else None  # ${ENV} unexpanded
     return Manifest(batch=model.batch, organisation=model.organisation, target=model.target,
-                    pipeline=pipeline, execution=_execution(model), policies=dict(model.policies),
-                    defaults=dict(model.defaults), notify=model.notify, restaurants=restaurants,
+                    pipeline=written, execution=_execution(model), policies=dict(model.policies),
+                    defaults=dict(model.defaults), notify=notify, restaurants=restaurants,
                     source=source, raw=_normalised(located.value, pipeline))
+
+
+def _as_written(pipeline: Pipeline, raw: dict[str, Any]) -> Pipeline:
+    """The pipeline with each step's ``with:`` as written: a ``${SECRET}`` reference is stored as the
+    reference and expanded only in the step's memory (regctl.secrets.expand_references)."""
+    written = raw.get("pipeline")
+    if not isinstance(written, dict):
+        return pipeline
+    raw_with = {s.get("key"): s.get("with") or {} for s in written.get("steps", []) if isinstance(s, dict)}
+    steps = tuple(dataclasses.replace(s, params=dict(raw_with.get(s.key, s.params))) for s in pipeline.steps)
+    return dataclasses.replace(pipeline, steps=steps)
 
 
 def _read(source: Path) -> str:
     try:
+        info = source.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ManifestError("not a regular file", file=str(source))
+        if info.st_size > MAX_MANIFEST_BYTES:
+            raise ManifestError(f"the manifest is larger than {MAX_MANIFEST_BYTES // 2**20} MiB",
+                                file=str(source))
         data = source.read_bytes()
     except FileNotFoundError:
         raise ManifestError("no such file", file=str(source)) from None
