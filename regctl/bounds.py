@@ -9,6 +9,7 @@ carries a character no field may hold. The callers turn it into one located line
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import re
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_STRING",
     "address_problem",
     "find_problem",
+    "parse_json",
     "webhook_problem",
 ]
 
@@ -68,6 +70,28 @@ def find_problem(
         elif isinstance(item, list):
             stack.extend(((*path, i), child) for i, child in reversed(list(enumerate(item))))
     return None
+
+
+def parse_json(text: str) -> Any:
+    """JSON within bounds; ValueError with a one-line reason (not JSON, NaN/Infinity, a number of more
+    than 4,300 digits, nesting deeper than :data:`MAX_DEPTH`, a value out of bounds)."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
+    except json.JSONDecodeError:
+        raise  # the caller says where (its lineno and msg)
+    except ValueError as exc:
+        raise ValueError(str(exc).splitlines()[0][:120]) from None
+    problem = find_problem(value)
+    if problem:
+        where = ".".join(str(p) for p in problem[0])
+        raise ValueError(f"{where}: {problem[1]}" if where else problem[1])
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _scalar_problem(item: Any, max_string: int) -> str | None:

@@ -27,7 +27,8 @@ from regctl.render import dumps
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["actor", "console", "emit_json", "json_option", "parse_job", "resolve_batch", "store_for"]
+__all__ = ["actor", "allow_path_option", "console", "emit_json", "json_option", "parse_job", "resolve_batch",
+           "store_for"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 JOB_PREFIX = "job:"
@@ -36,6 +37,12 @@ JOB_PREFIX = "job:"
 def json_option(fn: F) -> F:
     """``--json``: print the result as JSON on stdout instead of a table."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
+
+
+def allow_path_option(fn: F) -> F:
+    """``--allow-path``: let a restaurant's ``menu_file`` lie outside the manifest's folder."""
+    return click.option("--allow-path", "allow_path", is_flag=True,
+                        help="Allow menu_file paths outside the manifest's folder.")(fn)
 
 
 def db_url(ctx: click.Context) -> str | None:
