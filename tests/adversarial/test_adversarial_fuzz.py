@@ -110,7 +110,8 @@ def test_any_restaurant_csv_runs_or_is_refused_in_one_line(header: list[str], ro
     (tmp_path / "restaurants.csv").write_text(buffer.getvalue(), encoding="utf-8")
     manifest = tmp_path / "csv.yaml"
     manifest.write_text(f"batch: fuzz-csv-{next(_names)}\norganisation: fuzz-org\n"
-                        "pipeline: {steps: [{key: a, uses: builtin.noop}]}\nrestaurants_from: restaurants.csv\n")
+                        "pipeline: {steps: [{key: a, uses: builtin.noop}]}\n"
+                        "restaurants_from: restaurants.csv\n")
     before = snapshot(db)
     assert_success_or_one_line(regctl("run", "--no-progress", str(manifest), db=db), db, before)
 
