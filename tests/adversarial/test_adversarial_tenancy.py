@@ -117,13 +117,21 @@ def two_batches(tenants: tuple[Tenant, Tenant], database_url: str, tmp_path: Pat
     return a, b
 
 
-def test_each_tenant_runs_its_batch_end_to_end_as_itself(two_batches: tuple[Tenant, Tenant]) -> None:
+def test_each_tenant_runs_its_batch_end_to_end_as_itself(two_batches: tuple[Tenant, Tenant],
+                                                          tmp_path: Path) -> None:
     a, b = two_batches
     mine = json.loads(regctl("status", "--json", db=a.url).out)
-    assert [x["organisation_id"] for x in mine] == ["org-a"]
-    assert mine[0]["status"] == "completed"
+    assert [(x["organisation_id"], x["status"]) for x in mine] == [("org-a", "completed")]
     theirs = json.loads(regctl("status", "--json", db=b.url).out)
-    assert [x["organisation_id"] for x in theirs] == ["org-b"]
+    assert [(x["organisation_id"], x["status"]) for x in theirs] == [("org-b", "waiting")]
+    job = json.loads(regctl("status", "nightly", "--json", db=b.url).out)["jobs"][0]["id"]
+    answer = tmp_path / "ok.json"
+    answer.write_text('{"ok": true}')
+    assert regctl("decide", str(job), "approve", "--json", str(answer), db=b.url).code == 0
+    resumed = regctl("resume", "--all", db=b.url)  # the nightly job, as the tenant: its batches only
+    assert resumed.code == 0, resumed.output
+    theirs = json.loads(regctl("status", "--json", db=b.url).out)
+    assert [(x["organisation_id"], x["status"]) for x in theirs] == [("org-b", "completed")]
 
 
 def test_no_command_reaches_the_other_tenants_rows(two_batches: tuple[Tenant, Tenant], database_url: str,
@@ -139,9 +147,17 @@ def test_no_command_reaches_the_other_tenants_rows(two_batches: tuple[Tenant, Te
     answer.write_text('{"ok": true}')
     for args in (("cancel", str(b_batch)), ("cancel", f"job:{b_job}"), ("show", str(b_job)),
                  ("status", str(b_batch)), ("decide", str(b_job), "approve", "--json", str(answer)),
-                 ("retry", str(b_job)), ("export", str(b_batch)), ("resume", str(b_batch))):
+                 ("retry", str(b_job)), ("export", str(b_batch)), ("resume", str(b_batch)),
+                 ("review", str(b_batch), "--list"),
+                 ("complete", str(b_job), "approve", "--note", "x"), ("skip", str(b_job), "approve",
+                                                                        "--note", "x"),
+                 ("retry", str(b_batch), "--failed")):
         result = regctl(*args, db=a.url)
         assert result.code == 2, (args, result.output)
+    for args in (("review", "--job", str(b_job), "--list"), ("review", "--list", "--json"),
+                 ("status", "--json"), ("status", "--supervisors", "--json")):
+        result = regctl(*args, db=a.url)  # lists: A's own view, in which B has nothing
+        assert result.code in (0, 2) and "org-b" not in result.output, (args, result.output)
     assert _counts(database_url) == before
     # the manifest naming B's organisation is refused, nothing written (B's restaurant e-mail unchanged)
     hostile = _manifest(tmp_path, b.organisation, "takeover")
