@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 16:12:32.144934
+Create Date: 2026-12-05 16:43:15.999422
 """
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def upgrade() -> None:
     op.create_table('restaurants',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('organisation_id', sa.String(length=100), nullable=False),
-    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('key', sa.Text(), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('address', sa.Text(), nullable=True),
     sa.Column('city', sa.String(length=200), nullable=True),

@@ -27,8 +27,8 @@ from regctl.render import dumps
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["actor", "allow_path_option", "console", "emit_json", "json_option", "parse_job", "resolve_batch",
-           "store_for"]
+__all__ = ["actor", "allow_path_option", "bounded_actor", "console", "emit_json", "json_option", "parse_job",
+           "resolve_batch", "store_for"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 JOB_PREFIX = "job:"
@@ -79,11 +79,20 @@ def store_for(ctx: click.Context, *, upgrade: bool = False, create: bool = False
         store.close()
 
 
+def bounded_actor(_ctx: click.Context | None, _param: click.Parameter | None,
+                  value: str | None) -> str | None:
+    """``--as NAME`` / ``REGCTL_ACTOR``: at most 100 characters of printable text (it is stored with every
+    decision and event, and shown in plain output)."""
+    if value is not None and (not value.strip() or len(value) > 100 or not value.isprintable()):
+        raise UsageError("--as / REGCTL_ACTOR: a name of 1 to 100 printable characters")
+    return value
+
+
 def actor() -> str:
     """Who is acting, for the event log: ``REGCTL_ACTOR``, else the OS user."""
     explicit = os.environ.get("REGCTL_ACTOR")
     if explicit:
-        return explicit
+        return str(bounded_actor(None, None, explicit))
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from regctl.bounds import MAX_ANSWER_BYTES, parse_json
-from regctl.commands._common import actor, console, parse_job, store_for
+from regctl.commands._common import actor, bounded_actor, console, parse_job, store_for
 from regctl.db.decisions import Via
 from regctl.errors import UsageError
 from regctl.review.decisions import ensure_exists, record_decision
@@ -23,7 +23,8 @@ __all__ = ["COMMANDS", "read_answer"]
 @click.argument("step_key", metavar="STEP")
 @click.option("--json", "answer_file", required=True, metavar="FILE|-",
               help="The answer as JSON, in FILE or on stdin (-).")
-@click.option("--as", "as_name", metavar="NAME", help="Record the decision as NAME (default: your OS user).")
+@click.option("--as", "as_name", metavar="NAME", callback=bounded_actor,
+              help="Record the decision as NAME (default: your OS user).")
 @click.pass_context
 def decide(ctx: click.Context, job_ref: str, step_key: str, answer_file: str, as_name: str | None) -> None:
     """Answer the decision STEP of JOB with a JSON answer (validated against the request's schema).

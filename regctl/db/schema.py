@@ -229,7 +229,7 @@ restaurants = Table(
     "restaurants", metadata,
     _id(),
     Column("organisation_id", String(100), nullable=False),
-    Column("key", String(300), nullable=False),  # stable identity: normalised name + address
+    Column("key", Text, nullable=False),  # stable identity: normalised name + address (each bounded)
     Column("name", String(300), nullable=False),
     Column("address", Text),
     Column("city", String(200)),

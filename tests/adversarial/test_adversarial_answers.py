@@ -106,3 +106,16 @@ def test_control_characters_are_escaped_in_plain_output(store: Store, database_u
         assert result.code in (0, 3), result.output
         assert "Evil" in result.out
         assert not any(c in result.output for c in "\x1b\x07\u202e"), (args, result.output)
+
+
+def test_a_long_actor_name_is_refused_in_one_line(waiting_job: int, database_url: str,
+                                                  tmp_path: Path) -> None:
+    answer = tmp_path / "answer.json"
+    answer.write_text('{"ok": true}')
+    before = snapshot(database_url)
+    result = regctl("decide", str(waiting_job), "approve", "--json", str(answer), "--as", "n" * 500,
+                    db=database_url)
+    assert_refused(result, says="--as")
+    assert snapshot(database_url) == before
+    assert_refused(regctl("complete", str(waiting_job), "approve", "--note", "x", "--as", "\x1b[2J",
+                          db=database_url), says="--as")

@@ -116,3 +116,10 @@ def test_integers_at_the_ends_of_their_ranges_are_accepted(tmp_path: Path) -> No
                  "rate_limits: {x: {capacity: 100000, window: 1h}}}\n" + ONE)
     result = regctl("validate", str(path))
     assert result.code == 0, result.output
+
+
+def test_a_long_name_and_address_are_stored(database_url: str, tmp_path: Path) -> None:
+    """Both within their own bounds; together longer than the old 300-character identity column."""
+    path = write(tmp_path, HEAD + STEPS + f"restaurants:\n  - {{name: {'N' * 290}, address: {'A' * 1500}}}\n")
+    result = regctl("run", "--no-progress", str(path), db=database_url)
+    assert result.code == 0, result.output
