@@ -11,6 +11,7 @@ import secrets as pysecrets
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -137,6 +138,16 @@ STEPS = """pipeline:
 """
 
 
+def _until_failed_again(cli: Any) -> None:
+    """Wait (a liveness bound, not a timing assertion) for the detached supervisor to finish the batch."""
+    for _ in range(600):
+        status = json.loads(cli("status", "probe", "--json").stdout)
+        if status["status"] == "failed" and not json.loads(cli("status", "--supervisors", "--json").stdout):
+            return
+        time.sleep(0.2)
+    pytest.fail("the detached supervisor did not finish")
+
+
 def test_no_secret_it_was_given_is_anywhere_at_rest(hook: Hook, database_url: str, tmp_path: Path) -> None:
     given = {"PROBE_TOKEN": f"tok-{pysecrets.token_hex(8)}",
              "PROBE_PASSWORD": f"Pw-{pysecrets.token_hex(8)}!",
@@ -163,6 +174,12 @@ def test_no_secret_it_was_given_is_anywhere_at_rest(hook: Hook, database_url: st
                   step_key="login_step")
     _fail_in_browser(ctx, given["PROBE_PASSWORD"])
     places["run output"] = ran.stdout + ran.stderr
+    # once more through a detached supervisor, whose output goes to a log file in the data directory
+    assert cli("retry", "probe", "--failed").returncode == 0
+    detached = cli("run", "--detach", str(manifest))
+    assert detached.returncode == 0, detached.stderr
+    _until_failed_again(cli)
+    assert list((tmp_path / "data" / "logs").glob("probe-*.log"))
     for args in (("status", "--json"), ("status", "probe", "--json"), ("show", str(job), "--json"),
                  ("show", str(job)), ("export", "probe"), ("export", "probe", "--format", "json"),
                  ("validate", str(manifest), "--json"), ("doctor", "--json")):
