@@ -258,3 +258,20 @@ def test_only_the_owner_binds_roles(tenants: tuple[Tenant, Tenant], database_url
     assert regctl("db", "revoke", a.organisation, a.role, db=database_url).code == 0
     refused = regctl("run", "--no-progress", str(_manifest(tmp_path, a.organisation, "later")), db=a.url)
     assert refused.code == 2, refused.output
+
+
+def test_every_table_has_forced_row_level_security_and_checked_policies(database_url: str,
+                                                                       dialect: str) -> None:
+    """A table added later without a policy fails here (regctl.db.migrate.RLS_POLICIES)."""
+    if dialect != "postgres":
+        pytest.skip("row-level security is PostgreSQL's")
+    with psycopg.connect(database_url) as conn:
+        flags = dict(conn.execute(
+            "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class "
+            "WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace").fetchall())
+        checked = {r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_policies WHERE policyname LIKE '%_member' AND with_check IS NOT NULL "
+            "AND qual = with_check").fetchall()}
+    tables = set(metadata.tables)
+    assert {t for t in tables if flags.get(t)} == tables
+    assert checked == tables
