@@ -142,8 +142,6 @@ def post_in_background(url: str, payload: JSON, *, sleep: Callable[[float], None
     thread = threading.Thread(target=_deliver, args=(url, payload, sleep, attempts, allow_private, on_done),
                               name="regctl-notify", daemon=True)
     with _pending_lock:
-        if not _pending:
-            atexit.register(drain)
         _pending.add(thread)
     thread.start()
     return thread
@@ -224,3 +222,6 @@ def _resolves_private(url: str) -> str | None:
         if problem:
             return f"the webhook host resolves to a non-public address ({problem.split(' is ')[-1]})"
     return None
+
+
+atexit.register(drain)  # a command that ends right after a batch finished still delivers its post
