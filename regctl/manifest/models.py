@@ -72,6 +72,7 @@ MAX_CAPACITY = 100_000  # rate_limits capacity per window
 PositiveInt = Annotated[StrictInt, Field(ge=1)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 ShortName = Annotated[str, Field(min_length=1, max_length=100)]  # organisation, target: 100 in the schema
+Short = Annotated[str, Field(max_length=100)]
 Text = Annotated[str, Field(max_length=2000)]
 Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")]
 _TIME = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
@@ -127,13 +128,13 @@ class RestaurantModel(_Strict):
     name: Annotated[str, Field(min_length=1, max_length=300)]
     address: Text | None = None
     city: Annotated[str, Field(max_length=200)] | None = None
-    phone: ShortName | None = None
+    phone: Short | None = None
     email: Annotated[str, Field(max_length=300, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     website: Url | None = None
     ubereats_url: Url | None = None
     menu_file: Annotated[str, Field(max_length=1000)] | None = None
     opening_hours: Annotated[list[OpeningHoursModel], Field(max_length=50)] | None = None
-    cuisines: Annotated[list[ShortName], Field(max_length=50)] | None = None
+    cuisines: Annotated[list[Short], Field(max_length=50)] | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("name")
