@@ -82,6 +82,8 @@ def _quote(conn: Connection, role: str) -> str:
 def grant_txn(conn: Connection, organisation: str, role: str) -> bool:
     """Bind ``role`` to ``organisation`` and give it the table privileges it needs; False if bound already."""
     _refuse_unless_owner(conn, "db grant")
+    if not 0 < len(organisation) <= 100 or not organisation.isprintable():
+        raise UsageError("db grant: an organisation is 1 to 100 printable characters (as in a manifest)")
     if not _role_exists(conn, role):
         raise UsageError(f"db grant: no database role {role!r} (create it first: CREATE ROLE … LOGIN)")
     quoted = _quote(conn, role)
