@@ -147,3 +147,19 @@ def test_doctor_fails_a_key_file_others_can_read(monkeypatch: pytest.MonkeyPatch
     check = check_secret_key()
     assert not check.ok and "chmod 600" in check.detail
     assert secrets.decrypt(secrets.encrypt("still-works")) == "still-works"  # a warning, not an outage
+
+
+def test_a_name_that_resolves_to_the_metadata_service_is_not_posted_to(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public-looking name pointed at 169.254.169.254 by DNS (the resolver is the outside world here)."""
+    def resolve(host: str, *_args: Any, **_kwargs: Any) -> list[Any]:
+        assert host == "hooks.example.com"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    outcomes: list[tuple[bool, str]] = []
+    thread = notify.post_in_background("https://hooks.example.com/x", {"text": "x"}, attempts=1,
+                                       allow_private=False,
+                                       on_done=lambda ok, how: outcomes.append((ok, how)))
+    thread.join(60)
+    assert outcomes and not outcomes[0][0] and "link-local" in outcomes[0][1]
