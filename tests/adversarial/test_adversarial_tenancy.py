@@ -253,6 +253,7 @@ def test_only_the_owner_binds_roles(tenants: tuple[Tenant, Tenant], database_url
     a, b = tenants
     assert regctl("db", "grant", b.organisation, a.role, db=a.url).code == 2
     assert regctl("db", "grant", "org-x", "regctl_sec_no_such_role", db=database_url).code == 2
+    assert regctl("db", "grant", "o" * 101, a.role, db=database_url).code == 2  # longer than any manifest's
     sqlite = regctl("db", "grant", "org-x", a.role, db=str(tmp_path / "one.db"))
     assert sqlite.code == 2 and "PostgreSQL" in sqlite.err
     assert regctl("db", "revoke", a.organisation, a.role, db=database_url).code == 0
