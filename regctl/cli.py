@@ -14,6 +14,7 @@ import click
 
 from regctl import __version__
 from regctl.errors import RegctlError
+from regctl.plain_output import escaped_streams
 
 __all__ = ["main"]
 
@@ -59,6 +60,11 @@ def cli(ctx: click.Context, db_url: str | None, verbose: bool) -> None:
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI, mapping regctl errors to one line and an exit code."""
     verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
+    with escaped_streams():  # data in plain output never reaches a terminal as control codes
+        return _main(argv, verbose)
+
+
+def _main(argv: list[str] | None, verbose: bool) -> Any:
     try:
         rc = cli.main(args=argv, prog_name="regctl", standalone_mode=False)
     except click.exceptions.Abort:

@@ -1,8 +1,10 @@
 """Secrets at rest and in text: Fernet encryption with an ``enc:`` prefix, masking and redaction.
 
 The key comes from ``REGCTL_SECRET_KEY`` (a urlsafe base64 Fernet key); without it, from the key
-file ``REGCTL_SECRET_KEY_FILE`` (default ``regctl-data/secret.key`` beside the default SQLite
-database), which is created with mode 0600 the first time a secret is stored — so a newcomer's
+file ``REGCTL_SECRET_KEY_FILE`` (default ``secret.key`` in the data directory ``REGCTL_DATA_DIR``,
+else ``regctl-data``), which is created with mode 0600 the first time a secret is *stored* — reading
+never creates a key (a read run from another directory says the key is missing instead of
+silently making a new one), and ``regctl doctor`` fails a key file others can read — so a newcomer's
 ``make demo`` needs no set-up, while several hosts sharing one PostgreSQL set the same
 ``REGCTL_SECRET_KEY`` everywhere (``regctl doctor`` says which source is in use). Values stored in the
 database carry the ``enc:`` prefix so a reader can tell ciphertext from plain text; a value without
@@ -13,6 +15,7 @@ text that may echo a secret (e.g. an HTTP error body).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ __all__ = [
     "decrypt_secret_fields",
     "encrypt",
     "encrypt_secret_fields",
+    "expand_references",
     "how_to_make_key",
     "is_encrypted",
     "key_problem",
@@ -42,7 +46,8 @@ __all__ = [
 
 KEY_ENV = "REGCTL_SECRET_KEY"
 KEY_FILE_ENV = "REGCTL_SECRET_KEY_FILE"
-DEFAULT_KEY_FILE = Path("regctl-data") / "secret.key"
+DATA_DIR_ENV = "REGCTL_DATA_DIR"
+KEY_FILE_NAME = "secret.key"
 ENC_PREFIX = "enc:"
 MASK = "********"
 # (section, field) pairs of the registration config (SPEC §4) that hold secrets.
@@ -59,7 +64,9 @@ def how_to_make_key() -> str:
 
 
 def _key_file(env: Mapping[str, str]) -> Path:
-    return Path(env.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE)
+    if env.get(KEY_FILE_ENV):
+        return Path(env[KEY_FILE_ENV])
+    return Path(env.get(DATA_DIR_ENV) or "regctl-data") / KEY_FILE_NAME
 
 
 def _valid(raw: str) -> bool:
@@ -87,9 +94,18 @@ def key_problem(env: Mapping[str, str] | None = None) -> str | None:
             content = path.read_text().strip()
         except OSError as exc:
             return f"key file {path} cannot be read ({exc.strerror})"
-        return None if _valid(content) else f"key file {path} does not hold a valid Fernet key"
+        if not _valid(content):
+            return f"key file {path} does not hold a valid Fernet key"
+        return _loose(path)
     if env.get(KEY_FILE_ENV) is None and not _can_create(path):
         return f"{KEY_ENV} is not set and key file {path} cannot be created"
+    return None
+
+
+def _loose(path: Path) -> str | None:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        return f"key file {path} can be read by other users (mode {mode:04o}); run: chmod 600 {path}"
     return None
 
 
@@ -110,9 +126,12 @@ def key_source(env: Mapping[str, str] | None = None) -> str:
     return f"key file {path} ({state}; set {KEY_ENV} when several hosts share the database)"
 
 
-def _load_or_create_key_file(path: Path) -> str:
+def _load_or_create_key_file(path: Path, *, create: bool) -> str:
     if path.exists():
         return path.read_text().strip()
+    if not create:
+        raise ConfigError(f"no secret key: {KEY_ENV} is not set and key file {path} does not exist "
+                          f"(set {DATA_DIR_ENV} to the directory that holds it, or {KEY_FILE_ENV})")
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key().decode()
     # O_EXCL: two processes racing to create it must not end with different keys.
@@ -125,11 +144,11 @@ def _load_or_create_key_file(path: Path) -> str:
     return key
 
 
-def _fernet() -> Fernet:
+def _fernet(*, create: bool) -> Fernet:
     problem = key_problem()
-    if problem:
+    if problem and not problem.startswith(f"key file {_key_file(os.environ)} can be read"):
         raise ConfigError(f"{problem}. {how_to_make_key()}")
-    raw = os.environ.get(KEY_ENV) or _load_or_create_key_file(_key_file(os.environ))
+    raw = os.environ.get(KEY_ENV) or _load_or_create_key_file(_key_file(os.environ), create=create)
     return Fernet(raw.encode())
 
 
@@ -141,7 +160,7 @@ def encrypt(value: str) -> str:
     """``enc:<token>``; an already encrypted value is returned unchanged."""
     if is_encrypted(value):
         return value
-    return ENC_PREFIX + _fernet().encrypt(value.encode()).decode()
+    return ENC_PREFIX + _fernet(create=True).encrypt(value.encode()).decode()
 
 
 def decrypt(value: str) -> str:
@@ -149,7 +168,7 @@ def decrypt(value: str) -> str:
     if not is_encrypted(value):
         return value
     try:
-        return _fernet().decrypt(value[len(ENC_PREFIX):].encode()).decode()
+        return _fernet(create=False).decrypt(value[len(ENC_PREFIX):].encode()).decode()
     except InvalidToken:
         raise ConfigError(f"a stored secret cannot be decrypted with the key from {key_source()}: "
                           "was the key changed?") from None
@@ -193,3 +212,24 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
     for secret in sorted((s for s in secrets if s and len(s) >= _MIN_REDACT_LEN), key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
+
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_references(value: Any, env: Mapping[str, str] | None = None) -> Any:
+    """A copy of ``value`` with ``${NAME}`` / ``${NAME:-default}`` replaced from the environment.
+
+    Manifests keep these references as written in the database (batch pipeline, step params,
+    notify); a step's parameters and a webhook URL are expanded only here, in memory, when used.
+    A reference to an unset variable without a default stays as written (the step sees why).
+    """
+    env = os.environ if env is None else env
+    if isinstance(value, dict):
+        return {k: expand_references(v, env) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expand_references(v, env) for v in value]
+    if isinstance(value, str) and "${" in value:
+        return _ENV_REF.sub(lambda m: env.get(m.group(1), m.group(2) if m.group(2) is not None
+                                              else m.group(0)), value)
+    return value

@@ -181,7 +181,7 @@ class DbRateLimitCtx(EnrichCtx):
         engine = self.shared.get("engine") or open_engine(self.database_url)
         self.shared["engine"] = engine
         with engine.begin() as conn:
-            wait = take_rate_limit_txn(conn, name, now=time.time(), default=self.limit)
+            wait = take_rate_limit_txn(conn, self.organisation, name, now=time.time(), default=self.limit)
         if wait > 0:
             raise RateLimited(f"rate limit {name} exhausted", retry_after=wait)
         self.rate_limits_taken.append(name)
@@ -209,7 +209,11 @@ def supervisor_worker(database_url: str, sandbox_url: str, restaurant: JSON, run
 
 
 def seed_batch(
-    url: str, restaurants_: list[Mapping[str, Any]], *, defaults: JSON | None = None
+    url: str,
+    restaurants_: list[Mapping[str, Any]],
+    *,
+    defaults: JSON | None = None,
+    organisation: str = "org",
 ) -> tuple[int, list[tuple[int, int]]]:
     """Into a migrated database (SQLite or PostgreSQL): one batch and a job per restaurant;
     (batch id, [(restaurant id, job id)])."""
@@ -223,7 +227,7 @@ def seed_batch(
             insert(batches)
             .values(
                 name="b",
-                organisation_id="org",
+                organisation_id=organisation,
                 target="sandbox",
                 status="running",
                 manifest={"defaults": defaults or {}},
@@ -239,7 +243,7 @@ def seed_batch(
             rid = conn.execute(
                 insert(restaurants)
                 .values(
-                    organisation_id="org",
+                    organisation_id=organisation,
                     key=f"{position}:{restaurant.get('name')}",
                     extra={},
                     created_at=now,
@@ -253,7 +257,7 @@ def seed_batch(
                 .values(
                     batch_id=batch_id,
                     restaurant_id=rid,
-                    organisation_id="org",
+                    organisation_id=organisation,
                     position=position,
                     status="running",
                     active=True,

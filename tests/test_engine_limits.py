@@ -54,5 +54,7 @@ def test_the_default_named_limits_exist(store: Store) -> None:
     from regctl.engine.policy import DEFAULT_RATE_LIMITS
 
     assert DEFAULT_RATE_LIMITS == {"platform_account_creation": (1, 60.0), "extraction_api": (10, 60.0)}
-    assert store.take_rate_limit("platform_account_creation", default=(1, 60.0)) == 0.0
-    assert 59 < store.take_rate_limit("platform_account_creation", default=(1, 60.0)) <= 60
+    assert store.take_rate_limit("org", "platform_account_creation", default=(1, 60.0)) == 0.0
+    assert 59 < store.take_rate_limit("org", "platform_account_creation", default=(1, 60.0)) <= 60
+    # per organisation: another organisation's token is its own
+    assert store.take_rate_limit("other-org", "platform_account_creation", default=(1, 60.0)) == 0.0

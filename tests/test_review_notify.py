@@ -23,6 +23,8 @@ from regctl.review.notify import (
     webhook_url,
 )
 
+LOCAL_HOOK = 'notify: {webhook: "${HOOK_URL}", allow_private_addresses: true}'
+
 
 class Hook:
     """A loopback webhook that refuses the first ``failures`` posts with HTTP 500."""
@@ -78,9 +80,17 @@ def test_unreachable_webhook_does_not_raise() -> None:
 
 def test_webhook_url_expands_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_HOOK", "http://127.0.0.1:1/hook")
-    assert webhook_url({"webhook": "${SLACK_HOOK}"}) == "http://127.0.0.1:1/hook"
-    assert webhook_url({"webhook": "${MISSING_HOOK_VAR}"}) is None
-    assert webhook_url({"webhook": "${MISSING_HOOK_VAR:-http://127.0.0.1:2/x}"}) == "http://127.0.0.1:2/x"
+    local = {"allow_private_addresses": True}
+    assert webhook_url({"webhook": "${SLACK_HOOK}", **local}) == "http://127.0.0.1:1/hook"
+    assert webhook_url({"webhook": "${SLACK_HOOK}"}) is None  # loopback, and http: not without the opt-in
+    assert webhook_url({"webhook": "${MISSING_HOOK_VAR}", **local}) is None
+    defaulted = "${MISSING_HOOK_VAR:-http://127.0.0.1:2/x}"
+    assert webhook_url({"webhook": defaulted, **local}) == "http://127.0.0.1:2/x"
+    slack = "https://hooks.slack.com/services/T/B/x"
+    assert webhook_url({"webhook": slack}) == slack
+    for refused in ("https://169.254.169.254/latest", "ftp://hooks.example.com/x", "file:///etc/passwd",
+                    "https://10.0.0.1/x", "https://[::1]/x", "https://localhost/x"):
+        assert webhook_url({"webhook": refused}) is None, refused
     assert webhook_url(None) is None
 
 
@@ -101,7 +111,7 @@ def test_the_engine_posts_when_a_batch_starts_waiting(store: Store, tmp_path: Pa
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOOK_URL", flaky_hook.url)
     flaky_hook.failures = 0
-    waiting_batch(store, tmp_path, extra='notify: {webhook: "${HOOK_URL}"}')
+    waiting_batch(store, tmp_path, extra=LOCAL_HOOK)
     _wait_for(flaky_hook, 1)
     assert flaky_hook.received == [{"text": message_for(BatchEvent.WAITING, "approvals", 2)}]
 
@@ -112,7 +122,7 @@ def test_the_engine_posts_when_a_batch_finishes(store: Store, tmp_path: Path, fl
 
     monkeypatch.setenv("HOOK_URL", flaky_hook.url)
     flaky_hook.failures = 0
-    batch_id = waiting_batch(store, tmp_path, count=1, extra='notify: {webhook: "${HOOK_URL}"}')
+    batch_id = waiting_batch(store, tmp_path, count=1, extra=LOCAL_HOOK)
     _wait_for(flaky_hook, 1)
     [waiting] = store.waiting_steps(batch_id=batch_id)
     record_decision(store, waiting["step_id"], {"ok": True, "contact": {"email": "a@b.nz"}}, actor="t")
@@ -134,7 +144,7 @@ def test_an_explicit_event_posts_once(store: Store, tmp_path: Path, flaky_hook: 
     from regctl.db.schema import batches
     with store.engine.begin() as conn:
         conn.execute(update(batches).where(batches.c.id == batch_id)
-                     .values(notify={"webhook": "${HOOK_URL}"}))
+                     .values(notify={"webhook": "${HOOK_URL}", "allow_private_addresses": True}))
     thread = notify_batch_event(store, batch_id, BatchEvent.WAITING)
     assert thread is not None
     thread.join(10)

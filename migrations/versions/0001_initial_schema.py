@@ -2,8 +2,8 @@
 """initial schema  (generated: regctl.db.migrate.regenerate)
 
 Revision ID: 0001
-Revises:
-Create Date: 2026-11-29 17:21:41.058703
+Revises: 
+Create Date: 2026-12-05 16:43:15.999422
 """
 from __future__ import annotations
 
@@ -49,12 +49,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_decisions')),
     sa.UniqueConstraint('step_id', 'attempt', name='uq_decisions_step_attempt')
     )
+    op.create_table('organisation_roles',
+    sa.Column('organisation_id', sa.String(length=100), nullable=False),
+    sa.Column('role_name', sa.String(length=100), nullable=False),
+    sa.Column('granted_at', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('organisation_id', 'role_name', name=op.f('pk_organisation_roles'))
+    )
     op.create_table('rate_limits',
+    sa.Column('organisation_id', sa.String(length=100), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('window', sa.Float(), nullable=False),
     sa.Column('taken', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.PrimaryKeyConstraint('name', name=op.f('pk_rate_limits'))
+    sa.PrimaryKeyConstraint('organisation_id', 'name', name=op.f('pk_rate_limits'))
     )
     op.create_table('registration_batch_jobs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -81,7 +88,7 @@ def upgrade() -> None:
     op.create_table('restaurants',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('organisation_id', sa.String(length=100), nullable=False),
-    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('key', sa.Text(), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('address', sa.Text(), nullable=True),
     sa.Column('city', sa.String(length=200), nullable=True),
@@ -127,6 +134,7 @@ def upgrade() -> None:
     sa.Column('heartbeat_at', sa.Float(), nullable=False),
     sa.Column('stopped_at', sa.Float(), nullable=True),
     sa.Column('batch_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('db_role', sa.String(length=100), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_supervisors'))
     )
     op.create_table('menus',
@@ -282,15 +290,21 @@ def upgrade() -> None:
         _enable_row_level_security()
 
 
-ORGANISATION_TABLES = ('registration_batch_jobs', 'registration_jobs', 'registration_job_steps', 'step_events', 'decisions', 'restaurants')
+RLS_POLICIES = {'registration_batch_jobs': 'organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)', 'registration_jobs': 'organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)', 'registration_job_steps': 'organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)', 'step_events': 'organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)', 'decisions': 'organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)', 'restaurants': 'organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)', 'rate_limits': 'organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)', 'menus': 'restaurant_id IN (SELECT id FROM restaurants)', 'menu_categories': 'menu_id IN (SELECT id FROM menus)', 'menu_items': 'menu_id IN (SELECT id FROM menus)', 'item_images': 'item_id IN (SELECT id FROM menu_items)', 'option_sets': 'menu_id IN (SELECT id FROM menus)', 'option_set_options': 'option_set_id IN (SELECT id FROM option_sets)', 'menu_item_option_sets': 'item_id IN (SELECT id FROM menu_items) AND option_set_id IN (SELECT id FROM option_sets)', 'company_search_candidates': 'job_id IN (SELECT id FROM registration_jobs)', 'artifacts': 'job_id IN (SELECT id FROM registration_jobs)', 'supervisors': 'db_role = current_user', 'organisation_roles': 'role_name = current_user'}
 
 
 def _enable_row_level_security() -> None:
-    """Rows are visible to a non-owner role only for current_setting('regctl.organisation')."""
-    for table in ORGANISATION_TABLES:
+    """Policies keyed on current_user, forced on every table (regctl.db.migrate, docs/security.md)."""
+    bind = op.get_bind()
+    owner = bind.dialect.identifier_preparer.quote(bind.exec_driver_sql("SELECT current_user").scalar())
+    op.execute("ALTER TABLE supervisors ALTER COLUMN db_role SET DEFAULT current_user")
+    for table, member in RLS_POLICIES.items():
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY {table}_by_organisation ON {table} USING "
-                   f"(organisation_id = current_setting('regctl.organisation', true))")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY {table}_owner ON {table} TO {owner} USING (true) WITH CHECK (true)")
+        op.execute(f"CREATE POLICY {table}_member ON {table} USING ({member}) WITH CHECK ({member})")
+    # any role may see which supervisors are alive (host, pid, heartbeat); only its own it may change
+    op.execute("CREATE POLICY supervisors_seen ON supervisors FOR SELECT USING (true)")
 
 
 def downgrade() -> None:
@@ -323,6 +337,7 @@ def downgrade() -> None:
     op.drop_table('restaurants')
     op.drop_table('registration_batch_jobs')
     op.drop_table('rate_limits')
+    op.drop_table('organisation_roles')
     op.drop_table('decisions')
     with op.batch_alter_table('artifacts', schema=None) as batch_op:
         batch_op.drop_index('ix_artifacts_job')

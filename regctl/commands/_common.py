@@ -27,7 +27,8 @@ from regctl.render import dumps
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["actor", "console", "emit_json", "json_option", "parse_job", "resolve_batch", "store_for"]
+__all__ = ["actor", "allow_path_option", "bounded_actor", "console", "emit_json", "json_option", "parse_job",
+           "resolve_batch", "store_for"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 JOB_PREFIX = "job:"
@@ -36,6 +37,12 @@ JOB_PREFIX = "job:"
 def json_option(fn: F) -> F:
     """``--json``: print the result as JSON on stdout instead of a table."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
+
+
+def allow_path_option(fn: F) -> F:
+    """``--allow-path``: let a restaurant's ``menu_file`` lie outside the manifest's folder."""
+    return click.option("--allow-path", "allow_path", is_flag=True,
+                        help="Allow menu_file paths outside the manifest's folder.")(fn)
 
 
 def db_url(ctx: click.Context) -> str | None:
@@ -72,11 +79,20 @@ def store_for(ctx: click.Context, *, upgrade: bool = False, create: bool = False
         store.close()
 
 
+def bounded_actor(_ctx: click.Context | None, _param: click.Parameter | None,
+                  value: str | None) -> str | None:
+    """``--as NAME`` / ``REGCTL_ACTOR``: at most 100 characters of printable text (it is stored with every
+    decision and event, and shown in plain output)."""
+    if value is not None and (not value.strip() or len(value) > 100 or not value.isprintable()):
+        raise UsageError("--as / REGCTL_ACTOR: a name of 1 to 100 printable characters")
+    return value
+
+
 def actor() -> str:
     """Who is acting, for the event log: ``REGCTL_ACTOR``, else the OS user."""
     explicit = os.environ.get("REGCTL_ACTOR")
     if explicit:
-        return explicit
+        return str(bounded_actor(None, None, explicit))
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from regctl.commands._common import actor, console, parse_job, store_for
+from regctl.commands._common import actor, bounded_actor, console, parse_job, store_for
 from regctl.db.decisions import DecisionKind
 from regctl.review.manual import record_manual_outcome
 
@@ -12,7 +12,8 @@ __all__ = ["COMMANDS"]
 
 _NOTE = click.option("--note", required=True, metavar="TEXT",
                      help="What was done by hand, or why it is not needed.")
-_AS = click.option("--as", "as_name", metavar="NAME", help="Record it as NAME (default: your OS user).")
+_AS = click.option("--as", "as_name", metavar="NAME", callback=bounded_actor,
+              help="Record it as NAME (default: your OS user).")
 
 
 def _record(ctx: click.Context, job_ref: str, step_key: str, kind: DecisionKind, note: str,

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from regctl.commands._common import (
     actor,
+    bounded_actor,
     console,
     emit_json,
     json_option,
@@ -38,7 +39,8 @@ EXIT_WAITING = 3
 @click.option("--job", "job_ref", metavar="ID", help="Only this job's decisions.")
 @click.option("--step", "step_key", metavar="KEY", help="Only decisions of this step (e.g. select_company).")
 @click.option("--list", "list_only", is_flag=True, help="List waiting decisions instead of asking.")
-@click.option("--as", "as_name", metavar="NAME", help="Record the decisions as NAME (default: your OS user).")
+@click.option("--as", "as_name", metavar="NAME", callback=bounded_actor,
+              help="Record the decisions as NAME (default: your OS user).")
 @click.option("--continue/--no-continue", "continue_run", default=None,
               help="Afterwards, run the batch in the foreground if no supervisor is running "
                    "(default: ask).")

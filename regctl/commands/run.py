@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from regctl.commands._common import actor, db_url, is_terminal, store_for
+from regctl.commands._common import actor, allow_path_option, db_url, is_terminal, store_for
 from regctl.commands._progress import follow
 from regctl.db.views import batch_progress
 from regctl.engine import api
@@ -56,7 +56,7 @@ def log_dir() -> Path:
     from regctl.engine.context import data_root
 
     path = data_root() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)  # logs may name restaurants and e-mails
     return path
 
 
@@ -71,7 +71,7 @@ def start_background_supervisor(url: str, batch_id: int, batch_name: str, *, con
     # posix_spawn, not Popen: the child outlives us on purpose (its own session, output to the log),
     # and a Popen object would warn about a still-running child when it is collected.
     actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-               (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+               (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
                (os.POSIX_SPAWN_DUP2, 1, 2)]
     pid = os.posix_spawn(sys.executable, command, env, file_actions=actions, setsid=True)
     return pid, log
@@ -102,16 +102,17 @@ def _announce(ref: api.BatchRef) -> None:
               help="Steps run at the same time by this process.")
 @click.option("--no-progress", is_flag=True,
               help="Plain lines instead of the live view (the default when piped).")
+@allow_path_option
 @click.pass_context
 def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, concurrency: int,
-        no_progress: bool) -> None:
+        no_progress: bool, allow_path: bool) -> None:
     """Create (or resume) the batch of MANIFEST and supervise it until nothing is runnable.
 
     The manifest is validated before anything is written. Running the same manifest again resumes
     the same batch. Exit 0 done, 1 some jobs failed, 2 usage/manifest error, 3 waiting on
     decisions, 4 cancelled, 130 interrupted.
     """
-    loaded = load_manifest(manifest)
+    loaded = load_manifest(manifest, allow_paths=allow_path)
     sequential = sequential or loaded.execution.mode == "sequential"
     with store_for(ctx, create=True) as store:
         ref = api.submit_batch(store, loaded, actor=actor())

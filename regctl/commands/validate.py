@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from regctl.commands._common import console, emit_json, json_option
+from regctl.commands._common import allow_path_option, console, emit_json, json_option
 from regctl.errors import ManifestError
 from regctl.manifest import Manifest, load_manifest
 
@@ -46,14 +46,15 @@ def _print_summary(manifest: Manifest) -> None:
 @click.command("validate")
 @click.argument("manifest", type=click.Path(path_type=Path, dir_okay=False))
 @json_option
+@allow_path_option
 @click.pass_context
-def validate(ctx: click.Context, manifest: Path, as_json: bool) -> None:
+def validate(ctx: click.Context, manifest: Path, as_json: bool, allow_path: bool) -> None:
     """Check MANIFEST (YAML, restaurants, pipeline graph) without touching any database.
 
     Exit 0 when valid; 2 with file:line: field: message when not.
     """
     try:
-        loaded = load_manifest(manifest)
+        loaded = load_manifest(manifest, allow_paths=allow_path)
     except ManifestError as exc:
         if not as_json:
             raise

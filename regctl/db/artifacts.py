@@ -7,6 +7,8 @@ the step's row id is looked up here.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -50,7 +52,12 @@ def _engine(database_url: str) -> sa.Engine:
 
 def record_artifact(database_url: str, *, job_id: int, step_key: str, attempt: int, kind: str,
                     path: Path | str) -> None:
-    """Add one artifact row for the step ``step_key`` of ``job_id``; silently nothing if the step is gone."""
+    """Add one artifact row for the step ``step_key`` of ``job_id``; silently nothing if the step is gone.
+
+    The file is made readable by its owner only (0600): a screenshot or trace shows a customer's data.
+    """
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
     with _engine(database_url).begin() as conn:
         step_id = conn.execute(sa.select(steps.c.id).where(steps.c.job_id == job_id,
                                                            steps.c.key == step_key)).scalar()

@@ -1,8 +1,8 @@
 """Open a SQLAlchemy engine for a database URL, tuned per dialect.
 
 SQLite: WAL, a generous busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so that
-concurrent writers queue instead of failing on lock upgrades. PostgreSQL: psycopg 3; the
-organisation (for row-level security) is set on each new connection when given.
+concurrent writers queue instead of failing on lock upgrades. PostgreSQL: psycopg 3;
+row-level security follows the connected role (regctl.db.tenancy, docs/security.md).
 """
 
 from __future__ import annotations
@@ -42,15 +42,9 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _set_organisation(engine: Engine, organisation: str) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        with dbapi_conn.cursor() as cur:
-            cur.execute("SELECT set_config('regctl.organisation', %s, false)", (organisation,))
-        dbapi_conn.commit()
-
-
 def open_engine(url: str, *, organisation: str | None = None, pool_size: int = 8) -> Engine:
+    """``organisation`` is accepted for callers' clarity only: row-level security is keyed on the
+    connected database role (regctl.db.tenancy), never on a setting a client could change."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -60,10 +54,7 @@ def open_engine(url: str, *, organisation: str | None = None, pool_size: int = 8
         return engine
     # No pre-ping (a round trip per transaction): on a disconnect SQLAlchemy discards the whole pool,
     # so an outage costs one failed transaction, which the supervisor retries (connection_lost).
-    engine = create_engine(url, pool_size=pool_size, max_overflow=32, pool_pre_ping=False)
-    if organisation is not None:
-        _set_organisation(engine, organisation)
-    return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=32, pool_pre_ping=False)
 
 
 def insert_ignoring_conflicts(conn: Connection, table: Table, values: dict[str, Any]) -> Insert:

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from regctl.db.progress import lock_jobs_txn, resolve_jobs_txn, write_events_txn
 from regctl.db.records import Event
-from regctl.db.schema import batches, decisions, step_events, steps
+from regctl.db.schema import batches, decisions, jobs, step_events, steps
 from regctl.engine.graph import SKIPPED_BY_PERSON
 from regctl.errors import DecisionError, NotFound
 
@@ -165,6 +165,9 @@ def manual_outcome_txn(conn: Connection, step_id: int, decision: JSON, *, now: f
     locked = lock_jobs_txn(conn, [job_id])
     row = conn.execute(select(steps).where(steps.c.id == step_id)).one()
     kind = DecisionKind(decision["kind"])
+    if conn.execute(select(jobs.c.status).where(jobs.c.id == job_id)).scalar() == "cancelled":
+        raise DecisionError(f"job {job_id} was cancelled; retry it first (`regctl retry {job_id}`) to "
+                            f"{'complete' if kind is DecisionKind.COMPLETE else 'skip'} its steps")
     if row.status not in MANUAL_FROM:
         raise DecisionError(f"step {row.key!r} of job {job_id} is {row.status}; it cannot be "
                             f"{'completed' if kind is DecisionKind.COMPLETE else 'skipped'} by hand now")

@@ -21,33 +21,38 @@ from regctl.engine.states import StepStatus
 __all__ = ["claim_limited_txn", "take_rate_limit_txn"]
 
 
-def _lock_limit(conn: Connection, name: str) -> Any:
-    stmt = select(rate_limits).where(rate_limits.c.name == name)
+def _mine(organisation: str, name: str) -> Any:
+    return (rate_limits.c.organisation_id == organisation) & (rate_limits.c.name == name)
+
+
+def _lock_limit(conn: Connection, organisation: str, name: str) -> Any:
+    stmt = select(rate_limits).where(_mine(organisation, name))
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     return conn.execute(stmt).first()
 
 
-def _ensure_limit(conn: Connection, name: str, default: tuple[int, float]) -> Any:
-    row = _lock_limit(conn, name)
+def _ensure_limit(conn: Connection, organisation: str, name: str, default: tuple[int, float]) -> Any:
+    row = _lock_limit(conn, organisation, name)
     if row is None:
-        conn.execute(
-            insert_ignoring_conflicts(
-                conn, rate_limits, {"name": name, "capacity": default[0], "window": default[1], "taken": []}
-            )
-        )
-        row = _lock_limit(conn, name)
+        values = {"organisation_id": organisation, "name": name, "capacity": default[0], "window": default[1],
+                  "taken": []}
+        conn.execute(insert_ignoring_conflicts(conn, rate_limits, values))
+        row = _lock_limit(conn, organisation, name)
     return row
 
 
-def take_rate_limit_txn(conn: Connection, name: str, *, now: float, default: tuple[int, float]) -> float:
-    """Take one token; returns 0.0 on success, else the seconds until one is free (nothing taken)."""
-    row = _ensure_limit(conn, name, default)
+def take_rate_limit_txn(
+    conn: Connection, organisation: str, name: str, *, now: float, default: tuple[int, float]
+) -> float:
+    """Take one token of the organisation's limit ``name``; 0.0 on success, else the seconds until one
+    is free (nothing taken). Limits are per organisation: one tenant never spends another's."""
+    row = _ensure_limit(conn, organisation, name, default)
     recent = sorted(t for t in (row.taken or []) if t > now - row.window)
     if len(recent) >= row.capacity:
         return float(max(0.001, recent[-row.capacity] + row.window - now))
     recent.append(now)
-    conn.execute(update(rate_limits).where(rate_limits.c.name == name).values(taken=recent[-row.capacity :]))
+    conn.execute(update(rate_limits).where(_mine(organisation, name)).values(taken=recent[-row.capacity :]))
     return 0.0
 
 

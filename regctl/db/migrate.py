@@ -19,29 +19,56 @@ from sqlalchemy import Engine
 __all__ = ["current_revision", "head_revision", "is_current", "migrations_dir", "regenerate", "upgrade"]
 
 INITIAL = "0001"
-RLS_TABLES = (
-    "registration_batch_jobs",
-    "registration_jobs",
-    "registration_job_steps",
-    "step_events",
-    "decisions",
-    "restaurants",
-)
+
+# Row-level security (PostgreSQL; docs/security.md). A role acts for the organisations bound to it in
+# organisation_roles (``regctl db grant``); the policies compare with current_user, which a client
+# cannot change without being a member of the other role. Tables with an organisation_id check it;
+# child tables check that their parent row is visible (the parent's own policy decides). The role
+# that runs the migration owns the tables and gets a policy that lets it see everything (single
+# tenant use, the sandbox, migrations); FORCE makes the policies apply to that owner too.
+MEMBER = "organisation_id IN (SELECT organisation_id FROM organisation_roles WHERE role_name = current_user)"
+RLS_POLICIES = {
+    "registration_batch_jobs": MEMBER,
+    "registration_jobs": MEMBER,
+    "registration_job_steps": MEMBER,
+    "step_events": MEMBER,
+    "decisions": MEMBER,
+    "restaurants": MEMBER,
+    "rate_limits": MEMBER,
+    "menus": "restaurant_id IN (SELECT id FROM restaurants)",
+    "menu_categories": "menu_id IN (SELECT id FROM menus)",
+    "menu_items": "menu_id IN (SELECT id FROM menus)",
+    "item_images": "item_id IN (SELECT id FROM menu_items)",
+    "option_sets": "menu_id IN (SELECT id FROM menus)",
+    "option_set_options": "option_set_id IN (SELECT id FROM option_sets)",
+    "menu_item_option_sets": "item_id IN (SELECT id FROM menu_items) "
+    "AND option_set_id IN (SELECT id FROM option_sets)",
+    "company_search_candidates": "job_id IN (SELECT id FROM registration_jobs)",
+    "artifacts": "job_id IN (SELECT id FROM registration_jobs)",
+    "supervisors": "db_role = current_user",
+    "organisation_roles": "role_name = current_user",
+}
 
 RLS_BLOCK = '''
     if op.get_bind().dialect.name == "postgresql":
         _enable_row_level_security()
 
 
-ORGANISATION_TABLES = {tables!r}
+RLS_POLICIES = {policies!r}
 
 
 def _enable_row_level_security() -> None:
-    """Rows are visible to a non-owner role only for current_setting('regctl.organisation')."""
-    for table in ORGANISATION_TABLES:
+    """Policies keyed on current_user, forced on every table (regctl.db.migrate, docs/security.md)."""
+    bind = op.get_bind()
+    owner = bind.dialect.identifier_preparer.quote(bind.exec_driver_sql("SELECT current_user").scalar())
+    op.execute("ALTER TABLE supervisors ALTER COLUMN db_role SET DEFAULT current_user")
+    for table, member in RLS_POLICIES.items():
         op.execute(f"ALTER TABLE {{table}} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY {{table}}_by_organisation ON {{table}} USING "
-                   f"(organisation_id = current_setting('regctl.organisation', true))")
+        op.execute(f"ALTER TABLE {{table}} FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY {{table}}_owner ON {{table}} TO {{owner}} USING (true) WITH CHECK (true)")
+        op.execute(f"CREATE POLICY {{table}}_member ON {{table}} USING ({{member}}) WITH CHECK ({{member}})")
+    # any role may see which supervisors are alive (host, pid, heartbeat); only its own it may change
+    op.execute("CREATE POLICY supervisors_seen ON supervisors FOR SELECT USING (true)")
 '''
 
 
@@ -114,7 +141,7 @@ def _add_row_level_security(path: Path) -> None:
     )
     text = "# ruff: noqa: E501\n" + text
     head, sep, tail = text.partition("\n\ndef downgrade()")
-    path.write_text(head.rstrip("\n") + "\n" + RLS_BLOCK.format(tables=RLS_TABLES) + sep + tail)
+    path.write_text(head.rstrip("\n") + "\n" + RLS_BLOCK.format(policies=RLS_POLICIES) + sep + tail)
 
 
 if __name__ == "__main__":

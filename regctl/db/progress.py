@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, select, tuple_, update
 from regctl.db.records import Event, StepOutcome
 from regctl.db.schema import batches, jobs, restaurants, step_events, steps
 from regctl.db.sqlbits import InIds, in_array, in_list, per_dialect
+from regctl.db.tenancy import rls_active
 from regctl.engine.graph import StepNode, evaluate_condition, resolve, skipped_by_failure
 from regctl.engine.states import (
     JobStatus,
@@ -70,11 +71,11 @@ _COPY_EVENTS = f"COPY step_events ({', '.join(_EVENT_COLUMNS)}) FROM STDIN"
 
 
 def write_events_txn(conn: Connection, events: Sequence[Event], now: float) -> None:
-    """Append events in bulk: COPY on PostgreSQL, one executemany on SQLite (same transaction)."""
+    """Append events in bulk: COPY on PostgreSQL as the tables' owner, else one executemany."""
     if not events:
         return
     rows = [e.row(now) for e in events]
-    if not _pg(conn):
+    if not _pg(conn) or rls_active(conn):  # PostgreSQL refuses COPY FROM where policies apply
         conn.execute(_insert_events, rows)
         return
     with conn.connection.driver_connection.cursor() as cur, cur.copy(_COPY_EVENTS) as copy:  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from regctl.db.schema import batches, decisions, jobs, restaurants, step_events, steps, supervisors
 from regctl.engine.states import StepStatus
-from regctl.errors import NotFound
+from regctl.errors import NotFound, UsageError
 
 __all__ = ["Reads"]
 
@@ -47,13 +47,22 @@ class Reads:
         return self.engine.connect()
 
     def find_batch(self, ref: str | int) -> dict[str, Any]:
-        """A batch by id or by name (the most recent of that name)."""
+        """A batch by id or by name (the most recent of that name).
+
+        Names are unique per organisation: a name that two organisations use (visible together only to
+        the tables' owner) is refused as ambiguous rather than acting on whichever came first.
+        """
         cond = batches.c.id == int(ref) if str(ref).isdigit() else batches.c.name == str(ref)
         with self._read() as conn:
-            row = conn.execute(select(batches).where(cond).order_by(batches.c.id.desc())).first()
-        if row is None:
+            rows = conn.execute(select(batches).where(cond).order_by(batches.c.id.desc())).all()
+        if not rows:
             raise NotFound(f"no batch {ref!r}")
-        return dict(row._mapping)
+        organisations = sorted({r.organisation_id for r in rows})
+        if len(organisations) > 1:
+            ids = ", ".join(f"{r.id} ({r.organisation_id})" for r in rows)
+            raise UsageError(f"batch name {ref!r} is used by {len(organisations)} organisations; "
+                             f"name it by id: {ids}")
+        return dict(rows[0]._mapping)
 
     def find_job(self, job_id: int) -> dict[str, Any]:
         with self._read() as conn:

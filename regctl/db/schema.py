@@ -166,10 +166,15 @@ supervisors = Table(
     Column("heartbeat_at", Float, nullable=False),
     Column("stopped_at", Float),
     Column("batch_id", Id),  # set when it supervises one batch only
+    # the database role that runs it (PostgreSQL fills it with current_user; row-level security lets a
+    # role change only its own supervisors' rows — docs/security.md)
+    Column("db_role", String(100)),
 )
 
 rate_limits = Table(
     "rate_limits", metadata,
+    # per organisation: one organisation's manifest never changes another's limits
+    Column("organisation_id", String(100), primary_key=True),
     Column("name", String(100), primary_key=True),
     Column("capacity", Integer, nullable=False),  # tokens per window
     Column("window", Float, nullable=False),  # seconds
@@ -186,6 +191,17 @@ artifacts = Table(
     Column("path", Text, nullable=False),  # relative to the data directory
     Column("created_at", Float, nullable=False),
     Index("ix_artifacts_job", "job_id"),
+)
+
+# ---------------------------------------------------------------- tenancy ------------------------
+
+organisation_roles = Table(
+    "organisation_roles", metadata,
+    # which database roles may act for an organisation (``regctl db grant``); PostgreSQL's row-level
+    # security policies read it with current_user (docs/security.md). Unused on SQLite.
+    Column("organisation_id", String(100), primary_key=True),
+    Column("role_name", String(100), primary_key=True),
+    Column("granted_at", Float, nullable=False),
 )
 
 # ---------------------------------------------------------------- review -------------------------
@@ -213,7 +229,7 @@ restaurants = Table(
     "restaurants", metadata,
     _id(),
     Column("organisation_id", String(100), nullable=False),
-    Column("key", String(300), nullable=False),  # stable identity: normalised name + address
+    Column("key", Text, nullable=False),  # stable identity: normalised name + address (each bounded)
     Column("name", String(300), nullable=False),
     Column("address", Text),
     Column("city", String(200)),

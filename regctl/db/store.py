@@ -376,9 +376,11 @@ class Store(queries.Reads):
 
     # ------------------------------------------------------------ limits -----------------------
 
-    def take_rate_limit(self, name: str, *, default: tuple[int, float]) -> float:
-        """Take one token of ``name``: 0.0 if taken, else seconds until one is free."""
-        return self.transact(lambda c: take_rate_limit_txn(c, name, now=time.time(), default=default))
+    def take_rate_limit(self, organisation: str, name: str, *, default: tuple[int, float]) -> float:
+        """Take one token of the organisation's ``name``: 0.0 if taken, else seconds until one is free."""
+        return self.transact(
+            lambda c: take_rate_limit_txn(c, organisation, name, now=time.time(), default=default)
+        )
 
     def renew_lease(self, step_id: int, supervisor_id: str, *, lease: float) -> None:
         """A step's own heartbeat: extend its lease if we still hold it."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select, update
 
 from regctl.db.schema import batches, jobs, rate_limits, restaurants, steps
+from regctl.db.tenancy import refuse_foreign_organisation_txn
 from regctl.engine.states import BatchStatus, JobStatus, StepStatus
 from regctl.errors import UsageError
 from regctl.pipeline import StepSpec
@@ -190,18 +191,22 @@ def _create_jobs(
     return len(ids), len(have)
 
 
-def _set_rate_limits(conn: Connection, overrides: dict[str, dict[str, float]]) -> None:
+def _set_rate_limits(conn: Connection, org: str, overrides: dict[str, dict[str, float]]) -> None:
     for name, spec in overrides.items():
         capacity, window = int(spec["capacity"]), float(spec["window"])
         updated = conn.execute(
-            update(rate_limits).where(rate_limits.c.name == name).values(capacity=capacity, window=window)
+            update(rate_limits)
+            .where(rate_limits.c.organisation_id == org, rate_limits.c.name == name)
+            .values(capacity=capacity, window=window)
         )
         if updated.rowcount == 0:
-            conn.execute(rate_limits.insert().values(name=name, capacity=capacity, window=window, taken=[]))
+            conn.execute(rate_limits.insert().values(organisation_id=org, name=name, capacity=capacity,
+                                                     window=window, taken=[]))
 
 
 def submit_batch_txn(conn: Connection, m: Manifest, *, actor: str, now: float) -> tuple[int, bool, int, int]:
     """``(batch_id, created, jobs_created, jobs_existing)``; raises UsageError before writing on a clash."""
+    refuse_foreign_organisation_txn(conn, m.organisation)
     batch_id, created = _find_or_create_batch(conn, m, actor, now)
     restaurant_ids = _upsert_restaurants(conn, m.organisation, m.restaurants, now)
     made, existing = _create_jobs(conn, batch_id, m, restaurant_ids, now)
@@ -213,5 +218,5 @@ def submit_batch_txn(conn: Connection, m: Manifest, *, actor: str, now: float) -
             .where(batches.c.id == batch_id, batches.c.cancelled_at.is_(None))
             .values(status=BatchStatus.RUNNING.value, finished_at=None)
         )
-    _set_rate_limits(conn, m.execution.rate_limits)
+    _set_rate_limits(conn, m.organisation, m.execution.rate_limits)
     return batch_id, created, made, existing

@@ -76,9 +76,9 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
     """Connect; with ``upgrade`` run migrations first (a new SQLite file is always upgraded).
 
     A database that is not migrated to the current revision is refused with a ConfigError naming
-    ``regctl db upgrade``. ``organisation`` sets ``regctl.organisation`` for row-level security.
+    ``regctl db upgrade``. Row-level security follows the connected role (docs/security.md).
     """
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from regctl.db import migrate
     from regctl.db.connect import open_engine
@@ -97,6 +97,12 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
                 f"database {engine.url.render_as_string(hide_password=True)} is not migrated; "
                 "run `regctl db upgrade`"
             )
+    except ProgrammingError as exc:
+        engine.dispose()
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        raise ConfigError(f"database {shown}: this role may not use the regctl tables; the owner lets it "
+                          "act for an organisation with `regctl db grant ORGANISATION ROLE`") from None
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__

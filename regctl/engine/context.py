@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from regctl.db.records import ClaimedStep
 from regctl.engine.policy import DEFAULT_RATE_LIMITS
 from regctl.errors import Cancelled, RateLimited
-from regctl.secrets import decrypt_secret_fields
+from regctl.secrets import decrypt_secret_fields, expand_references
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
@@ -79,7 +79,9 @@ class EngineContext:
         self.supervisor_id = supervisor_id
         self.job_id, self.batch_id, self.batch_name = step.job_id, batch.id, batch.name
         self.organisation, self.target = batch.organisation, batch.target
-        self.step_key, self.attempt, self.params = step.key, step.attempt, dict(step.params)
+        # params are stored as written; ${ENV} references are expanded in memory only (docs/security.md)
+        self.step_key, self.attempt = step.key, step.attempt
+        self.params = expand_references(dict(step.params))
         self.step_id = step.id
         self.database_url = store.url
         self.shared = shared if shared is not None else {}
@@ -154,7 +156,7 @@ class EngineContext:
         self._store.renew_lease(self.step_id, self.supervisor_id, lease=self._lease)
 
     def acquire_rate_limit(self, name: str) -> None:
-        wait = self._store.take_rate_limit(name, default=self.batch.rate_limit(name))
+        wait = self._store.take_rate_limit(self.batch.organisation, name, default=self.batch.rate_limit(name))
         if wait > 0:
             raise RateLimited(f"rate limit {name!r} is exhausted", retry_after=wait)
 

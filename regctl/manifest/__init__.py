@@ -14,13 +14,16 @@ The first problem found is raised as a :class:`~regctl.errors.ManifestError`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, cast
 
 from pydantic import TypeAdapter, ValidationError
 
+from regctl.bounds import MAX_MANIFEST_BYTES, MAX_MENU_FILE_BYTES
 from regctl.errors import ManifestError, UsageError
 from regctl.manifest.located_yaml import Located, expand_env, load_located
 from regctl.manifest.models import ManifestModel, PipelineModel, RestaurantModel, first_error
@@ -54,8 +57,12 @@ class Manifest:
     raw: dict[str, Any] = field(default_factory=dict)  # normalised, with ${ENV} references unexpanded
 
 
-def load_manifest(path: str | Path) -> Manifest:
-    """Read and validate a manifest file; raises :class:`ManifestError` (file, line, field)."""
+def load_manifest(path: str | Path, *, allow_paths: bool = False) -> Manifest:
+    """Read and validate a manifest file; raises :class:`ManifestError` (file, line, field).
+
+    A restaurant's ``menu_file`` must be a regular file of at most 16 MiB under the manifest's folder;
+    ``allow_paths`` (``--allow-path``) lets it be anywhere else the user can read.
+    """
     source = Path(path)
     located = load_located(_read(source), str(path))
     if not isinstance(located.value, dict):
@@ -70,14 +77,34 @@ def load_manifest(path: str | Path) -> Manifest:
     _check_policies(model.policies, pipeline, located)
     _check_defaults(model.defaults, located)
     restaurants = _restaurants(model, source, located)
+    _check_menu_files(restaurants, source, located, allow_paths=allow_paths)
+    written = _as_written(pipeline, located.value)
+    notify = dict(located.value["notify"]) if model.notify is not None else None  # ${ENV} unexpanded
     return Manifest(batch=model.batch, organisation=model.organisation, target=model.target,
-                    pipeline=pipeline, execution=_execution(model), policies=dict(model.policies),
-                    defaults=dict(model.defaults), notify=model.notify, restaurants=restaurants,
+                    pipeline=written, execution=_execution(model), policies=dict(model.policies),
+                    defaults=dict(model.defaults), notify=notify, restaurants=restaurants,
                     source=source, raw=_normalised(located.value, pipeline))
+
+
+def _as_written(pipeline: Pipeline, raw: dict[str, Any]) -> Pipeline:
+    """The pipeline with each step's ``with:`` as written: a ``${SECRET}`` reference is stored as the
+    reference and expanded only in the step's memory (regctl.secrets.expand_references)."""
+    written = raw.get("pipeline")
+    if not isinstance(written, dict):
+        return pipeline
+    raw_with = {s.get("key"): s.get("with") or {} for s in written.get("steps", []) if isinstance(s, dict)}
+    steps = tuple(dataclasses.replace(s, params=dict(raw_with.get(s.key, s.params))) for s in pipeline.steps)
+    return dataclasses.replace(pipeline, steps=steps)
 
 
 def _read(source: Path) -> str:
     try:
+        info = source.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ManifestError("not a regular file", file=str(source))
+        if info.st_size > MAX_MANIFEST_BYTES:
+            raise ManifestError(f"the manifest is larger than {MAX_MANIFEST_BYTES // 2**20} MiB",
+                                file=str(source))
         data = source.read_bytes()
     except FileNotFoundError:
         raise ManifestError("no such file", file=str(source)) from None
@@ -219,6 +246,32 @@ def _check_duplicates(restaurants: list[dict[str, Any]], rows: Located) -> None:
             raise rows.error(f"duplicate restaurant {restaurant['name']!r} (same name and address as "
                              f"restaurants[{seen[key]}] at line {first})", ("restaurants", i, "name"))
         seen[key] = i
+
+
+def _check_menu_files(restaurants: list[dict[str, Any]], source: Path, located: Located, *,
+                      allow_paths: bool) -> None:
+    folder = source.resolve().parent
+    for i, restaurant in enumerate(restaurants):
+        name = restaurant.get("menu_file")
+        if name:
+            problem = _menu_file_problem(folder, str(name), allow_paths)
+            if problem:
+                raise located.error(f"menu_file {name!r}: {problem}", ("restaurants", i, "menu_file"))
+
+
+def _menu_file_problem(folder: Path, name: str, allow_paths: bool) -> str | None:
+    path = (folder / Path(name).expanduser()).resolve()  # as the step resolves it, symlinks followed
+    if not allow_paths and not path.is_relative_to(folder):
+        return "is outside the manifest's folder (run with --allow-path to allow it)"
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    if info.st_size > MAX_MENU_FILE_BYTES:
+        return f"is larger than {MAX_MENU_FILE_BYTES // 2**20} MiB"
+    return None
 
 
 # ---------------------------------------------------------------- the rest -----------------------

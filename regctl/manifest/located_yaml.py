@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from regctl.bounds import MAX_DEPTH, find_problem
 from regctl.errors import ManifestError
 
 __all__ = ["Located", "Path_", "expand_env", "format_path", "load_located"]
@@ -56,6 +57,9 @@ def load_located(text: str, file: str) -> Located:
     """Parse one YAML document; :class:`ManifestError` with the line for broken YAML."""
     try:
         node = _compose(text)
+    except RecursionError:
+        raise ManifestError(f"the YAML is nested more than {MAX_DEPTH} levels deep", file=file,
+                            line=1) from None
     except yaml.MarkedYAMLError as exc:
         raise _broken(exc, text, file) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
@@ -69,7 +73,11 @@ def load_located(text: str, file: str) -> Located:
                             file=file, line=1, field="batch")
     lines: dict[Path_, int] = {(): node.start_mark.line + 1}
     value = _Builder(file, lines).build(node, ())
-    return Located(file=file, value=value, lines=lines)
+    located = Located(file=file, value=value, lines=lines)
+    problem = find_problem(value)
+    if problem is not None:
+        raise located.error(problem[1], problem[0])
+    return located
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -117,10 +125,14 @@ class _Builder:
         self.built += 1
         if self.built > MAX_VALUES:  # aliases can multiply a small file ("billion laughs")
             raise self._error(f"the manifest expands to more than {MAX_VALUES:,} values", node, path)
+        if len(path) > MAX_DEPTH:
+            raise self._error(f"nested more than {MAX_DEPTH} levels deep", node, path)
         if isinstance(node, yaml.CollectionNode):
             return self._collection(node, path)
         try:
             return self.constructor.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise self._error(f"bad value: {str(exc).splitlines()[0][:120]}", node, path) from None
         except yaml.YAMLError as exc:
             raise ManifestError(f"bad value: {exc}", file=self.file, line=node.start_mark.line + 1,
                                 field=format_path(path)) from None

@@ -7,6 +7,7 @@ The models only check shape and types; graph rules (cycles, unknown needs, step 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -19,8 +20,10 @@ from pydantic import (
     StrictInt,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
+from regctl.bounds import webhook_problem
 from regctl.errors import ManifestError
 from regctl.manifest.located_yaml import Located, Path_
 
@@ -51,14 +54,27 @@ def parse_duration(value: Any) -> float:
         if match is None or match.group(2) not in _UNITS:
             raise ValueError(f"{value!r} is not a duration (like 30s, 2m, 150s, 1h)")
         seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds <= 0:
+    if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"{value!r} must be a positive duration")
+    if seconds > MAX_DURATION:
+        raise ValueError(f"{value!r} is longer than {MAX_DURATION / 86400:.0f} days")
     return seconds
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
+# Every integer has a documented range (docs/security.md, README): a value that validates is one
+# the engine can store and act on, so nothing stored can crash a later run.
+MAX_DURATION = 7 * 86400.0
+MAX_ATTEMPTS = 100  # retries: attempts in all
+MAX_PARALLEL = 1000  # max_parallel_restaurants
+MAX_SLOTS = 1000  # execution.limits values
+MAX_CAPACITY = 100_000  # rate_limits capacity per window
 PositiveInt = Annotated[StrictInt, Field(ge=1)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+ShortName = Annotated[str, Field(min_length=1, max_length=100)]  # organisation, target: 100 in the schema
+Short = Annotated[str, Field(max_length=100)]
+Text = Annotated[str, Field(max_length=2000)]
+Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")]
 _TIME = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -69,31 +85,33 @@ class _Strict(BaseModel):
 
 class StepModel(_Strict):
     key: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")]
-    uses: Annotated[str, Field(min_length=1)]
+    uses: Annotated[str, Field(min_length=1, max_length=200)]
     with_: dict[str, Any] = Field(default_factory=dict, alias="with")
-    needs: list[str] = Field(default_factory=list)
-    after: list[str] = Field(default_factory=list)
-    when: str | None = None
+    needs: Annotated[list[ShortName], Field(max_length=100)] = Field(default_factory=list)
+    after: Annotated[list[ShortName], Field(max_length=100)] = Field(default_factory=list)
+    when: Text | None = None
     critical: StrictBool = True
-    retries: PositiveInt | None = None  # attempts in all
+    retries: Annotated[StrictInt, Field(ge=1, le=MAX_ATTEMPTS)] | None = None  # attempts in all
     timeout: Duration | None = None
 
 
 class PipelineModel(_Strict):
     name: Name = "custom"
-    steps: Annotated[list[StepModel], Field(min_length=1)]
+    steps: Annotated[list[StepModel], Field(min_length=1, max_length=100)]
 
 
 class RateLimitModel(_Strict):
-    capacity: PositiveInt
+    capacity: Annotated[StrictInt, Field(ge=1, le=MAX_CAPACITY)]
     window: Duration
 
 
 class ExecutionModel(_Strict):
     mode: Literal["parallel", "sequential"] = "parallel"
-    max_parallel_restaurants: PositiveInt = 10
-    limits: dict[str, PositiveInt] = Field(default_factory=dict)
-    rate_limits: dict[str, RateLimitModel] = Field(default_factory=dict)
+    max_parallel_restaurants: Annotated[StrictInt, Field(ge=1, le=MAX_PARALLEL)] = 10
+    limits: Annotated[dict[ShortName, Annotated[StrictInt, Field(ge=1, le=MAX_SLOTS)]],
+                      Field(max_length=50)] = Field(default_factory=dict)
+    rate_limits: Annotated[dict[ShortName, RateLimitModel], Field(max_length=50)] = Field(
+        default_factory=dict)
 
 
 class OpeningHoursModel(_Strict):
@@ -108,15 +126,15 @@ class RestaurantModel(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     name: Annotated[str, Field(min_length=1, max_length=300)]
-    address: str | None = None
-    city: str | None = None
-    phone: str | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    website: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
-    ubereats_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
-    menu_file: str | None = None
-    opening_hours: list[OpeningHoursModel] | None = None
-    cuisines: list[str] | None = None
+    address: Text | None = None
+    city: Annotated[str, Field(max_length=200)] | None = None
+    phone: Short | None = None
+    email: Annotated[str, Field(max_length=300, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    website: Url | None = None
+    ubereats_url: Url | None = None
+    menu_file: Annotated[str, Field(max_length=1000)] | None = None
+    opening_hours: Annotated[list[OpeningHoursModel], Field(max_length=50)] | None = None
+    cuisines: Annotated[list[Short], Field(max_length=50)] | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("name")
@@ -127,17 +145,31 @@ class RestaurantModel(_Strict):
         return value.strip()
 
 
+class NotifyModel(_Strict):
+    """``notify: {webhook: URL}`` — https, a public address unless ``allow_private_addresses: true``."""
+
+    webhook: Annotated[str, Field(min_length=1, max_length=2000)]
+    allow_private_addresses: StrictBool = False
+
+    @model_validator(mode="after")
+    def _webhook_allowed(self) -> NotifyModel:
+        problem = webhook_problem(self.webhook, allow_private=self.allow_private_addresses)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
 class ManifestModel(_Strict):
     """The top level. ``pipeline`` and ``restaurants`` are validated separately, item by item."""
 
     batch: Name
-    organisation: Name
-    target: Name = "sandbox"
+    organisation: ShortName
+    target: ShortName = "sandbox"
     pipeline: Any = "onboarding"
     execution: ExecutionModel = Field(default_factory=ExecutionModel)
     policies: dict[str, Annotated[str, Field(min_length=1)] | dict[str, Any]] = Field(default_factory=dict)
     defaults: dict[str, Any] = Field(default_factory=dict)
-    notify: dict[str, Any] | None = None
+    notify: NotifyModel | None = None
     restaurants: list[Any] | None = None
     restaurants_from: Annotated[str, Field(min_length=1)] | None = None
 
@@ -195,4 +227,5 @@ def _allowed_hint(path: Path_) -> str:
 _MODELS: dict[str, type[BaseModel]] = {
     "execution": ExecutionModel, "restaurants": RestaurantModel, "steps": StepModel,
     "opening_hours": OpeningHoursModel, "rate_limits": RateLimitModel, "pipeline": PipelineModel,
+    "notify": NotifyModel,
 }

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from regctl.bounds import MAX_MENU_FILE_BYTES
 from regctl.db.domain import CategoryData, ItemData, MenuData, OptionSetData
 from regctl.errors import PermanentStepError
 from regctl.menu_tags import tag_item
@@ -162,6 +163,9 @@ def menu_from_csv(text: str) -> MenuData:
 def menu_from_file(path: Path) -> MenuData:
     """A CSV or JSON menu file; a PermanentStepError naming the file when it is unreadable."""
     try:
+        if not path.is_file() or path.stat().st_size > MAX_MENU_FILE_BYTES:  # /dev/zero, a FIFO, a huge file
+            raise PermanentStepError(f"menu_file {path}: not a regular file of at most "
+                                     f"{MAX_MENU_FILE_BYTES // 2**20} MiB")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PermanentStepError(f"menu_file {path}: cannot read it ({exc.strerror})") from None

@@ -9,6 +9,7 @@ from playwright.async_api import Page
 from regctl.errors import PermanentStepError
 from regctl.steps.portal.common import alert_text, click_and_wait_load, wait_visible
 from regctl.steps.portal.hub_login import open_hub_page
+from regctl.trace_guard import credential_entry
 
 __all__ = ["NewHubUser", "add_user", "existing_users", "open_super_admin"]
 
@@ -41,10 +42,11 @@ async def add_user(page: Page, user: NewHubUser) -> bool:
     await wait_visible(dialog, "the Add User form")
     await dialog.get_by_label("Name", exact=True).fill(user.name)
     await dialog.get_by_label("Email", exact=True).fill(user.email)
-    await dialog.locator("input[id*=password]").fill(user.password)
     await dialog.get_by_label("Role", exact=True).select_option(label=user.role)
     await dialog.get_by_label("Organisation", exact=True).select_option(label=user.organisation)
-    await click_and_wait_load(page, dialog.get_by_role("button", name="Create User"))
+    async with credential_entry(page):  # the new user's password never reaches the trace
+        await dialog.locator("input[id*=password]").fill(user.password)
+        await click_and_wait_load(page, dialog.get_by_role("button", name="Create User"))
     said = await alert_text(page)
     if said or user.email.lower() not in await existing_users(page):
         raise PermanentStepError(f"hub user {user.email} was not created: {said or 'not in the table'}")

@@ -7,6 +7,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from regctl.errors import PermanentStepError, RetryableStepError
 from regctl.steps.portal.common import alert_text
+from regctl.trace_guard import credential_entry
 
 __all__ = ["LOADER_TIMEOUT_MS", "login", "wait_dashboard_ready"]
 
@@ -23,9 +24,10 @@ async def login(page: Page, admin_url: str, email: str, password: str, *,
     (naming the e-mail, never the password)."""
     await page.goto(f"{admin_url.rstrip('/')}/login", wait_until="domcontentloaded")
     await page.locator(EMAIL).fill(email)
-    await page.locator(PASSWORD).fill(password)
-    async with page.expect_navigation(wait_until="domcontentloaded"):
-        await page.locator(SUBMIT).click()
+    async with credential_entry(page):  # the password never reaches the trace
+        await page.locator(PASSWORD).fill(password)
+        async with page.expect_navigation(wait_until="domcontentloaded"):
+            await page.locator(SUBMIT).click()
     if page.url.rstrip("/").endswith("/login"):
         said = await alert_text(page) or "login refused"
         raise PermanentStepError(f"admin portal login failed for {email}: {said}")
