@@ -46,9 +46,11 @@ def _enable_row_level_security() -> None:
 
 
 def migrations_dir() -> Path:
-    """``migrations/`` next to the package (source checkout), else inside it (installed wheel)."""
+    """``migrations/`` inside the package (an installed wheel: setup.py copies it there), else next to
+    it (a source checkout). Inside first: beside an installed package is site-packages, where another
+    distribution's top-level ``migrations/`` could sit."""
     package = Path(__file__).resolve().parents[1]
-    for candidate in (package.parent / "migrations", package / "migrations"):
+    for candidate in (package / "migrations", package.parent / "migrations"):
         if (candidate / "env.py").exists():
             return candidate
     raise FileNotFoundError(f"no migrations/ directory near {package}")
