@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> Any:
     except RegctlError as exc:
         if verbose:
             raise
-        click.echo(f"regctl: {exc}", err=True)
+        for line in str(exc).splitlines() or [""]:  # several manifest problems: one line each
+            click.echo(f"regctl: {line}", err=True)
         sys.exit(exc.exit_code)
     sys.exit(rc if isinstance(rc, int) else 0)

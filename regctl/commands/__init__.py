@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, str] = {
     "show": "show",
     "skip": "manual",
     "status": "status",
+    "steps": "steps",
     "supervise": "supervise",
     "validate": "validate",
 }

@@ -23,6 +23,7 @@ from pydantic import (
 
 from regctl.errors import ManifestError
 from regctl.manifest.located_yaml import Located, Path_
+from regctl.suggest import did_you_mean
 
 __all__ = [
     "ExecutionModel",
@@ -31,6 +32,7 @@ __all__ = [
     "RestaurantModel",
     "StepModel",
     "first_error",
+    "located_errors",
     "parse_duration",
 ]
 
@@ -154,6 +156,12 @@ class ManifestModel(_Strict):
 RESTAURANT_FIELDS = tuple(n for n in RestaurantModel.model_fields if n != "extra")
 
 
+def located_errors(exc: ValidationError, located: Located, base: Path_ = ()) -> list[ManifestError]:
+    """Every error of a pydantic ValidationError, located in the file, in line order."""
+    errors = sorted(exc.errors(), key=lambda e: located.line_of((*base, *e["loc"])) or 0)
+    return [located.error(_message(err, (*base, *err["loc"])), (*base, *err["loc"])) for err in errors]
+
+
 def first_error(exc: ValidationError, located: Located, base: Path_ = ()) -> ManifestError:
     """The earliest (by line) error of a pydantic ValidationError, located in the file."""
     errors = sorted(exc.errors(), key=lambda e: located.line_of((*base, *e["loc"])) or 0)
@@ -187,9 +195,9 @@ def _shows_input(err: Any) -> bool:
 def _allowed_hint(path: Path_) -> str:
     named = [p for p in reversed(path[:-1]) if isinstance(p, str) and p in _MODELS]
     model = _MODELS[named[0]] if named else ManifestModel
-    allowed = ", ".join(f.alias or n for n, f in model.model_fields.items())
+    names = [f.alias or n for n, f in model.model_fields.items()]
     hint = "; put custom data under 'extra'" if model is RestaurantModel else ""
-    return f"; allowed: {allowed}{hint}"
+    return f"{did_you_mean(path[-1], names)}; allowed: {', '.join(names)}{hint}"
 
 
 _MODELS: dict[str, type[BaseModel]] = {
