@@ -7,6 +7,7 @@ gets the plain lines.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import re
@@ -24,8 +25,10 @@ __all__ = [
     "batch_detail",
     "batch_lines",
     "batch_table",
+    "batch_tsv",
     "changed_steps",
     "dumps",
+    "iso_timestamps",
     "job_detail",
     "progress_bar",
     "progress_view",
@@ -74,6 +77,33 @@ _CONTAINERS = frozenset({dict, list, tuple, str})
 @functools.lru_cache(maxsize=512)
 def _is_secret_key(key: object) -> bool:
     return bool(_SECRET_KEY.search(str(key)))
+
+
+def iso_timestamps(value: Any, key: str = "") -> Any:
+    """A copy with every timestamp (a number under a key ``at`` or ``…_at``) as ISO 8601 UTC,
+    ``2026-12-05T16:10:48.123Z`` — what ``--json`` prints; the store keeps epoch seconds."""
+    if isinstance(value, dict):
+        return {k: iso_timestamps(v, k) if type(v) in _NESTED or _is_time_key(k) else v
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [iso_timestamps(v, key) if type(v) in _NESTED else v for v in value]
+    if type(value) in (int, float) and _is_time_key(key):
+        return iso_utc(value)
+    return value
+
+
+_NESTED = frozenset({dict, list})
+
+
+@functools.lru_cache(maxsize=256)
+def _is_time_key(key: str) -> bool:
+    return key == "at" or key.endswith("_at")
+
+
+def iso_utc(ts: float) -> str:
+    """Epoch seconds → ``2026-12-05T16:10:48.123Z``."""
+    moment = datetime.datetime.fromtimestamp(ts, datetime.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def dumps(data: Any, *, pretty: bool = True, redacted: bool = True) -> str:
@@ -143,27 +173,46 @@ def step_counts(view: Mapping[str, Any]) -> Counter[str]:
     return Counter(s["status"] for j in view["jobs"] for s in j["steps"])
 
 
-def progress_view(view: Mapping[str, Any], *, max_rows: int = 20) -> RenderableType:
-    """The live batch page: an overall bar, then a row per restaurant (busiest first)."""
-    counts = step_counts(view)
+NARROW = 100  # below this many columns status drops the last-error column and shortens names
+
+
+def progress_view(view: Mapping[str, Any], *, max_rows: int = 20, width: int | None = None) -> RenderableType:
+    """The live batch page: an overall bar, then a row per restaurant (busiest first).
+
+    ``view`` is a full batch view, or a summary (``step_counts``/``job_counts`` over the batch and
+    only the jobs to show). ``width`` below :data:`NARROW` (an 80-column terminal) gives the compact
+    layout: the header on two lines, restaurant names to 22 characters, no last-error column.
+    """
+    narrow = width is not None and width < NARROW
+    counts = Counter(view["step_counts"]) if "step_counts" in view else step_counts(view)
     total = sum(counts.values())
     finished = sum(counts[s] for s in ("completed", "failed", "skipped", "cancelled"))
-    header = Text.assemble((f"{view['name']} ", "bold"), (f"#{view['id']} ", "dim"),
-                           _styled(view["status"]), f"  {finished}/{total} steps  ",
-                           _legend(counts))
-    bar = progress_bar(finished, total)
+    title = Text.assemble((f"{view['name']} ", "bold"), (f"#{view['id']} ", "dim"),
+                          _styled(view["status"]), f"  {finished}/{total} steps  ")
+    header = Group(title, _legend(counts)) if narrow else title + _legend(counts)
+    bar = progress_bar(finished, total, width=min(50, (width or 80) - 10))
+    columns = ("job", "restaurant", "steps", "status", "current") + (() if narrow else ("last error",))
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    for column in ("job", "restaurant", "steps", "status", "current", "last error"):
+    for column in columns:
         table.add_column(column, overflow="ellipsis", no_wrap=True)
-    jobs = sorted(view["jobs"], key=lambda j: (_ROW_ORDER.get(j["status"], 9), j["position"]))
-    for job in jobs[:max_rows]:
-        table.add_row(str(job["id"]), _short(job["restaurant"], 32), glyphs(job["steps"]),
-                      _styled(job["status"]), current_step(job["steps"]), last_error(job))
+    jobs = sorted(view["jobs"], key=lambda j: (_ROW_ORDER.get(j["status"], 9), j["position"]))[:max_rows]
+    for job in jobs:
+        cells: list[RenderableType] = [str(job["id"]), _short(job["restaurant"], 22 if narrow else 32),
+                                       glyphs(job["steps"]), _styled(job["status"]), current_step(job["steps"])]
+        table.add_row(*cells, *(() if narrow else (last_error(job),)))
     parts: list[RenderableType] = [header, bar, table]
-    if len(jobs) > max_rows:
-        rest = Counter(j["status"] for j in jobs[max_rows:])
-        parts.append(Text(f"… and {len(jobs) - max_rows} more: " + _counts_text(rest), style="dim"))
+    rest = _rest(view, jobs)
+    if rest:
+        parts.append(Text(f"… and {sum(rest.values())} more: " + _counts_text(rest), style="dim"))
     return Group(*parts)
+
+
+def _rest(view: Mapping[str, Any], shown: list[Mapping[str, Any]]) -> Counter[str]:
+    """Jobs by status that are not among the rows shown."""
+    everyone = Counter(view["job_counts"]) if "job_counts" in view \
+        else Counter(j["status"] for j in view["jobs"])
+    everyone.subtract(Counter(j["status"] for j in shown))
+    return Counter({status: n for status, n in everyone.items() if n > 0})
 
 
 def progress_bar(done: int, total: int, width: int = 50) -> Text:
@@ -203,47 +252,75 @@ def changed_steps(before: Mapping[tuple[int, str], str], view: Mapping[str, Any]
     return now, lines
 
 
-def summary_line(view: Mapping[str, Any]) -> str:
-    """One line for the end of a run: the batch, its status and its jobs by status."""
+def summary_line(view: Mapping[str, Any], *, review: str | None = None) -> str:
+    """One line for the end of a run: the batch, its status and its jobs by status.
+
+    ``review`` is the command to answer waiting decisions (default ``regctl review NAME``; the
+    commands pass one that carries the ``--db`` in use)."""
     counts = Counter(j["status"] for j in view["jobs"])
     waiting = step_counts(view).get("action_required", 0)
-    decide = f"; {waiting} decision(s) waiting: regctl review {view['name']}" if waiting else ""
+    answer = review or f"regctl review {view['name']}"
+    decide = f"; {waiting} decision(s) waiting: {answer}" if waiting else ""
     return (f"batch {view['name']} (#{view['id']}): {view['status']} — {len(view['jobs'])} job(s): "
             f"{_counts_text(counts)}{decide}")
 
 
 # ---------------------------------------------------------------- status / show ------------------
 
-def batch_table(batches: Iterable[Mapping[str, Any]]) -> Table:
-    """Every batch with its jobs by status and the decisions it waits on."""
+def batch_table(batches: Iterable[Mapping[str, Any]], *, width: int | None = None) -> Table:
+    """Every batch with its jobs by status and the decisions it waits on (``width`` below
+    :data:`NARROW`: without organisation, target and creation time)."""
+    narrow = width is not None and width < NARROW
     table = Table(title="batches", header_style="bold")
+    wide_only = {"organisation", "target", "created"}
     for column in ("id", "name", "organisation", "target", "status", "jobs", "by status", "decisions",
                    "created"):
-        table.add_column(column)
+        if not (narrow and column in wide_only):
+            table.add_column(column, overflow="fold")
     for b in batches:
-        table.add_row(str(b["id"]), b["name"], b.get("organisation_id", ""), b.get("target", ""),
-                      _styled(b["status"]), str(b.get("total_jobs", "")),
-                      _counts_text(b.get("jobs_by_status", {})), str(b.get("decisions_waiting", 0)),
-                      _when(b.get("created_at")))
+        cells = {"id": str(b["id"]), "name": b["name"], "organisation": b.get("organisation_id", ""),
+                 "target": b.get("target", ""), "status": _styled(b["status"]),
+                 "jobs": str(b.get("total_jobs", "")), "by status": _counts_text(b.get("jobs_by_status", {})),
+                 "decisions": str(b.get("decisions_waiting", 0)), "created": _when(b.get("created_at"))}
+        table.add_row(*(v for k, v in cells.items() if not (narrow and k in wide_only)))
     return table
 
 
-def batch_detail(view: Mapping[str, Any], *, max_rows: int = 200) -> RenderableType:
+BATCH_TSV = ("id", "name", "organisation", "target", "status", "jobs", "by_status", "decisions", "created")
+
+
+def batch_tsv(batches: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every batch as tab-separated lines under a header (``status`` piped): cut/awk-friendly."""
+    lines = ["\t".join(BATCH_TSV)]
+    for b in batches:
+        lines.append(_tsv(b["id"], b["name"], b.get("organisation_id", ""), b.get("target", ""), b["status"],
+                          b.get("total_jobs", ""), _counts_text(b.get("jobs_by_status", {})),
+                          b.get("decisions_waiting", 0), _when(b.get("created_at"))))
+    return lines
+
+
+def _tsv(*cells: Any) -> str:
+    """One tab-separated line; tabs and newlines inside a cell become spaces."""
+    return "\t".join(" ".join(str("" if c is None else c).split()) for c in cells)
+
+
+def batch_detail(view: Mapping[str, Any], *, max_rows: int = 200, width: int | None = None) -> RenderableType:
     """One batch on a terminal: a row per job (busiest first, up to ``max_rows``) with its steps'
     glyphs, current step and last error."""
-    return progress_view(view, max_rows=max_rows)
+    return progress_view(view, max_rows=max_rows, width=width)
 
 
 def batch_lines(view: Mapping[str, Any]) -> list[str]:
-    """One batch as plain text, a line per job — every job, cheap for batches of thousands."""
+    """One batch as plain text (``status BATCH`` piped): a summary line, then tab-separated columns
+    under a header, a line per job — every job, cheap for batches of thousands."""
     counts = step_counts(view)
     finished = sum(counts[s] for s in ("completed", "failed", "skipped", "cancelled"))
     lines = [f"batch {view['name']} #{view['id']} {view['status']}: {finished}/{sum(counts.values())} steps "
              f"finished ({_counts_text(counts)})",
-             f"{'job':>6}  {'restaurant':<32} {'steps':<20} {'status':<24} {'current':<24} last error"]
+             "\t".join(("job", "restaurant", "steps", "status", "current", "last_error"))]
     for job in view["jobs"]:
-        lines.append(f"{job['id']:>6}  {_short(job['restaurant'], 32):<32} {glyphs(job['steps']).plain:<20} "
-                     f"{job['status']:<24} {current_step(job['steps']):<24} {last_error(job)}".rstrip())
+        lines.append(_tsv(job["id"], job["restaurant"], glyphs(job["steps"]).plain, job["status"],
+                          current_step(job["steps"]), last_error(job)))
     return lines
 
 

@@ -7,6 +7,7 @@ that the map and the modules' ``COMMANDS`` agree, so a new command is one module
 
 COMMAND_MODULES: dict[str, str] = {
     "cancel": "cancel",
+    "completion": "completion",
     "complete": "manual",
     "db": "db",
     "decide": "decide",

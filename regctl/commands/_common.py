@@ -22,12 +22,13 @@ from rich.console import Console
 
 from regctl.engine import api
 from regctl.errors import ConfigError, UsageError
-from regctl.render import dumps
+from regctl.render import dumps, iso_timestamps
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["actor", "console", "emit_json", "json_option", "parse_job", "resolve_batch", "store_for"]
+__all__ = ["actor", "batch_names", "command_hint", "console", "emit_json", "json_option", "parse_job",
+           "resolve_batch", "store_for"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 JOB_PREFIX = "job:"
@@ -39,8 +40,9 @@ def json_option(fn: F) -> F:
 
 
 def db_url(ctx: click.Context) -> str | None:
-    obj = ctx.find_root().obj
-    return getattr(obj, "db_url", None)
+    root = ctx.find_root()
+    url = getattr(root.obj, "db_url", None) or root.params.get("db_url")  # params: during completion
+    return str(url) if url else None
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -72,6 +74,34 @@ def store_for(ctx: click.Context, *, upgrade: bool = False, create: bool = False
         store.close()
 
 
+def command_hint(ctx: click.Context, *args: str) -> str:
+    """``regctl [--db URL] ARGS`` to print as a next step: the ``--db`` given on the command line is
+    carried (one from ``REGCTL_DATABASE_URL`` is not: the same shell still has it)."""
+    import shlex
+
+    root = ctx.find_root()
+    given = root.get_parameter_source("db_url") == click.core.ParameterSource.COMMANDLINE
+    db = ["--db", str(db_url(ctx))] if given and db_url(ctx) else []
+    return shlex.join(["regctl", *args, *db])
+
+
+def batch_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a BATCH argument: the batch names of the database in use (none on error)."""
+    try:
+        url = db_url(ctx) or api.default_database_url()
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            return []
+        store = api.open_store(url)
+        try:
+            names = [str(b["name"]) for b in store.list_batches()]
+        finally:
+            store.close()
+    except Exception:  # completion must never print a traceback into the user's prompt
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
 def actor() -> str:
     """Who is acting, for the event log: ``REGCTL_ACTOR``, else the OS user."""
     explicit = os.environ.get("REGCTL_ACTOR")
@@ -95,8 +125,9 @@ def console() -> Console:
 
 
 def emit_json(data: Any, *, redacted: bool = True) -> None:
-    """Indented on a terminal; compact when piped (to jq, a file…), which is much faster on big batches."""
-    click.echo(dumps(data, pretty=is_terminal(), redacted=redacted))
+    """Indented on a terminal; compact when piped (to jq, a file…), which is much faster on big batches.
+    Timestamps are ISO 8601 UTC strings (``2026-12-05T16:10:48.123Z``)."""
+    click.echo(dumps(iso_timestamps(data), pretty=is_terminal(), redacted=redacted))
 
 
 def parse_job(ref: str) -> int:

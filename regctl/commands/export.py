@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from regctl.commands._common import resolve_batch, store_for
+from regctl.commands._common import batch_names, resolve_batch, store_for
 from regctl.db.domain import DomainStore
 
 __all__ = ["COMMANDS", "export", "to_csv"]
@@ -35,7 +35,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 
 
 @click.command("export")
-@click.argument("batch")
+@click.argument("batch", shell_complete=batch_names)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
