@@ -30,6 +30,7 @@ __all__ = [
     "dumps",
     "iso_timestamps",
     "job_detail",
+    "job_lines",
     "progress_bar",
     "progress_view",
     "redact",
@@ -197,8 +198,9 @@ def progress_view(view: Mapping[str, Any], *, max_rows: int = 20, width: int | N
         table.add_column(column, overflow="ellipsis", no_wrap=True)
     jobs = sorted(view["jobs"], key=lambda j: (_ROW_ORDER.get(j["status"], 9), j["position"]))[:max_rows]
     for job in jobs:
-        cells: list[RenderableType] = [str(job["id"]), _short(job["restaurant"], 22 if narrow else 32),
-                                       glyphs(job["steps"]), _styled(job["status"]), current_step(job["steps"])]
+        name = _short(job["restaurant"], 22 if narrow else 32)
+        cells: list[RenderableType] = [str(job["id"]), name, glyphs(job["steps"]), _styled(job["status"]),
+                                       current_step(job["steps"])]
         table.add_row(*cells, *(() if narrow else (last_error(job),)))
     parts: list[RenderableType] = [header, bar, table]
     rest = _rest(view, jobs)
@@ -299,6 +301,11 @@ def batch_tsv(batches: Iterable[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def _compact(value: Any) -> str:
+    """One-line JSON, secrets masked."""
+    return json.dumps(redact(value), default=str, ensure_ascii=False)
+
+
 def _tsv(*cells: Any) -> str:
     """One tab-separated line; tabs and newlines inside a cell become spaces."""
     return "\t".join(" ".join(str("" if c is None else c).split()) for c in cells)
@@ -324,8 +331,10 @@ def batch_lines(view: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = ()) -> RenderableType:
-    """Everything about one job: steps (attempts, timings, errors), results, decisions, events, artifacts."""
+def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = (), *,
+               events: int | None = 30) -> RenderableType:
+    """Everything about one job: steps (attempts, timings, errors), results, decisions, events (the
+    last ``events``, or all with None), artifacts."""
     restaurant = job.get("restaurant") or {}
     title = Text.assemble((f"job {job['id']} ", "bold"), (restaurant.get("name", ""), "bold cyan"), "  ",
                           _styled(job["status"]),
@@ -335,9 +344,52 @@ def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = 
     if results:
         parts.append(Text("results\n", style="bold") + Text(dumps(results)))
     parts.extend(_decisions_table(job.get("decisions", []), job.get("steps", [])))
-    parts.extend(_events_table(job.get("events", [])))
+    parts.extend(_events_table(job.get("events", []), _step_keys(job), events))
     parts.extend(_artifacts_table(list(artifacts)))
     return Group(*parts)
+
+
+def _step_keys(job: Mapping[str, Any]) -> dict[Any, str]:
+    return {s["id"]: s["key"] for s in job.get("steps", [])}
+
+
+def _shown_events(events: list[Mapping[str, Any]], last: int | None) -> tuple[str, list[Mapping[str, Any]]]:
+    if last is None or last >= len(events):
+        return f"events (all {len(events)})", events
+    return f"events (last {last} of {len(events)}; --events all)", events[-last:] if last else []
+
+
+def job_lines(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = (), *,
+              events: int | None = 30) -> list[str]:
+    """One job as plain text (``show`` piped): a title line, then each section's name on a line of
+    its own followed by tab-separated columns under a header."""
+    restaurant = job.get("restaurant") or {}
+    batch = job.get("batch") or {}
+    lines = [f"job {job['id']} {restaurant.get('name', '')} {job['status']} batch {batch.get('name', '-')}"]
+    lines += ["", "steps", "\t".join(("step", "status", "attempts", "started", "took", "error_or_note"))]
+    for st in job.get("steps", []):
+        took = _duration(st.get("started_at"), st.get("finished_at")) if st.get("finished_at") else "-"
+        lines.append(_tsv(st["key"], st["status"], f"{st.get('attempts', 0)}/{st.get('max_attempts', '?')}",
+                          _when(st.get("started_at")), took, st.get("error") or st.get("note") or _asks(st)))
+    keys = _step_keys(job)
+    results = [(st["key"], st["result"]) for st in job.get("steps", []) if st.get("result")]
+    if results:
+        lines += ["", "results", "step\tresult"]
+        lines += [_tsv(key, _compact(result)) for key, result in results]
+    if job.get("decisions"):
+        lines += ["", "decisions", "\t".join(("at", "step", "by", "via", "kind", "answer"))]
+        lines += [_tsv(_when(d["at"]), keys.get(d["step_id"], d["step_id"]), d["actor"], d["via"], d["kind"],
+                       _compact(d.get("answer"))) for d in job["decisions"]]
+    title, shown = _shown_events(job.get("events", []), events)
+    lines += ["", title, "\t".join(("at", "step", "by", "transition", "attempt", "message"))]
+    for e in shown:
+        lines.append(_tsv(_when(e["at"]), keys.get(e.get("step_id"), "-"), e["actor"],
+                          f"{e.get('from_status') or '-'}->{e['to_status']}", e["attempt"], e.get("message")))
+    arts = list(artifacts)
+    if arts:
+        lines += ["", "artifacts", "\t".join(("step", "attempt", "kind", "path"))]
+        lines += [_tsv(a["step_key"], a["attempt"], a["kind"], a["path"]) for a in arts]
+    return lines
 
 
 def _steps_table(steps: Iterable[Mapping[str, Any]]) -> Table:
@@ -373,16 +425,18 @@ def _decisions_table(decisions: list[Mapping[str, Any]], steps: Iterable[Mapping
     return [table]
 
 
-def _events_table(events: list[Mapping[str, Any]], last: int = 30) -> list[Table]:
+def _events_table(events: list[Mapping[str, Any]], keys: Mapping[Any, str], last: int | None = 30
+                  ) -> list[Table]:
     if not events:
         return []
-    table = Table(title=f"events (last {min(last, len(events))} of {len(events)})", header_style="bold")
-    for column in ("at", "by", "transition", "attempt", "message"):
+    title, shown = _shown_events(events, last)
+    table = Table(title=title, header_style="bold")
+    for column in ("at", "step", "by", "transition", "attempt", "message"):
         table.add_column(column)
-    for e in events[-last:]:
+    for e in shown:
         transition = f"{e.get('from_status') or '∅'} → {e['to_status']}"
-        table.add_row(_when(e["at"]), _short(e["actor"], 30), transition, str(e["attempt"]),
-                      _short(e.get("message"), 70))
+        table.add_row(_when(e["at"]), keys.get(e.get("step_id"), "-"), _short(e["actor"], 30), transition,
+                      str(e["attempt"]), _short(e.get("message"), 70))
     return [table]
 
 

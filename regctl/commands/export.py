@@ -34,7 +34,10 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-@click.command("export")
+@click.command("export", epilog="""\b
+Examples:
+  regctl export demo > demo.csv
+  regctl export demo --format json -o demo.json""")
 @click.argument("batch", shell_complete=batch_names)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="Output format.")
