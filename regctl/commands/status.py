@@ -1,8 +1,9 @@
 """``regctl status [BATCH]``: every batch with counts and decisions waiting, or one batch's jobs.
 
 One batch on a terminal reads a summary (jobs and steps counted by status in the database) and
-only the rows shown (:func:`regctl.db.views.batch_summary`), so a batch of 10,000 restaurants
-answers as fast as one of ten. ``--json`` and the piped listing carry every job.
+only the rows shown — as many as fit the screen, busiest first, or ``--rows N`` —
+(:func:`regctl.db.views.batch_summary`), so a batch of 10,000 restaurants answers about as fast as
+one of ten. ``--json`` and the piped listing carry every job (piped, ``--rows N`` cuts it too).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ __all__ = ["COMMANDS", "all_batches", "batch_overview", "batch_status"]
 
 FINAL = frozenset({"completed", "completed_with_warnings", "failed", "cancelled"})
 SETTLED = FINAL | {"waiting"}  # `status --watch` ends here: nothing moves until someone acts
-SHOWN_ROWS = 200  # jobs listed on a terminal (busiest first); --json and pipes list every job
+MIN_ROWS = 10  # jobs listed on a terminal even when it is short
 
 
 def _unfinished(batch: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +71,12 @@ def batch_status(store: Store, ref: str) -> dict[str, Any]:
     return _unfinished(view)
 
 
-def batch_overview(store: Store, ref: str, rows: int = SHOWN_ROWS) -> dict[str, Any]:
+def rows_that_fit() -> int:
+    """Job rows a terminal shows under the header, the bar and the "… and N more" line."""
+    return max(MIN_ROWS, console().size.height - 8)
+
+
+def batch_overview(store: Store, ref: str, rows: int) -> dict[str, Any]:
     """One batch as a terminal shows it: counts over the batch, and the ``rows`` busiest jobs."""
     view = batch_summary(store, resolve_batch(store, ref)["id"], rows=rows)
     view["decisions_waiting"] = view["step_counts"].get("action_required", 0)
@@ -103,7 +109,7 @@ def _watch_live(store: Store, ref: str | None, interval: float, deadline: float 
     out = console()
     with Live(console=out, auto_refresh=False) as live:
         while True:
-            view = None if ref is None else batch_overview(store, ref, rows=max(5, out.size.height - 8))
+            view = None if ref is None else batch_overview(store, ref, rows=rows_that_fit())
             live.update(batch_table(all_batches(store), width=out.width) if view is None
                         else batch_detail(view, width=out.width), refresh=True)
             if view is not None and view["status"] in SETTLED:
@@ -147,12 +153,15 @@ def _print_batches(store: Store, as_json: bool) -> None:
         click.echo("\n".join(batch_tsv(batches)))
 
 
-def _print_batch(store: Store, ref: str, as_json: bool) -> None:
+def _print_batch(store: Store, ref: str, as_json: bool, rows: int | None) -> None:
     if as_json:
         emit_json(batch_status(store, ref), redacted=False)  # statuses, counts and errors: nothing to mask
     elif is_terminal():
         out = console()
-        out.print(batch_detail(batch_overview(store, ref), width=out.width))
+        view = batch_overview(store, ref, rows=rows or rows_that_fit())
+        out.print(batch_detail(view, max_rows=len(view["jobs"]), width=out.width))
+    elif rows is not None:
+        click.echo("\n".join(batch_lines(batch_overview(store, ref, rows=rows))))
     else:
         click.echo("\n".join(batch_lines(batch_status(store, ref))))
 
@@ -160,7 +169,8 @@ def _print_batch(store: Store, ref: str, as_json: bool) -> None:
 EXAMPLES = """\b
 Examples:
   regctl status                        every batch
-  regctl status demo                   one batch, a row per job (busiest first)
+  regctl status demo                   one batch: counts, and the busiest jobs that fit the screen
+  regctl status demo --rows 500        …the 500 busiest
   regctl status demo --watch           follow it until it is done or waits on a decision
   regctl status demo --watch --timeout 600 || echo "not done: $?"
   regctl status demo --json | jq '.jobs[] | select(.status == "failed") | .id'
@@ -177,18 +187,20 @@ Examples:
               help="Seconds between refreshes with --watch.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
               help="With --watch: stop after this long (the exit code then says the batch is not done).")
+@click.option("--rows", type=click.IntRange(1), metavar="N",
+              help="Jobs listed for BATCH, busiest first (default: what fits the screen; piped: all).")
 @click.option("--supervisors", is_flag=True, help="List the live supervisors instead.")
 @click.pass_context
 def status(ctx: click.Context, batch: str | None, as_json: bool, watch: bool, interval: float,
-           timeout: float | None, supervisors: bool) -> None:
+           timeout: float | None, rows: int | None, supervisors: bool) -> None:
     """Show every batch (counts, decisions waiting), or BATCH (name or id) with a row per job.
 
     On a terminal: tables (a compact layout under 100 columns); piped: plain tab-separated lines.
     """
     with store_for(ctx) as store:
         if supervisors:
-            rows = store.live_supervisors()
-            emit_json(rows) if as_json else console().print(supervisors_table(rows))
+            live = store.live_supervisors()
+            emit_json(live) if as_json else console().print(supervisors_table(live))
         elif watch and not as_json:
             code = 0
             with contextlib.suppress(KeyboardInterrupt):
@@ -197,7 +209,7 @@ def status(ctx: click.Context, batch: str | None, as_json: bool, watch: bool, in
         elif batch is None:
             _print_batches(store, as_json)
         else:
-            _print_batch(store, batch, as_json)
+            _print_batch(store, batch, as_json, rows)
 
 
 COMMANDS = [status]
