@@ -215,3 +215,9 @@ def test_completion_offers_batch_names_and_commands(done: str, tmp_path: Path) -
     assert batch.stdout.split() == ["plain,cli-test"], batch.stderr
     command = run_process(COMP_WORDS="regctl sta", COMP_CWORD="1", _REGCTL_COMPLETE="bash_complete")
     assert command.stdout.split() == ["plain,status"]
+
+
+def test_run_summary_names_the_review_command_with_the_db(db: str, tmp_path: Path) -> None:
+    result = regctl("run", "--no-progress", str(manifest(tmp_path, WAIT, count=1)), db=db)
+    assert result.code == 3
+    assert f"1 decision(s) waiting: regctl review cli-test --db {db}" in result.out

@@ -125,7 +125,7 @@ def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, conc
         with graceful_stop() as stop:
             work = _supervise(store, ref.id, concurrency=concurrency, sequential=sequential, stop=stop)
             follow(store, ref.id, work, live=is_terminal() and not no_progress)
-        click.echo(summary_line(batch_progress(store, ref.id)))
+        click.echo(summary_line(batch_progress(store, ref.id), review=command_hint(ctx, "review", ref.name)))
         if stop.is_set():
             click.echo(f"interrupted; continue with: {command_hint(ctx, 'resume', ref.name)}", err=True)
             ctx.exit(INTERRUPTED)
