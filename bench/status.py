@@ -23,6 +23,7 @@ import argparse
 import csv
 import io
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -64,25 +65,30 @@ def submit(url: str, manifest: Path) -> None:
         store.close()
 
 
+Samples = dict[str, tuple[list[float], list[float]]]  # name → (wall ms, CPU ms)
+
+
 def spread(samples: list[float]) -> str:
-    return (f"min {min(samples):7.1f}  median {statistics.median(samples):7.1f}  "
-            f"max {max(samples):7.1f} ms  (n={len(samples)})")
+    return f"{min(samples):6.0f} {statistics.median(samples):6.0f} {max(samples):6.0f}"
 
 
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    out = []
+def timed(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of ``repeat`` calls. On a loaded machine the CPU time is the better
+    estimate of what a quiet machine's wall clock would show (the wall clock also counts waiting)."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    return wall, cpu
 
 
-def in_process(url: str, batch: str, repeat: int) -> dict[str, list[float]]:
+def in_process(url: str, batch: str, repeat: int) -> Samples:
     from rich.console import Console
 
     from regctl.cli import main
-    from regctl.commands.status import batch_overview
+    from regctl.commands.status import batch_overview, batch_status
     from regctl.engine import api
     from regctl.render import batch_detail
 
@@ -98,27 +104,49 @@ def in_process(url: str, batch: str, repeat: int) -> dict[str, list[float]]:
         finally:
             store.close()
 
+    def terminal_before() -> None:  # what `status BATCH` did before issue 15: every step, 200 rows
+        store = api.open_store(url)
+        try:
+            view = batch_status(store, batch)
+            Console(file=io.StringIO(), width=120).print(batch_detail(view, max_rows=200, width=120))
+        finally:
+            store.close()
+
     cli("status", batch)  # warm: imports and the SQLite page cache
     return {"status BATCH (terminal: summary + 40 rows)": timed(terminal, repeat),
+            "  the same, the old way (every step read, 200 rows)": timed(terminal_before,
+                                                                         max(3, repeat // 3)),
             "status BATCH (piped: every job)": timed(lambda: cli("status", batch), repeat),
             "status BATCH --json (every step)": timed(lambda: cli("status", batch, "--json"),
                                                       max(3, repeat // 3)),
             "status (every batch)": timed(lambda: cli("status"), repeat)}
 
 
-def fresh_process(url: str, batch: str, repeat: int) -> dict[str, list[float]]:
+CLI = "import sys; from regctl.cli import main; main(sys.argv[1:])"
+
+
+def fresh_process(url: str, batch: str, repeat: int, before: Path | None) -> Samples:
     env = {**os.environ, "REGCTL_DATABASE_URL": url}
-    commands = {"python -c pass (baseline)": [sys.executable, "-c", "pass"],
-                "python -c 'import sqlalchemy' (baseline)": [sys.executable, "-c", "import sqlalchemy"],
-                "regctl status": [str(BIN / "regctl"), "status"],
-                f"regctl status {batch}": [str(BIN / "regctl"), "status", batch],
-                f"regctl status {batch} --json": [str(BIN / "regctl"), "status", batch, "--json"]}
-    samples: dict[str, list[float]] = {name: [] for name in commands}
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass (baseline)": ([sys.executable, "-c", "pass"], env),
+        "python -c 'import sqlalchemy' (baseline)": ([sys.executable, "-c", "import sqlalchemy"], env),
+        "regctl status": ([str(BIN / "regctl"), "status"], env),
+        f"regctl status {batch}": ([str(BIN / "regctl"), "status", batch], env),
+        f"regctl status {batch} --json": ([str(BIN / "regctl"), "status", batch, "--json"], env)}
+    if before is not None:  # the same command from another source tree (e.g. `git archive` of main)
+        commands["regctl status, --before source"] = ([sys.executable, "-c", CLI, "status"],
+                                                      {**env, "PYTHONPATH": str(before)})
+    samples: Samples = {name: ([], []) for name in commands}
     for _ in range(repeat):  # interleaved, so a burst of load hits every command alike
-        for name, argv in commands.items():
+        for name, (argv, child_env) in commands.items():
+            cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
-            samples[name].append((time.perf_counter() - started) * 1000)
+            subprocess.run(argv, env=child_env, stdout=subprocess.DEVNULL, check=True,
+                           cwd=tempfile.gettempdir())
+            cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            samples[name][0].append((time.perf_counter() - started) * 1000)
+            samples[name][1].append(1000 * (cpu_after.ru_utime - cpu_before.ru_utime
+                                            + cpu_after.ru_stime - cpu_before.ru_stime))
     return samples
 
 
@@ -127,6 +155,8 @@ def main() -> None:
     parser.add_argument("--restaurants", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL at 127.0.0.1 instead of SQLite")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also time `regctl status` from this source tree (a checkout's root)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="regctl-bench-status-") as tmp:
         work = Path(tmp)
@@ -139,22 +169,24 @@ def main() -> None:
             submit(small_url, write_manifest(work, "small", 12))
             report("in-process, big batch", in_process(big_url, "big", args.repeat))
             report("fresh process, small database (12 restaurants)",
-                   fresh_process(small_url, "small", args.repeat))
+                   fresh_process(small_url, "small", args.repeat, args.before))
             print(f"load average at the end {os.getloadavg()[0]:.1f}")
         finally:
             drop()
 
 
-def report(title: str, samples: dict[str, list[float]]) -> None:
-    print(f"\n{title}")
-    for name, values in samples.items():
-        print(f"  {name:<48} {spread(values)}")
+def report(title: str, samples: Samples) -> None:
+    print(f"\n{title} — min / median / max ms over n runs")
+    print(f"  {'':<52} {'wall':^20}   {'CPU':^20}")
+    for name, (wall, cpu) in samples.items():
+        print(f"  {name:<52} {spread(wall)}   {spread(cpu)}   n={len(wall)}")
     floor = samples.get("python -c 'import sqlalchemy' (baseline)")
     if floor:
-        for name, values in samples.items():
+        for name, (wall, cpu) in samples.items():
             if name.startswith("regctl"):
-                ratio = statistics.median(values) / statistics.median(floor)
-                print(f"  {name:<48} {ratio:.2f}× the sqlalchemy-import baseline (medians)")
+                wall_ratio = statistics.median(wall) / statistics.median(floor[0])
+                cpu_ratio = statistics.median(cpu) / statistics.median(floor[1])
+                print(f"  {name:<52} {wall_ratio:.2f}× wall, {cpu_ratio:.2f}× CPU of the sqlalchemy import")
 
 
 def databases(work: Path, postgres: bool) -> tuple[str, str, Callable[[], None]]:

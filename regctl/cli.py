@@ -47,7 +47,10 @@ def hoist_global_options(args: list[str]) -> list[str]:
         if token in GLOBAL_FLAGS or token.startswith("--db="):
             hoisted.append(token)
         elif token in GLOBAL_VALUED:
-            hoisted.extend([token, next(tokens, "")])
+            value = next(tokens, None)
+            if value is None:
+                raise click.UsageError(f"Option '{token}' requires an argument.")
+            hoisted.extend([token, value])
         else:
             rest.append(token)
     return hoisted + rest

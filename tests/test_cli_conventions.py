@@ -18,6 +18,7 @@ from cli_support import NOOP_STEPS, manifest, regctl
 from rich.console import Console
 from test_cli_run import WAIT
 
+from regctl.cli import hoist_global_options
 from regctl.engine import api
 from regctl.errors import NotFound
 from regctl.manifest import load_manifest
@@ -64,6 +65,9 @@ def test_db_and_verbose_are_accepted_after_the_command(done: str) -> None:
     assert regctl("status", f"--db={done}", "--json").code == 0
     with pytest.raises(NotFound):  # -v after the command still means: show me the traceback
         regctl("status", "no-such-batch", "-v", "--db", done)
+    missing = regctl("status", "--db")
+    assert missing.code == 2 and "Option '--db' requires an argument." in missing.err
+    assert hoist_global_options(["run", "m.yaml", "--", "--db", "x"]) == ["run", "m.yaml", "--", "--db", "x"]
 
 
 def test_retry_hint_names_the_batch_and_carries_the_db(db: str, tmp_path: Path) -> None:
