@@ -83,8 +83,23 @@ class LazyGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
             module = importlib.import_module(f"regctl.commands.{COMMAND_MODULES[cmd_name]}")
             for command in getattr(module, "COMMANDS", ()):
+                _complete_batch_names(command)
                 self.add_command(command)
         return self.commands.get(cmd_name)
+
+
+BATCH_ARGUMENTS = frozenset({"batch", "target"})  # `resume BATCH`, `cancel BATCH|job:ID`, `retry JOB|BATCH`…
+
+
+def _complete_batch_names(command: click.Command) -> None:
+    """Shell completion offers batch names for every BATCH argument, in one place rather than in
+    each command module (an argument that brings its own completion keeps it)."""
+    from regctl.commands._common import batch_names
+
+    for param in command.params:
+        if isinstance(param, click.Argument) and param.name in BATCH_ARGUMENTS \
+                and param._custom_shell_complete is None:
+            param._custom_shell_complete = batch_names
 
 
 EXAMPLES = """\b

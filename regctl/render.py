@@ -36,6 +36,7 @@ __all__ = [
     "redact",
     "summary_line",
     "supervisors_table",
+    "supervisors_tsv",
 ]
 
 # One glyph per step status (SPEC §6 live progress): done, running, waiting, decision needed,
@@ -460,3 +461,11 @@ def supervisors_table(rows: Iterable[Mapping[str, Any]]) -> Table:
                       str(r.get("batch_id") or "all"), _when(r["started_at"]),
                       f"{time.time() - r['heartbeat_at']:.1f}s ago")
     return table
+
+
+def supervisors_tsv(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The live supervisors as tab-separated lines under a header (``status --supervisors`` piped)."""
+    lines = ["\t".join(("id", "host", "pid", "concurrency", "batch", "started", "heartbeat_age_s"))]
+    lines += [_tsv(r["id"], r["host"], r["pid"], r["concurrency"], r.get("batch_id") or "all",
+                   _when(r["started_at"]), f"{time.time() - r['heartbeat_at']:.1f}") for r in rows]
+    return lines

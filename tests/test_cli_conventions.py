@@ -225,3 +225,21 @@ def test_run_summary_names_the_review_command_with_the_db(db: str, tmp_path: Pat
     result = regctl("run", "--no-progress", str(manifest(tmp_path, WAIT, count=1)), db=db)
     assert result.code == 3
     assert f"1 decision(s) waiting: regctl review cli-test --db {db}" in result.out
+
+
+def test_every_batch_argument_completes_batch_names(done: str) -> None:
+    for command in ("resume", "cancel", "retry", "review", "export"):
+        offered = run_process(COMP_WORDS=f"regctl --db {done} {command} cli", COMP_CWORD="4",
+                              _REGCTL_COMPLETE="bash_complete")
+        assert offered.stdout.split() == ["plain,cli-test"], (command, offered.stderr)
+
+
+def test_supervisors_piped_is_tab_separated(done: str) -> None:
+    assert regctl("status", "--supervisors", db=done).out.splitlines()[0].split("\t") == [
+        "id", "host", "pid", "concurrency", "batch", "started", "heartbeat_age_s"]
+
+
+def test_retry_failed_hint_names_the_batch(db: str, tmp_path: Path) -> None:
+    assert regctl("run", "--no-progress", str(manifest(tmp_path, FAILS, count=2)), db=db).code == 1
+    result = regctl("retry", "cli-test", "--failed", db=db)
+    assert f"run: regctl resume cli-test --db {db}" in result.out

@@ -27,7 +27,8 @@ def retry(ctx: click.Context, target: str, from_step: str | None, failed: bool) 
         if failed:
             batch = resolve_batch(store, target)
             n = api.retry_failed(store, batch["id"], actor=actor())
-            click.echo(f"batch {batch['name']}: {n} step(s) ready again")
+            click.echo(f"batch {batch['name']}: {n} step(s) ready again; "
+                       f"run: {command_hint(ctx, 'resume', batch['name'])}")
             return
         job_id = parse_job(target)
         job = store.find_job(job_id)

@@ -34,6 +34,7 @@ from regctl.render import (
     changed_steps,
     summary_line,
     supervisors_table,
+    supervisors_tsv,
 )
 
 if TYPE_CHECKING:
@@ -142,6 +143,15 @@ def _past(deadline: float | None) -> bool:
 
 # ---------------------------------------------------------------- the command --------------------
 
+def _print_supervisors(live: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        emit_json(live)
+    elif is_terminal():
+        console().print(supervisors_table(live))
+    else:
+        click.echo("\n".join(supervisors_tsv(live)))
+
+
 def _print_batches(store: Store, as_json: bool) -> None:
     batches = all_batches(store)
     if as_json:
@@ -199,8 +209,7 @@ def status(ctx: click.Context, batch: str | None, as_json: bool, watch: bool, in
     """
     with store_for(ctx) as store:
         if supervisors:
-            live = store.live_supervisors()
-            emit_json(live) if as_json else console().print(supervisors_table(live))
+            _print_supervisors(store.live_supervisors(), as_json)
         elif watch and not as_json:
             code = 0
             with contextlib.suppress(KeyboardInterrupt):
