@@ -243,3 +243,13 @@ def test_retry_failed_hint_names_the_batch(db: str, tmp_path: Path) -> None:
     assert regctl("run", "--no-progress", str(manifest(tmp_path, FAILS, count=2)), db=db).code == 1
     result = regctl("retry", "cli-test", "--failed", db=db)
     assert f"run: regctl resume cli-test --db {db}" in result.out
+
+
+def test_watch_on_a_terminal_ends_when_the_batch_waits(db: str, tmp_path: Path) -> None:
+    assert regctl("run", "--no-progress", str(manifest(tmp_path, WAIT, count=2)), db=db).code == 3
+    child = spawn(tmp_path, "status", "cli-test", "--watch", "--interval", "0.1", "--db", db)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+    screen = screen_of(child.before)
+    assert "Restaurant 1" in screen and "batch cli-test (#1): waiting" in screen
