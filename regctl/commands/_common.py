@@ -9,7 +9,6 @@ References on the command line (documented in the README):
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -107,6 +106,8 @@ def actor() -> str:
     explicit = os.environ.get("REGCTL_ACTOR")
     if explicit:
         return explicit
+    import getpass  # only commands that record an actor pay for it (it imports termios, pwd)
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
