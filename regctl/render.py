@@ -150,6 +150,14 @@ def glyphs(steps: Iterable[Mapping[str, Any]]) -> Text:
     return out
 
 
+def glyph_string(steps: Iterable[Mapping[str, Any]]) -> str:
+    """:func:`glyphs` as plain text — the piped listing of 10,000 jobs builds no rich Text."""
+    return "".join(GLYPHS.get(step["status"], _UNKNOWN)[0] for step in steps)
+
+
+_UNKNOWN = ("?", "")
+
+
 def current_step(steps: Iterable[Mapping[str, Any]]) -> str:
     """What a job is on: running steps, else waiting decisions, else the first unfinished step."""
     steps = list(steps)
@@ -327,7 +335,7 @@ def batch_lines(view: Mapping[str, Any]) -> list[str]:
              f"finished ({_counts_text(counts)})",
              "\t".join(("job", "restaurant", "steps", "status", "current", "last_error"))]
     for job in view["jobs"]:
-        lines.append(_tsv(job["id"], job["restaurant"], glyphs(job["steps"]).plain, job["status"],
+        lines.append(_tsv(job["id"], job["restaurant"], glyph_string(job["steps"]), job["status"],
                           current_step(job["steps"]), last_error(job)))
     return lines
 
