@@ -48,7 +48,8 @@ class ManifestErrors(ManifestError):
     """
 
     def __init__(self, errors: list[ManifestError]) -> None:
-        ordered = sorted(errors, key=lambda e: e.line or 0)
+        files = {e.file: i for i, e in reversed(list(enumerate(errors)))}  # a CSV's after the manifest's
+        ordered = sorted(errors, key=lambda e: (files[e.file], e.line or 0))
         self.found = ordered  # every one, for a caller collecting more
         self.errors = ordered[:MAX_ERRORS]
         self.more = len(ordered) - len(self.errors)
