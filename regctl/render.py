@@ -7,6 +7,7 @@ gets the plain lines.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import re
@@ -24,14 +25,18 @@ __all__ = [
     "batch_detail",
     "batch_lines",
     "batch_table",
+    "batch_tsv",
     "changed_steps",
     "dumps",
+    "iso_timestamps",
     "job_detail",
+    "job_lines",
     "progress_bar",
     "progress_view",
     "redact",
     "summary_line",
     "supervisors_table",
+    "supervisors_tsv",
 ]
 
 # One glyph per step status (SPEC §6 live progress): done, running, waiting, decision needed,
@@ -76,6 +81,33 @@ def _is_secret_key(key: object) -> bool:
     return bool(_SECRET_KEY.search(str(key)))
 
 
+def iso_timestamps(value: Any, key: str = "") -> Any:
+    """A copy with every timestamp (a number under a key ``at`` or ``…_at``) as ISO 8601 UTC,
+    ``2026-12-05T16:10:48.123Z`` — what ``--json`` prints; the store keeps epoch seconds."""
+    if isinstance(value, dict):
+        return {k: iso_timestamps(v, k) if type(v) in _NESTED or _is_time_key(k) else v
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [iso_timestamps(v, key) if type(v) in _NESTED else v for v in value]
+    if type(value) in (int, float) and _is_time_key(key):
+        return iso_utc(value)
+    return value
+
+
+_NESTED = frozenset({dict, list})
+
+
+@functools.lru_cache(maxsize=256)
+def _is_time_key(key: str) -> bool:
+    return key == "at" or key.endswith("_at")
+
+
+def iso_utc(ts: float) -> str:
+    """Epoch seconds → ``2026-12-05T16:10:48.123Z``."""
+    moment = datetime.datetime.fromtimestamp(ts, datetime.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def dumps(data: Any, *, pretty: bool = True, redacted: bool = True) -> str:
     """JSON for ``--json``: secrets redacted, anything exotic (Decimal, Path) as a string.
 
@@ -118,6 +150,14 @@ def glyphs(steps: Iterable[Mapping[str, Any]]) -> Text:
     return out
 
 
+def glyph_string(steps: Iterable[Mapping[str, Any]]) -> str:
+    """:func:`glyphs` as plain text — the piped listing of 10,000 jobs builds no rich Text."""
+    return "".join(GLYPHS.get(step["status"], _UNKNOWN)[0] for step in steps)
+
+
+_UNKNOWN = ("?", "")
+
+
 def current_step(steps: Iterable[Mapping[str, Any]]) -> str:
     """What a job is on: running steps, else waiting decisions, else the first unfinished step."""
     steps = list(steps)
@@ -143,27 +183,47 @@ def step_counts(view: Mapping[str, Any]) -> Counter[str]:
     return Counter(s["status"] for j in view["jobs"] for s in j["steps"])
 
 
-def progress_view(view: Mapping[str, Any], *, max_rows: int = 20) -> RenderableType:
-    """The live batch page: an overall bar, then a row per restaurant (busiest first)."""
-    counts = step_counts(view)
+NARROW = 100  # below this many columns status drops the last-error column and shortens names
+
+
+def progress_view(view: Mapping[str, Any], *, max_rows: int = 20, width: int | None = None) -> RenderableType:
+    """The live batch page: an overall bar, then a row per restaurant (busiest first).
+
+    ``view`` is a full batch view, or a summary (``step_counts``/``job_counts`` over the batch and
+    only the jobs to show). ``width`` below :data:`NARROW` (an 80-column terminal) gives the compact
+    layout: the header on two lines, restaurant names to 22 characters, no last-error column.
+    """
+    narrow = width is not None and width < NARROW
+    counts = Counter(view["step_counts"]) if "step_counts" in view else step_counts(view)
     total = sum(counts.values())
     finished = sum(counts[s] for s in ("completed", "failed", "skipped", "cancelled"))
-    header = Text.assemble((f"{view['name']} ", "bold"), (f"#{view['id']} ", "dim"),
-                           _styled(view["status"]), f"  {finished}/{total} steps  ",
-                           _legend(counts))
-    bar = progress_bar(finished, total)
+    title = Text.assemble((f"{view['name']} ", "bold"), (f"#{view['id']} ", "dim"),
+                          _styled(view["status"]), f"  {finished}/{total} steps  ")
+    header = Group(title, _legend(counts)) if narrow else title + _legend(counts)
+    bar = progress_bar(finished, total, width=min(50, (width or 80) - 10))
+    columns = ("job", "restaurant", "steps", "status", "current") + (() if narrow else ("last error",))
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    for column in ("job", "restaurant", "steps", "status", "current", "last error"):
+    for column in columns:
         table.add_column(column, overflow="ellipsis", no_wrap=True)
-    jobs = sorted(view["jobs"], key=lambda j: (_ROW_ORDER.get(j["status"], 9), j["position"]))
-    for job in jobs[:max_rows]:
-        table.add_row(str(job["id"]), _short(job["restaurant"], 32), glyphs(job["steps"]),
-                      _styled(job["status"]), current_step(job["steps"]), last_error(job))
+    jobs = sorted(view["jobs"], key=lambda j: (_ROW_ORDER.get(j["status"], 9), j["position"]))[:max_rows]
+    for job in jobs:
+        name = _short(job["restaurant"], 22 if narrow else 32)
+        cells: list[RenderableType] = [str(job["id"]), name, glyphs(job["steps"]), _styled(job["status"]),
+                                       current_step(job["steps"])]
+        table.add_row(*cells, *(() if narrow else (last_error(job),)))
     parts: list[RenderableType] = [header, bar, table]
-    if len(jobs) > max_rows:
-        rest = Counter(j["status"] for j in jobs[max_rows:])
-        parts.append(Text(f"… and {len(jobs) - max_rows} more: " + _counts_text(rest), style="dim"))
+    rest = _rest(view, jobs)
+    if rest:
+        parts.append(Text(f"… and {sum(rest.values())} more: " + _counts_text(rest), style="dim"))
     return Group(*parts)
+
+
+def _rest(view: Mapping[str, Any], shown: list[Mapping[str, Any]]) -> Counter[str]:
+    """Jobs by status that are not among the rows shown."""
+    everyone = Counter(view["job_counts"]) if "job_counts" in view \
+        else Counter(j["status"] for j in view["jobs"])
+    everyone.subtract(Counter(j["status"] for j in shown))
+    return Counter({status: n for status, n in everyone.items() if n > 0})
 
 
 def progress_bar(done: int, total: int, width: int = 50) -> Text:
@@ -203,52 +263,87 @@ def changed_steps(before: Mapping[tuple[int, str], str], view: Mapping[str, Any]
     return now, lines
 
 
-def summary_line(view: Mapping[str, Any]) -> str:
-    """One line for the end of a run: the batch, its status and its jobs by status."""
+def summary_line(view: Mapping[str, Any], *, review: str | None = None) -> str:
+    """One line for the end of a run: the batch, its status and its jobs by status.
+
+    ``review`` is the command to answer waiting decisions (default ``regctl review NAME``; the
+    commands pass one that carries the ``--db`` in use)."""
     counts = Counter(j["status"] for j in view["jobs"])
     waiting = step_counts(view).get("action_required", 0)
-    decide = f"; {waiting} decision(s) waiting: regctl review {view['name']}" if waiting else ""
+    answer = review or f"regctl review {view['name']}"
+    decide = f"; {waiting} decision(s) waiting: {answer}" if waiting else ""
     return (f"batch {view['name']} (#{view['id']}): {view['status']} — {len(view['jobs'])} job(s): "
             f"{_counts_text(counts)}{decide}")
 
 
 # ---------------------------------------------------------------- status / show ------------------
 
-def batch_table(batches: Iterable[Mapping[str, Any]]) -> Table:
-    """Every batch with its jobs by status and the decisions it waits on."""
+def batch_table(batches: Iterable[Mapping[str, Any]], *, width: int | None = None) -> Table:
+    """Every batch with its jobs by status and the decisions it waits on (``width`` below
+    :data:`NARROW`: without organisation, target and creation time)."""
+    narrow = width is not None and width < NARROW
     table = Table(title="batches", header_style="bold")
+    wide_only = {"organisation", "target", "created"}
     for column in ("id", "name", "organisation", "target", "status", "jobs", "by status", "decisions",
                    "created"):
-        table.add_column(column)
+        if not (narrow and column in wide_only):
+            table.add_column(column, overflow="fold")
     for b in batches:
-        table.add_row(str(b["id"]), b["name"], b.get("organisation_id", ""), b.get("target", ""),
-                      _styled(b["status"]), str(b.get("total_jobs", "")),
-                      _counts_text(b.get("jobs_by_status", {})), str(b.get("decisions_waiting", 0)),
-                      _when(b.get("created_at")))
+        cells = {"id": str(b["id"]), "name": b["name"], "organisation": b.get("organisation_id", ""),
+                 "target": b.get("target", ""), "status": _styled(b["status"]),
+                 "jobs": str(b.get("total_jobs", "")), "by status": _counts_text(b.get("jobs_by_status", {})),
+                 "decisions": str(b.get("decisions_waiting", 0)), "created": _when(b.get("created_at"))}
+        table.add_row(*(v for k, v in cells.items() if not (narrow and k in wide_only)))
     return table
 
 
-def batch_detail(view: Mapping[str, Any], *, max_rows: int = 200) -> RenderableType:
+BATCH_TSV = ("id", "name", "organisation", "target", "status", "jobs", "by_status", "decisions", "created")
+
+
+def batch_tsv(batches: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every batch as tab-separated lines under a header (``status`` piped): cut/awk-friendly."""
+    lines = ["\t".join(BATCH_TSV)]
+    for b in batches:
+        lines.append(_tsv(b["id"], b["name"], b.get("organisation_id", ""), b.get("target", ""), b["status"],
+                          b.get("total_jobs", ""), _counts_text(b.get("jobs_by_status", {})),
+                          b.get("decisions_waiting", 0), _when(b.get("created_at"))))
+    return lines
+
+
+def _compact(value: Any) -> str:
+    """One-line JSON, secrets masked."""
+    return json.dumps(redact(value), default=str, ensure_ascii=False)
+
+
+def _tsv(*cells: Any) -> str:
+    """One tab-separated line; tabs and newlines inside a cell become spaces."""
+    return "\t".join(" ".join(str("" if c is None else c).split()) for c in cells)
+
+
+def batch_detail(view: Mapping[str, Any], *, max_rows: int = 200, width: int | None = None) -> RenderableType:
     """One batch on a terminal: a row per job (busiest first, up to ``max_rows``) with its steps'
     glyphs, current step and last error."""
-    return progress_view(view, max_rows=max_rows)
+    return progress_view(view, max_rows=max_rows, width=width)
 
 
 def batch_lines(view: Mapping[str, Any]) -> list[str]:
-    """One batch as plain text, a line per job — every job, cheap for batches of thousands."""
+    """One batch as plain text (``status BATCH`` piped): a summary line, then tab-separated columns
+    under a header, a line per job — every job, cheap for batches of thousands."""
     counts = step_counts(view)
     finished = sum(counts[s] for s in ("completed", "failed", "skipped", "cancelled"))
     lines = [f"batch {view['name']} #{view['id']} {view['status']}: {finished}/{sum(counts.values())} steps "
              f"finished ({_counts_text(counts)})",
-             f"{'job':>6}  {'restaurant':<32} {'steps':<20} {'status':<24} {'current':<24} last error"]
+             "\t".join(("job", "restaurant", "steps", "status", "current", "last_error"))]
     for job in view["jobs"]:
-        lines.append(f"{job['id']:>6}  {_short(job['restaurant'], 32):<32} {glyphs(job['steps']).plain:<20} "
-                     f"{job['status']:<24} {current_step(job['steps']):<24} {last_error(job)}".rstrip())
+        lines.append(_tsv(job["id"], job["restaurant"], glyph_string(job["steps"]), job["status"],
+                          current_step(job["steps"]), last_error(job)))
     return lines
 
 
-def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = ()) -> RenderableType:
-    """Everything about one job: steps (attempts, timings, errors), results, decisions, events, artifacts."""
+def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = (), *,
+               events: int | None = 30) -> RenderableType:
+    """Everything about one job: steps (attempts, timings, errors), results, decisions, events (the
+    last ``events``, or all with None), artifacts."""
     restaurant = job.get("restaurant") or {}
     title = Text.assemble((f"job {job['id']} ", "bold"), (restaurant.get("name", ""), "bold cyan"), "  ",
                           _styled(job["status"]),
@@ -258,9 +353,52 @@ def job_detail(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = 
     if results:
         parts.append(Text("results\n", style="bold") + Text(dumps(results)))
     parts.extend(_decisions_table(job.get("decisions", []), job.get("steps", [])))
-    parts.extend(_events_table(job.get("events", [])))
+    parts.extend(_events_table(job.get("events", []), _step_keys(job), events))
     parts.extend(_artifacts_table(list(artifacts)))
     return Group(*parts)
+
+
+def _step_keys(job: Mapping[str, Any]) -> dict[Any, str]:
+    return {s["id"]: s["key"] for s in job.get("steps", [])}
+
+
+def _shown_events(events: list[Mapping[str, Any]], last: int | None) -> tuple[str, list[Mapping[str, Any]]]:
+    if last is None or last >= len(events):
+        return f"events (all {len(events)})", events
+    return f"events (last {last} of {len(events)}; --events all)", events[-last:] if last else []
+
+
+def job_lines(job: Mapping[str, Any], artifacts: Iterable[Mapping[str, Any]] = (), *,
+              events: int | None = 30) -> list[str]:
+    """One job as plain text (``show`` piped): a title line, then each section's name on a line of
+    its own followed by tab-separated columns under a header."""
+    restaurant = job.get("restaurant") or {}
+    batch = job.get("batch") or {}
+    lines = [f"job {job['id']} {restaurant.get('name', '')} {job['status']} batch {batch.get('name', '-')}"]
+    lines += ["", "steps", "\t".join(("step", "status", "attempts", "started", "took", "error_or_note"))]
+    for st in job.get("steps", []):
+        took = _duration(st.get("started_at"), st.get("finished_at")) if st.get("finished_at") else "-"
+        lines.append(_tsv(st["key"], st["status"], f"{st.get('attempts', 0)}/{st.get('max_attempts', '?')}",
+                          _when(st.get("started_at")), took, st.get("error") or st.get("note") or _asks(st)))
+    keys = _step_keys(job)
+    results = [(st["key"], st["result"]) for st in job.get("steps", []) if st.get("result")]
+    if results:
+        lines += ["", "results", "step\tresult"]
+        lines += [_tsv(key, _compact(result)) for key, result in results]
+    if job.get("decisions"):
+        lines += ["", "decisions", "\t".join(("at", "step", "by", "via", "kind", "answer"))]
+        lines += [_tsv(_when(d["at"]), keys.get(d["step_id"], d["step_id"]), d["actor"], d["via"], d["kind"],
+                       _compact(d.get("answer"))) for d in job["decisions"]]
+    title, shown = _shown_events(job.get("events", []), events)
+    lines += ["", title, "\t".join(("at", "step", "by", "transition", "attempt", "message"))]
+    for e in shown:
+        lines.append(_tsv(_when(e["at"]), keys.get(e.get("step_id"), "-"), e["actor"],
+                          f"{e.get('from_status') or '-'}->{e['to_status']}", e["attempt"], e.get("message")))
+    arts = list(artifacts)
+    if arts:
+        lines += ["", "artifacts", "\t".join(("step", "attempt", "kind", "path"))]
+        lines += [_tsv(a["step_key"], a["attempt"], a["kind"], a["path"]) for a in arts]
+    return lines
 
 
 def _steps_table(steps: Iterable[Mapping[str, Any]]) -> Table:
@@ -296,16 +434,18 @@ def _decisions_table(decisions: list[Mapping[str, Any]], steps: Iterable[Mapping
     return [table]
 
 
-def _events_table(events: list[Mapping[str, Any]], last: int = 30) -> list[Table]:
+def _events_table(events: list[Mapping[str, Any]], keys: Mapping[Any, str], last: int | None = 30
+                  ) -> list[Table]:
     if not events:
         return []
-    table = Table(title=f"events (last {min(last, len(events))} of {len(events)})", header_style="bold")
-    for column in ("at", "by", "transition", "attempt", "message"):
+    title, shown = _shown_events(events, last)
+    table = Table(title=title, header_style="bold")
+    for column in ("at", "step", "by", "transition", "attempt", "message"):
         table.add_column(column)
-    for e in events[-last:]:
+    for e in shown:
         transition = f"{e.get('from_status') or '∅'} → {e['to_status']}"
-        table.add_row(_when(e["at"]), _short(e["actor"], 30), transition, str(e["attempt"]),
-                      _short(e.get("message"), 70))
+        table.add_row(_when(e["at"]), keys.get(e.get("step_id"), "-"), _short(e["actor"], 30), transition,
+                      str(e["attempt"]), _short(e.get("message"), 70))
     return [table]
 
 
@@ -329,3 +469,11 @@ def supervisors_table(rows: Iterable[Mapping[str, Any]]) -> Table:
                       str(r.get("batch_id") or "all"), _when(r["started_at"]),
                       f"{time.time() - r['heartbeat_at']:.1f}s ago")
     return table
+
+
+def supervisors_tsv(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The live supervisors as tab-separated lines under a header (``status --supervisors`` piped)."""
+    lines = ["\t".join(("id", "host", "pid", "concurrency", "batch", "started", "heartbeat_age_s"))]
+    lines += [_tsv(r["id"], r["host"], r["pid"], r["concurrency"], r.get("batch_id") or "all",
+                   _when(r["started_at"]), f"{time.time() - r['heartbeat_at']:.1f}") for r in rows]
+    return lines

@@ -6,6 +6,7 @@ import os
 import time
 from typing import Any
 
+from regctl.errors import PermanentStepError
 from regctl.steps.base import StepContext
 
 
@@ -38,3 +39,13 @@ async def holds_a_resource(ctx: StepContext) -> dict[str, Any]:
     if not closers:
         closers.append(close)
     return {}
+
+
+def holds_params(ctx: StepContext) -> dict[str, Any]:
+    """Takes any ``with:`` (a ``module:function`` step declares no parameters) and returns none of it."""
+    return {"params": sorted(ctx.params)}
+
+
+def refused_login(ctx: StepContext) -> dict[str, Any]:
+    """A login that the far side refuses: fails for good, whatever its ``with:`` holds."""
+    raise PermanentStepError("login refused")

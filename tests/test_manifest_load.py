@@ -180,13 +180,14 @@ def test_raw_keeps_env_references_in_step_parameters(tmp_path: Path, monkeypatch
     monkeypatch.setenv("H2_TEST_TOKEN", "tok-very-secret")
     m = load_manifest(write(tmp_path, HEAD + """pipeline:
   steps:
-    - {key: a, uses: builtin.noop, with: {token: "${H2_TEST_TOKEN}", n: 1}}
+    - {key: a, uses: builtin.wait, with: {prompt: "${H2_TEST_TOKEN}", defaults: {n: 1}}}
 restaurants: [{name: One}]
 """))
     from regctl.secrets import expand_references
 
     # stored as written (issue 14: batch pipeline, step params); expanded only in the step's memory
-    assert m.pipeline.steps[0].params == {"token": "${H2_TEST_TOKEN}", "n": 1}
-    assert expand_references(m.pipeline.steps[0].params) == {"token": "tok-very-secret", "n": 1}
-    assert m.raw["pipeline"]["steps"][0]["params"] == {"token": "${H2_TEST_TOKEN}", "n": 1}
+    assert m.pipeline.steps[0].params == {"prompt": "${H2_TEST_TOKEN}", "defaults": {"n": 1}}
+    expanded = expand_references(m.pipeline.steps[0].params)
+    assert expanded == {"prompt": "tok-very-secret", "defaults": {"n": 1}}
+    assert m.raw["pipeline"]["steps"][0]["params"] == {"prompt": "${H2_TEST_TOKEN}", "defaults": {"n": 1}}
     assert "tok-very-secret" not in repr(m.raw) + repr(m.pipeline) + repr(m.notify)

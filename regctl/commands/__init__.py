@@ -7,6 +7,7 @@ that the map and the modules' ``COMMANDS`` agree, so a new command is one module
 
 COMMAND_MODULES: dict[str, str] = {
     "cancel": "cancel",
+    "completion": "completion",
     "complete": "manual",
     "db": "db",
     "decide": "decide",
@@ -20,6 +21,7 @@ COMMAND_MODULES: dict[str, str] = {
     "show": "show",
     "skip": "manual",
     "status": "status",
+    "steps": "steps",
     "supervise": "supervise",
     "validate": "validate",
 }

@@ -9,7 +9,6 @@ References on the command line (documented in the README):
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -22,12 +21,13 @@ from rich.console import Console
 
 from regctl.engine import api
 from regctl.errors import ConfigError, UsageError
-from regctl.render import dumps
+from regctl.render import dumps, iso_timestamps
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["actor", "allow_path_option", "bounded_actor", "console", "emit_json", "json_option", "parse_job",
+__all__ = ["actor", "allow_path_option", "batch_names", "bounded_actor", "command_hint", "console",
+           "emit_json", "json_option", "parse_job",
            "resolve_batch", "store_for"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,8 +46,9 @@ def allow_path_option(fn: F) -> F:
 
 
 def db_url(ctx: click.Context) -> str | None:
-    obj = ctx.find_root().obj
-    return getattr(obj, "db_url", None)
+    root = ctx.find_root()
+    url = getattr(root.obj, "db_url", None) or root.params.get("db_url")  # params: during completion
+    return str(url) if url else None
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -86,6 +87,32 @@ def bounded_actor(_ctx: click.Context | None, _param: click.Parameter | None,
     if value is not None and (not value.strip() or len(value) > 100 or not value.isprintable()):
         raise UsageError("--as / REGCTL_ACTOR: a name of 1 to 100 printable characters")
     return value
+def command_hint(ctx: click.Context, *args: str) -> str:
+    """``regctl [--db URL] ARGS`` to print as a next step: the ``--db`` given on the command line is
+    carried (one from ``REGCTL_DATABASE_URL`` is not: the same shell still has it)."""
+    import shlex
+
+    root = ctx.find_root()
+    given = root.get_parameter_source("db_url") == click.core.ParameterSource.COMMANDLINE
+    db = ["--db", str(db_url(ctx))] if given and db_url(ctx) else []
+    return shlex.join(["regctl", *args, *db])
+
+
+def batch_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a BATCH argument: the batch names of the database in use (none on error)."""
+    try:
+        url = db_url(ctx) or api.default_database_url()
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            return []
+        store = api.open_store(url)
+        try:
+            names = [str(b["name"]) for b in store.list_batches()]
+        finally:
+            store.close()
+    except Exception:  # completion must never print a traceback into the user's prompt
+        return []
+    return [n for n in names if n.startswith(incomplete)]
 
 
 def actor() -> str:
@@ -93,6 +120,7 @@ def actor() -> str:
     explicit = os.environ.get("REGCTL_ACTOR")
     if explicit:
         return str(bounded_actor(None, None, explicit))
+    import getpass  # only commands that record an actor pay for it (it imports termios, pwd)
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -111,8 +139,9 @@ def console() -> Console:
 
 
 def emit_json(data: Any, *, redacted: bool = True) -> None:
-    """Indented on a terminal; compact when piped (to jq, a file…), which is much faster on big batches."""
-    click.echo(dumps(data, pretty=is_terminal(), redacted=redacted))
+    """Indented on a terminal; compact when piped (to jq, a file…), which is much faster on big batches.
+    Timestamps are ISO 8601 UTC strings (``2026-12-05T16:10:48.123Z``)."""
+    click.echo(dumps(iso_timestamps(data), pretty=is_terminal(), redacted=redacted))
 
 
 def parse_job(ref: str) -> int:

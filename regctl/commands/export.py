@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from regctl.commands._common import resolve_batch, store_for
+from regctl.commands._common import batch_names, resolve_batch, store_for
 from regctl.db.domain import DomainStore
 
 __all__ = ["COMMANDS", "export", "to_csv"]
@@ -34,8 +34,11 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-@click.command("export")
-@click.argument("batch")
+@click.command("export", epilog="""\b
+Examples:
+  regctl export demo > demo.csv
+  regctl export demo --format json -o demo.json""")
+@click.argument("batch", shell_complete=batch_names)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from regctl.commands._common import actor, parse_job, resolve_batch, store_for
+from regctl.commands._common import actor, command_hint, parse_job, resolve_batch, store_for
 from regctl.engine import api
 from regctl.errors import UsageError
 
@@ -27,14 +27,16 @@ def retry(ctx: click.Context, target: str, from_step: str | None, failed: bool) 
         if failed:
             batch = resolve_batch(store, target)
             n = api.retry_failed(store, batch["id"], actor=actor())
-            click.echo(f"batch {batch['name']}: {n} step(s) ready again")
+            click.echo(f"batch {batch['name']}: {n} step(s) ready again; "
+                       f"run: {command_hint(ctx, 'resume', batch['name'])}")
             return
         job_id = parse_job(target)
         job = store.find_job(job_id)
         if from_step is not None:
             store.step_id_for(job_id, from_step)
         n = api.retry_job(store, job_id, from_step=from_step, actor=actor())
-        click.echo(f"job {job_id}: {n} step(s) ready again; run: regctl resume {job['batch_id']}")
+        batch = resolve_batch(store, str(job["batch_id"]))["name"]
+        click.echo(f"job {job_id}: {n} step(s) ready again; run: {command_hint(ctx, 'resume', batch)}")
 
 
 COMMANDS = [retry]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from regctl.commands._common import actor, allow_path_option, db_url, is_terminal, store_for
+from regctl.commands._common import actor, allow_path_option, command_hint, db_url, is_terminal, store_for
 from regctl.commands._progress import follow
 from regctl.db.views import batch_progress
 from regctl.engine import api
@@ -121,14 +121,14 @@ def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, conc
             pid, log = start_background_supervisor(db_url(ctx) or store.url, ref.id, ref.name,
                                                    concurrency=concurrency, sequential=sequential)
             click.echo(f"supervising in the background (pid {pid}); log: {log}\n"
-                       f"follow it with: regctl status {ref.name} --watch")
+                       f"follow it with: {command_hint(ctx, 'status', ref.name, '--watch')}")
             ctx.exit(0)
         with graceful_stop() as stop:
             work = _supervise(store, ref.id, concurrency=concurrency, sequential=sequential, stop=stop)
             follow(store, ref.id, work, live=is_terminal() and not no_progress)
-        click.echo(summary_line(batch_progress(store, ref.id)))
+        click.echo(summary_line(batch_progress(store, ref.id), review=command_hint(ctx, "review", ref.name)))
         if stop.is_set():
-            click.echo(f"interrupted; continue with: regctl resume {ref.name}", err=True)
+            click.echo(f"interrupted; continue with: {command_hint(ctx, 'resume', ref.name)}", err=True)
             ctx.exit(INTERRUPTED)
         ctx.exit(api.exit_code(store, ref.id))
 

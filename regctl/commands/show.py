@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from regctl.commands._common import console, emit_json, json_option, parse_job, store_for
-from regctl.render import job_detail, redact
+from regctl.commands._common import console, emit_json, is_terminal, json_option, parse_job, store_for
+from regctl.errors import UsageError
+from regctl.render import job_detail, job_lines, redact
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
@@ -40,16 +41,53 @@ def revealed_secrets(report: dict[str, Any]) -> dict[str, str]:
             if isinstance(config.get(section), dict) and config[section].get(name)}
 
 
-@click.command("show")
+def parse_events(value: str) -> int | None:
+    """``--events``: a number of the latest events, or ``all`` (None)."""
+    if value.strip().lower() == "all":
+        return None
+    if not value.strip().isdigit():
+        raise UsageError(f"--events takes a number or 'all', not {value!r}")
+    return int(value)
+
+
+def _print_report(report: dict[str, Any], events: int | None, pager: bool) -> None:
+    """Rich tables on a terminal, through the pager ($PAGER, else less) when taller than the screen;
+    plain tab-separated sections when piped."""
+    if not is_terminal():
+        click.echo("\n".join(job_lines(report, report["artifacts"], events=events)))
+        return
+    out = console()
+    renderable = job_detail(report, report["artifacts"], events=events)
+    lines = out.render_lines(renderable, out.options.update(height=None), pad=False)
+    if pager and len(lines) > out.size.height:
+        with out.pager(styles=True):
+            out.print(renderable)
+    else:
+        out.print(renderable)
+
+
+EXAMPLES = """\b
+Examples:
+  regctl show 12                     the job: steps, decisions, the last 30 events, artifacts
+  regctl show job:12 --events all    every event (a pager on a terminal when it is long)
+  regctl show 12 --json | jq '.steps[] | {key, status, error}'"""
+
+
+@click.command("show", epilog=EXAMPLES)
 @click.argument("job")
 @json_option
 @click.option("--reveal", is_flag=True,
               help="Also print the job's passwords in plain text (they are masked otherwise).")
+@click.option("--events", "events_shown", default="30", show_default=True, metavar="N|all",
+              help="How many of the latest events to list, or all.")
+@click.option("--pager/--no-pager", default=True, show_default=True,
+              help="On a terminal, page output taller than the screen ($PAGER, else less).")
 @click.pass_context
-def show(ctx: click.Context, job: str, as_json: bool, reveal: bool) -> None:
+def show(ctx: click.Context, job: str, as_json: bool, reveal: bool, events_shown: str, pager: bool) -> None:
     """Show JOB (an id like 12 or job:12): steps, attempts, timings, errors, results, decisions,
-    events and artifacts. Secrets are masked unless --reveal is given."""
+    events (with their step) and artifacts. Secrets are masked unless --reveal is given."""
     job_id = parse_job(job)
+    events = parse_events(events_shown)
     with store_for(ctx) as store:
         report = job_report(store, job_id)
     shown = revealed_secrets(report) if reveal else {}
@@ -59,8 +97,8 @@ def show(ctx: click.Context, job: str, as_json: bool, reveal: bool) -> None:
             data["revealed_secrets"] = shown
         emit_json(data, redacted=False)
         return
+    _print_report(report, events, pager)
     out = console()
-    out.print(job_detail(report, report["artifacts"]))
     for name, value in shown.items():
         out.print(f"{name}: ", end="")
         out.print(value, markup=False, highlight=False)

@@ -9,7 +9,7 @@ import click
 
 from regctl.commands._common import allow_path_option, console, emit_json, json_option
 from regctl.errors import ManifestError
-from regctl.manifest import Manifest, load_manifest
+from regctl.manifest import Manifest, ManifestErrors, load_manifest
 
 __all__ = ["COMMANDS", "manifest_summary"]
 
@@ -26,9 +26,17 @@ def manifest_summary(manifest: Manifest) -> dict[str, Any]:
             "policies": manifest.policies, "restaurants": len(manifest.restaurants)}
 
 
+def _one_error(exc: ManifestError) -> dict[str, Any]:
+    return {"file": exc.file, "line": exc.line, "field": exc.field, "message": exc.message,
+            "text": ManifestError.__str__(exc)}
+
+
 def _error_json(exc: ManifestError) -> dict[str, Any]:
-    return {"valid": False, "error": {"file": exc.file, "line": exc.line, "field": exc.field,
-                                      "message": exc.message, "text": str(exc)}}
+    """``error`` is the first problem (by line), ``errors`` every one found (up to the cap)."""
+    errors = exc.errors if isinstance(exc, ManifestErrors) else [exc]
+    more = exc.more if isinstance(exc, ManifestErrors) else 0
+    return {"valid": False, "error": _one_error(exc), "errors": [_one_error(e) for e in errors],
+            "more_errors": more}
 
 
 def _print_summary(manifest: Manifest) -> None:
@@ -43,15 +51,20 @@ def _print_summary(manifest: Manifest) -> None:
         out.print(f"  {spec.key} ({spec.uses}, {spec.kind}){relations}{when}", markup=False, highlight=False)
 
 
-@click.command("validate")
+@click.command("validate", epilog="""\b
+Examples:
+  regctl validate manifests/demo.yaml
+  regctl validate batch.yaml --json | jq '.errors[].text'""")
 @click.argument("manifest", type=click.Path(path_type=Path, dir_okay=False))
 @json_option
 @allow_path_option
 @click.pass_context
 def validate(ctx: click.Context, manifest: Path, as_json: bool, allow_path: bool) -> None:
-    """Check MANIFEST (YAML, restaurants, pipeline graph) without touching any database.
+    """Check MANIFEST (YAML, restaurants, pipeline graph, step parameters) without touching any
+    database.
 
-    Exit 0 when valid; 2 with file:line: field: message when not.
+    Exit 0 when valid; 2 when not, with one `file:line: field: message` line per problem (every
+    problem at once, up to 20).
     """
     try:
         loaded = load_manifest(manifest, allow_paths=allow_path)

@@ -111,10 +111,16 @@ def open_store(url: str | None = None, *, upgrade: bool = False, organisation: s
         engine.dispose()
         raise
     store = Store(engine, url)
-    from regctl.review.notify import notify_batch_transition  # webhooks: manifest `notify:`
-
-    store.batch_listeners.append(notify_batch_transition)
+    store.batch_listeners.append(_notify_batch_transition)
     return store
+
+
+def _notify_batch_transition(*args: Any, **kwargs: Any) -> Any:
+    """Webhooks of the manifest's ``notify:``; imported on a batch's first transition, not on every
+    open (httpx and asyncio are a tenth of a read command's start-up)."""
+    from regctl.review.notify import notify_batch_transition
+
+    return notify_batch_transition(*args, **kwargs)
 
 
 def submit_batch(store: Store, manifest: Manifest, *, actor: str) -> BatchRef:

@@ -8,29 +8,77 @@ CONTRACT (the engine consumes :class:`Manifest`; the manifest work implements :f
 
 Loading is pure: nothing is written anywhere. The order of checks is YAML → `${ENV}` references →
 shape and types (pydantic, :mod:`regctl.manifest.models`) → the pipeline graph
-(:mod:`regctl.pipeline`) → restaurants (inline or ``restaurants_from`` CSV) → cross-field rules.
-The first problem found is raised as a :class:`~regctl.errors.ManifestError`.
+(:mod:`regctl.pipeline`) and each step's ``with:`` against its type's parameters
+(:mod:`regctl.steps.params`) → restaurants (inline or ``restaurants_from`` CSV) → cross-field rules.
+A broken file (YAML, encoding, ``${ENV}``) stops at its first problem; past that, every problem is
+collected and raised together, in line order and up to :data:`MAX_ERRORS`, as
+:class:`ManifestErrors` (a :class:`~regctl.errors.ManifestError` carrying the first one's location).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 
+import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from regctl.bounds import MAX_MANIFEST_BYTES, MAX_MENU_FILE_BYTES
 from regctl.errors import ManifestError, UsageError
 from regctl.manifest.located_yaml import Located, expand_env, load_located
-from regctl.manifest.models import ManifestModel, PipelineModel, RestaurantModel, first_error
+from regctl.manifest.models import ManifestModel, PipelineModel, RestaurantModel, StepModel, located_errors
 from regctl.manifest.restaurants_csv import read_restaurants_csv
 from regctl.pipeline import Pipeline, PipelineError, StepSpec, build_pipeline, builtin_pipeline, make_step
+from regctl.suggest import did_you_mean
 
-__all__ = ["Execution", "Manifest", "load_manifest", "restaurant_key"]
+__all__ = ["MAX_ERRORS", "Execution", "Manifest", "ManifestErrors", "load_manifest", "restaurant_key"]
+
+MAX_ERRORS = 20  # a manifest with a broken CSV of 10,000 rows should not print 10,000 lines
+T = TypeVar("T")
+
+
+class ManifestErrors(ManifestError):
+    """Several problems of one manifest; ``file``/``line``/``field``/``message`` are the first one's.
+
+    ``str()`` is one ``file:line: field: message`` line per problem.
+    """
+
+    def __init__(self, errors: list[ManifestError]) -> None:
+        files = {e.file: i for i, e in reversed(list(enumerate(errors)))}  # a CSV's after the manifest's
+        ordered = sorted(errors, key=lambda e: (files[e.file], e.line or 0))
+        self.found = ordered  # every one, for a caller collecting more
+        self.errors = ordered[:MAX_ERRORS]
+        self.more = len(ordered) - len(self.errors)
+        first = ordered[0]
+        super().__init__(first.message, file=first.file, line=first.line, field=first.field)
+
+    def __str__(self) -> str:
+        lines = [ManifestError.__str__(e) for e in self.errors]
+        more = [f"… and {self.more} more problem{'s' if self.more > 1 else ''}"] if self.more else []
+        return "\n".join(lines + more)
+
+
+def _raise_all(errors: list[ManifestError]) -> None:
+    if errors:
+        raise ManifestErrors(errors)
+
+
+def _collect(problems: list[ManifestError], check: Callable[[], T]) -> T | None:
+    """Run one check, adding what it raises to ``problems`` (None then) instead of stopping."""
+    try:
+        return check()
+    except ManifestErrors as exc:
+        problems.extend(exc.found)
+    except ManifestError as exc:
+        problems.append(exc)
+    return None
 
 
 @dataclass(frozen=True)
@@ -69,15 +117,18 @@ def load_manifest(path: str | Path, *, allow_paths: bool = False) -> Manifest:
         raise ManifestError("the manifest must be a mapping of keys (batch, organisation, restaurants, …)",
                             file=located.file, line=located.line_of(()), field="top level")
     expanded = expand_env(located.value, located)
-    try:
-        model = ManifestModel.model_validate(expanded)
-    except ValidationError as exc:
-        raise first_error(exc, located) from None
-    pipeline = _pipeline(model.pipeline, located)
-    _check_policies(model.policies, pipeline, located)
-    _check_defaults(model.defaults, located)
-    restaurants = _restaurants(model, source, located)
-    _check_menu_files(restaurants, source, located, allow_paths=allow_paths)
+    problems: list[ManifestError] = []
+    model = _collect(problems, lambda: _model(expanded, located))
+    pipeline = _collect(problems, lambda: _pipeline(expanded.get("pipeline", "onboarding"), located))
+    if model is not None and pipeline is not None:
+        _collect(problems, lambda: _check_policies(model.policies, pipeline, located))
+    if model is not None:
+        _collect(problems, lambda: _check_defaults(model.defaults, located))
+    restaurants = _collect(problems, lambda: _restaurants(expanded, source, located))
+    if restaurants is not None:
+        _collect(problems, lambda: _check_menu_files(restaurants, source, located, allow_paths=allow_paths))
+    _raise_all(problems)
+    assert model is not None and pipeline is not None and restaurants is not None
     written = _as_written(pipeline, located.value)
     notify = dict(located.value["notify"]) if model.notify is not None else None  # ${ENV} unexpanded
     return Manifest(batch=model.batch, organisation=model.organisation, target=model.target,
@@ -95,6 +146,11 @@ def _as_written(pipeline: Pipeline, raw: dict[str, Any]) -> Pipeline:
     raw_with = {s.get("key"): s.get("with") or {} for s in written.get("steps", []) if isinstance(s, dict)}
     steps = tuple(dataclasses.replace(s, params=dict(raw_with.get(s.key, s.params))) for s in pipeline.steps)
     return dataclasses.replace(pipeline, steps=steps)
+def _model(expanded: dict[str, Any], located: Located) -> ManifestModel:
+    try:
+        return ManifestModel.model_validate(expanded)
+    except ValidationError as exc:
+        raise ManifestErrors(located_errors(exc, located)) from None
 
 
 def _read(source: Path) -> str:
@@ -131,11 +187,41 @@ def _pipeline(value: Any, located: Located) -> Pipeline:
     try:
         model = PipelineModel.model_validate(value)
     except ValidationError as exc:
-        raise first_error(exc, located, ("pipeline",)) from None
+        raise ManifestErrors(located_errors(exc, located, ("pipeline",))) from None
     try:
-        return build_pipeline(model.name, [_step(s, i) for i, s in enumerate(model.steps)])
+        pipeline = build_pipeline(model.name, [_step(s, i) for i, s in enumerate(model.steps)])
     except PipelineError as exc:
         raise _locate_pipeline_error(exc, located) from None
+    _raise_all([e for i, s in enumerate(model.steps) for e in _param_errors(s, i, located)])
+    return pipeline
+
+
+def _param_errors(step: StepModel, index: int, located: Located) -> list[ManifestError]:
+    """The step's ``with:`` against its type's declared parameters (one error per problem)."""
+    from regctl.steps.params import check_params
+    from regctl.steps.registry import lookup
+
+    path: tuple[str | int, ...] = ("pipeline", "steps", index, "with")
+    params = _typed_env_values(step.with_, located, path)
+    return [located.error(f"{step.uses}: {message}", (*path, *where))
+            for where, message in check_params(lookup(step.uses).params, params)]
+
+
+def _typed_env_values(params: dict[str, Any], located: Located, path: tuple[str | int, ...]
+                      ) -> dict[str, Any]:
+    """``seconds: ${DELAY}`` is a number once expanded: read a ``${…}`` value as YAML would."""
+    written = located.value
+    for part in path:
+        written = written.get(part) if isinstance(written, dict) else \
+            written[part] if isinstance(written, list) and isinstance(part, int) else None
+    if not isinstance(written, dict):
+        return params
+    typed = dict(params)
+    for key, raw in written.items():
+        if isinstance(raw, str) and "${" in raw and isinstance(params.get(key), str):
+            with contextlib.suppress(yaml.YAMLError):
+                typed[key] = yaml.safe_load(params[key])
+    return typed
 
 
 def _step(step: Any, index: int) -> StepSpec:
@@ -154,8 +240,8 @@ def _locate_pipeline_error(exc: PipelineError, located: Located) -> ManifestErro
 def _check_policies(policies: dict[str, Any], pipeline: Pipeline, located: Located) -> None:
     for key, policy in policies.items():
         if key not in pipeline.keys:
-            raise located.error(f"policy for unknown step {key!r}; steps: {', '.join(pipeline.keys)}",
-                                ("policies", key))
+            raise located.error(f"policy for unknown step {key!r}{did_you_mean(key, pipeline.keys)}; "
+                                f"steps: {', '.join(pipeline.keys)}", ("policies", key))
         try:
             from regctl.review.policies import policy_name
         except ImportError:  # review not installed: the policy is checked when it is used
@@ -176,8 +262,8 @@ def _check_defaults(defaults: dict[str, Any], located: Located) -> None:
     for name, value in defaults.items():
         field = sections.get(name)
         if field is None:
-            raise located.error(f"unknown config section {name!r}; sections: {', '.join(sections)}",
-                                ("defaults", name))
+            raise located.error(f"unknown config section {name!r}{did_you_mean(name, sections)}; "
+                                f"sections: {', '.join(sections)}", ("defaults", name))
         if not isinstance(value, dict):
             raise located.error(f"{name} must be a mapping of {name} settings", ("defaults", name))
         _check_section(field.annotation, value, located, ("defaults", name))
@@ -187,28 +273,33 @@ def _check_section(model: Any, values: dict[str, Any], located: Located, path: t
     fields = model.model_fields
     for key, value in values.items():
         if key not in fields:
-            raise located.error(f"unknown setting {key!r}; allowed: {', '.join(fields)}", (*path, key))
+            raise located.error(f"unknown setting {key!r}{did_you_mean(key, fields)}; "
+                                f"allowed: {', '.join(fields)}", (*path, key))
         try:
             TypeAdapter(cast(Any, Annotated[fields[key].annotation, fields[key]])).validate_python(value)
         except ValidationError as exc:
-            raise first_error(exc, located, (*path, key)) from None
+            raise ManifestErrors(located_errors(exc, located, (*path, key))) from None
 
 
 # ---------------------------------------------------------------- restaurants --------------------
 
-def _restaurants(model: ManifestModel, source: Path, located: Located) -> list[dict[str, Any]]:
-    if (model.restaurants is None) == (model.restaurants_from is None):
+def _restaurants(expanded: dict[str, Any], source: Path, located: Located) -> list[dict[str, Any]]:
+    inline, from_csv = expanded.get("restaurants"), expanded.get("restaurants_from")
+    if (inline is None) == (from_csv is None):
         raise located.error("give exactly one of 'restaurants' (a list) or 'restaurants_from' (a CSV file)",
                             ("restaurants",))
-    if model.restaurants_from is not None:
-        rows = _csv_rows(source.parent / model.restaurants_from, located)
-    else:
-        rows = Located(located.file, model.restaurants, located.lines)
+    if not isinstance(inline if from_csv is None else from_csv, list if from_csv is None else str):
+        return []  # the wrong type is the top-level model's error
+    rows = _csv_rows(source.parent / from_csv, located) if from_csv is not None \
+        else Located(located.file, inline, located.lines)
     if not rows.value:
         raise rows.error("at least one restaurant is needed", ("restaurants",))
-    restaurants = [_restaurant(item, i, rows) for i, item in enumerate(rows.value)]
-    _check_duplicates(restaurants, rows)
-    return restaurants
+    problems: list[ManifestError] = []
+    restaurants = [_collect(problems, functools.partial(_restaurant, item, i, rows))
+                   for i, item in enumerate(rows.value)]
+    _raise_all(problems)
+    _check_duplicates([r for r in restaurants if r is not None], rows)
+    return [r for r in restaurants if r is not None]
 
 
 def _csv_rows(csv_path: Path, located: Located) -> Located:
@@ -221,7 +312,7 @@ def _restaurant(item: Any, index: int, rows: Located) -> dict[str, Any]:
     try:
         model = RestaurantModel.model_validate(item)
     except ValidationError as exc:
-        raise first_error(exc, rows, ("restaurants", index)) from None
+        raise ManifestErrors(located_errors(exc, rows, ("restaurants", index))) from None
     data = model.model_dump(exclude_none=True)
     data["extra"] = dict(model.extra)
     return data

@@ -26,6 +26,7 @@ from pydantic import (
 from regctl.bounds import webhook_problem
 from regctl.errors import ManifestError
 from regctl.manifest.located_yaml import Located, Path_
+from regctl.suggest import did_you_mean
 
 __all__ = [
     "ExecutionModel",
@@ -34,6 +35,7 @@ __all__ = [
     "RestaurantModel",
     "StepModel",
     "first_error",
+    "located_errors",
     "parse_duration",
 ]
 
@@ -186,6 +188,23 @@ class ManifestModel(_Strict):
 RESTAURANT_FIELDS = tuple(n for n in RestaurantModel.model_fields if n != "extra")
 
 
+def located_errors(exc: ValidationError, located: Located, base: Path_ = ()) -> list[ManifestError]:
+    """Every error of a pydantic ValidationError, located in the file, in line order — one per mistake:
+    a mistyped key (``webhok``) is reported once, with its suggestion, not also as the key it misses."""
+    errors = [e for e in exc.errors() if not _misspelt(e, exc.errors())]
+    errors.sort(key=lambda e: located.line_of((*base, *e["loc"])) or 0)
+    return [located.error(_message(err, (*base, *err["loc"])), (*base, *err["loc"])) for err in errors]
+
+
+def _misspelt(err: Any, errors: list[Any]) -> bool:
+    """A missing key that an unknown sibling key is a misspelling of (its "did you mean" names it)."""
+    if err["type"] != "missing":
+        return False
+    parent, name = tuple(err["loc"][:-1]), str(err["loc"][-1])
+    return any(other["type"] == "extra_forbidden" and tuple(other["loc"][:-1]) == parent
+               and did_you_mean(other["loc"][-1], [name]) for other in errors)
+
+
 def first_error(exc: ValidationError, located: Located, base: Path_ = ()) -> ManifestError:
     """The earliest (by line) error of a pydantic ValidationError, located in the file."""
     errors = sorted(exc.errors(), key=lambda e: located.line_of((*base, *e["loc"])) or 0)
@@ -219,9 +238,9 @@ def _shows_input(err: Any) -> bool:
 def _allowed_hint(path: Path_) -> str:
     named = [p for p in reversed(path[:-1]) if isinstance(p, str) and p in _MODELS]
     model = _MODELS[named[0]] if named else ManifestModel
-    allowed = ", ".join(f.alias or n for n, f in model.model_fields.items())
+    names = [f.alias or n for n, f in model.model_fields.items()]
     hint = "; put custom data under 'extra'" if model is RestaurantModel else ""
-    return f"; allowed: {allowed}{hint}"
+    return f"{did_you_mean(path[-1], names)}; allowed: {', '.join(names)}{hint}"
 
 
 _MODELS: dict[str, type[BaseModel]] = {

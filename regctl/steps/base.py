@@ -133,3 +133,4 @@ class StepType:
     timeout: float | None = None  # seconds; the manifest may override
     retries: int | None = None  # attempts; the manifest may override
     description: str = ""
+    params: Mapping[str, Any] | None = None  # JSON Schema of `with:` (regctl.steps.params); None: unchecked

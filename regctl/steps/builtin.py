@@ -15,6 +15,7 @@ from typing import Any
 
 from regctl.errors import Cancelled, PermanentStepError, RetryableStepError
 from regctl.steps.base import DecisionRequest, StepContext
+from regctl.steps.params import params_schema
 from regctl.steps.registry import action_step_type, step_type
 
 __all__: list[str] = []
@@ -28,7 +29,9 @@ async def noop(ctx: StepContext) -> JSON | None:
     return None  # async: runs on the supervisor's loop, no worker thread needed
 
 
-@step_type("builtin.sleep", description="Sleep `seconds` (default 0.1), stopping early if cancelled.")
+@step_type("builtin.sleep", description="Sleep `seconds` (default 0.1), stopping early if cancelled.",
+           params=params_schema(seconds={"type": "number", "minimum": 0, "default": 0.1,
+                                         "description": "how long to sleep"}))
 async def sleep(ctx: StepContext) -> JSON | None:
     seconds = float(ctx.params.get("seconds", 0.1))
     deadline = time.monotonic() + seconds
@@ -40,7 +43,11 @@ async def sleep(ctx: StepContext) -> JSON | None:
 
 
 @step_type(
-    "builtin.fail", description="Fail the first `times` attempts (retryable unless `retryable: false`)."
+    "builtin.fail", description="Fail the first `times` attempts (retryable unless `retryable: false`).",
+    params=params_schema(
+        times={"type": "integer", "minimum": 0, "default": 1, "description": "attempts that fail"},
+        retryable={"type": "boolean", "default": True, "description": "whether those failures are retried"},
+    ),
 )
 def fail(ctx: StepContext) -> JSON | None:
     times = int(ctx.params.get("times", 1))
@@ -71,4 +78,10 @@ action_step_type(
     request=_wait_request,
     apply=_wait_apply,
     description="Wait for a decision matching `with.schema`; its answer is the result.",
+    params=params_schema(
+        schema={"type": "object", "default": {"type": "object"},
+                "description": "JSON Schema of a valid answer"},
+        prompt={"type": "string", "description": "the question (default: Decide STEP_KEY)"},
+        defaults={"type": "object", "default": {}, "description": "the pre-filled answer"},
+    ),
 )

@@ -15,6 +15,7 @@ from typing import Any
 
 from regctl.errors import UsageError
 from regctl.steps.base import ApplyFn, RequestFn, RunFn, StepKind, StepType
+from regctl.steps.params import NO_PARAMS, ONBOARDING_PARAMS
 
 __all__ = ["BUILTIN_MODULES", "UnknownStepType", "action_step_type", "lookup", "register", "step_type"]
 
@@ -43,22 +44,34 @@ def register(st: StepType) -> StepType:
 
 
 def step_type(name: str, *, resources: Mapping[str, int] | None = None, timeout: float | None = None,
-              retries: int | None = None, description: str = "") -> Callable[[RunFn], RunFn]:
-    """Register an automatic step type: ``@step_type("builtin.noop")``."""
+              retries: int | None = None, description: str = "",
+              params: Mapping[str, Any] | None = None) -> Callable[[RunFn], RunFn]:
+    """Register an automatic step type: ``@step_type("builtin.noop")``.
+
+    ``params`` is the JSON Schema of its ``with:`` (:mod:`regctl.steps.params`); a built-in type
+    without one and without an entry in ``ONBOARDING_PARAMS`` takes no parameters.
+    """
 
     def decorate(fn: RunFn) -> RunFn:
         register(StepType(name=name, kind=StepKind.AUTOMATIC, run=fn, resources=dict(resources or {}),
                           timeout=timeout, retries=retries,
-                          description=description or inspect.getdoc(fn) or ""))
+                          description=description or inspect.getdoc(fn) or "",
+                          params=_declared(name, params)))
         return fn
 
     return decorate
 
 
-def action_step_type(name: str, *, request: RequestFn, apply: ApplyFn, description: str = "") -> StepType:
+def action_step_type(name: str, *, request: RequestFn, apply: ApplyFn, description: str = "",
+                     params: Mapping[str, Any] | None = None) -> StepType:
     """Register an action_required step type from its request and apply callables."""
     return register(StepType(name=name, kind=StepKind.ACTION_REQUIRED, request=request, apply=apply,
-                             description=description))
+                             description=description, params=_declared(name, params)))
+
+
+def _declared(name: str, params: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """What a built-in registration declares: its own schema, the onboarding table's, or none."""
+    return params if params is not None else ONBOARDING_PARAMS.get(name, NO_PARAMS)
 
 
 def load_builtins() -> None:

@@ -31,6 +31,8 @@ from regctl.steps.base import StepContext
 from regctl.steps.browser_step import close_shared_browser, run_in_browser
 from regctl.steps.portal.login import login
 
+TESTS = str(Path(__file__).resolve().parent.parent)  # engine_steps: the step types this run uses
+
 pytestmark = pytest.mark.browser
 
 LOGIN_PAGE = ("<html><body><form method='post' action='/login'>"
@@ -132,9 +134,9 @@ def hook() -> Iterator[Hook]:
 
 STEPS = """pipeline:
   steps:
-    - {key: fetch, uses: builtin.noop, with: {api_token: "${PROBE_TOKEN}"}}
-    - {key: login_step, uses: builtin.fail, needs: [fetch], retries: 1,
-       with: {times: 9, retryable: false, password: "${PROBE_PASSWORD}"}}
+    - {key: fetch, uses: "engine_steps:holds_params", with: {api_token: "${PROBE_TOKEN}"}}
+    - {key: login_step, uses: "engine_steps:refused_login", needs: [fetch], retries: 1,
+       with: {password: "${PROBE_PASSWORD}"}}
 """
 
 
@@ -155,7 +157,8 @@ def test_no_secret_it_was_given_is_anywhere_at_rest(hook: Hook, database_url: st
     port = hook.server.server_address[1]
     env = {**os.environ, "PROBE_TOKEN": given["PROBE_TOKEN"], "PROBE_PASSWORD": given["PROBE_PASSWORD"],
            "PROBE_HOOK": f"http://127.0.0.1:{port}/hooks/T/B/{given['PROBE_HOOK_TOKEN']}",
-           "REGCTL_DATA_DIR": str(tmp_path / "data")}
+           "REGCTL_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [TESTS, os.environ.get("PYTHONPATH")]))}
     notify = 'notify: {webhook: "${PROBE_HOOK}", allow_private_addresses: true}\n'
     manifest = write(tmp_path, HEAD + STEPS + notify + ONE)
     entry = "import sys; from regctl.cli import main; main(sys.argv[1:])"
