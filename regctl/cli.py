@@ -85,8 +85,17 @@ class LazyGroup(click.Group):
             module = importlib.import_module(f"regctl.commands.{COMMAND_MODULES[cmd_name]}")
             for command in getattr(module, "COMMANDS", ()):
                 _complete_batch_names(command)
+                _add_examples(command)
                 self.add_command(command)
         return self.commands.get(cmd_name)
+
+
+def _add_examples(command: click.Command) -> None:
+    """``--help`` ends with examples: the command's own epilog, else regctl.commands.examples'."""
+    from regctl.commands.examples import epilog
+
+    if command.epilog is None and command.name:
+        command.epilog = epilog(command.name)
 
 
 BATCH_ARGUMENTS = frozenset({"batch", "target"})  # `resume BATCH`, `cancel BATCH|job:ID`, `retry JOB|BATCH`…
