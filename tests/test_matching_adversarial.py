@@ -1,0 +1,63 @@
+"""Hands-free matching on fixture sets a reviewer wrote the way an evaluator would, from docs/sandbox.md
+alone (tests/matcher_fixtures_adversarial/): franchises, businesses that changed hands, reused phone
+numbers, stale and struck-off register entries, and names and addresses written many ways. The
+matcher must make no wrong automatic pick there."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from handsfree_support import Outcome, run
+
+SETS = Path(__file__).parent / "matcher_fixtures_adversarial"
+# Left on purpose (docs/review.md, "What it cannot tell"): the previous café's company is still Registered
+# at the shop's address with the shop's phone, and the new owner is not in the register. Every field
+# the matcher reads is the same as the built-in Harbourside Eats, whose company trades under another
+# name at its own address — the case the issue asks to be picked hands-free.
+INDISTINGUISHABLE = {"Kererū Kitchen"}
+
+
+@cache
+def _outcomes(name: str) -> dict[str, Outcome]:
+    return {o.restaurant: o for o in run(SETS / name)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["franchises", "moves_and_reuse", "names_and_addresses"])
+def test_no_wrong_automatic_pick(name: str) -> None:
+    outcomes = _outcomes(name)
+    wrong = [o.restaurant for o in outcomes.values() if o.wrong and o.restaurant not in INDISTINGUISHABLE]
+    assert wrong == []
+
+
+@pytest.mark.slow
+def test_franchises_ask_unless_the_branch_itself_is_identified() -> None:
+    outcomes = _outcomes("franchises")
+    for branch in ("Kilbirnie", "Johnsonville", "Petone"):  # the footer names the franchisor
+        assert outcomes[f"Kiwi Crust Pizza ({branch})"].choice == "ask"
+    for picked in ("Sushi Hana (Sylvia Park)", "Bao Bros (Newmarket)", "Bao Bros (Takapuna)"):
+        assert (outcomes[picked].choice, outcomes[picked].wrong) == ("company", False)
+
+
+@pytest.mark.slow
+def test_only_registered_companies_are_picked_whatever_the_status_says() -> None:
+    outcomes = _outcomes("moves_and_reuse")
+    for dead in ("Harbour Lights Chinese", "Moa Burger Bar"):  # "Struck-off", "Deregistered" at the address
+        assert outcomes[dead].choice == "ask"
+    assert (outcomes["Rimu Road Diner"].choice, outcomes["Rimu Road Diner"].wrong) == ("company", False)
+
+
+@pytest.mark.slow
+def test_names_and_addresses_written_many_ways_still_match() -> None:
+    outcomes = _outcomes("names_and_addresses")
+    asked = [o.restaurant for o in outcomes.values() if o.asked]
+    assert asked == ["Saigon Corner"]  # its company is not in the register; a longer-named one is
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="a previous tenant at the address with the shop's phone looks exactly "
+                                       "like a company trading under another name (Harbourside Eats)")
+def test_a_previous_tenant_with_the_reused_phone_is_not_picked() -> None:
+    assert not _outcomes("moves_and_reuse")["Kererū Kitchen"].wrong
