@@ -104,6 +104,16 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
      'menus.yaml:4: option_sets.Eggs your way.minimum'),
     ("companies.yaml", 'for: "Night Market Dumplings"      #', 'for: "Night Market"      #',
      "companies.yaml:16: companies[1].for"),
+    # typed values: a quoted "no" is not false, one name is not a list, numbers and NZBNs are unique
+    ("restaurants.yaml", "    website: false ", '    website: "no" ',
+     "restaurants.yaml:30: restaurants[2].website"),
+    ("companies.yaml", '    trading_names: ["Night Market Dumplings"]',
+     '    trading_names: "Night Market Dumplings"', "companies.yaml:12: companies[0].trading_names"),
+    ("companies.yaml", "    right: true", '    right: "yes"', "companies.yaml:6: companies[0].right"),
+    ("companies.yaml", "    status: Removed ", '    number: "8100017"\n    status: Removed ',
+     "companies.yaml:18: companies[1].number"),
+    ("companies.yaml", "    status: Removed ", '    nzbn: "9429050000017"\n    status: Removed ',
+     "companies.yaml:18: companies[1].nzbn"),
 ])
 def test_fixture_files_are_checked_like_manifests(tmp_path: Path, file: str, old: str, new: str,
                                                    where: str) -> None:
