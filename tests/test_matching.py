@@ -314,3 +314,29 @@ def test_franchise_wording_is_read_from_the_website() -> None:
     assert legal_facts(page).franchised is True
     assert legal_facts("<p>Kiwi Crust Pizza franchise opportunities</p>").franchised is True
     assert legal_facts("<footer>© 2026 Fern &amp; Fig Eatery Limited</footer>").franchised is False
+
+
+@pytest.mark.parametrize("footer", [
+    "© 2026 Lotus Garden. Website by Pixel Studio Ltd",
+    "Online ordering powered by Pixel Studio Limited",
+    "Website Design By Pixel Studio Limited",
+    "Photography by Pixel Studio Ltd · Site hosted by Pixel Studio Limited",
+])
+def test_a_suppliers_credit_is_not_the_restaurants_legal_name(footer: str) -> None:
+    assert legal_facts(f"<footer>{footer}</footer>").legal_names == ()
+
+
+@pytest.mark.parametrize(("footer", "name"), [
+    ("Manuka Smokehouse is owned and operated by Te Awa Hospitality Limited", "Te Awa Hospitality Limited"),
+    ("© 2026 Lotus Garden Whanganui Limited. Website by Pixel Studio Ltd", "Lotus Garden Whanganui Limited"),
+])
+def test_the_operator_is_still_read_beside_a_credit(footer: str, name: str) -> None:
+    assert legal_facts(f"<footer>{footer}</footer>").legal_names == (name,)
+
+
+def test_a_printed_nzbn_does_not_outweigh_the_company_with_the_shops_phone_at_its_address() -> None:
+    """A chain's site prints the franchisor's NZBN; the franchisee at the shop has the shop's phone."""
+    site = WebsiteFacts(nzbns=("9429000000001",))
+    franchisor = company("1", "KIWI CRUST PIZZA LIMITED", HEAD_OFFICE, nzbn="9429000000001")
+    franchisee = company("2", "BAY ROAD FOODS LIMITED", BRANCH["address"], phones=["04 387 5200"])
+    assert verdict([franchisor, franchisee], BRANCH, site)[0] == "ask"

@@ -1,6 +1,7 @@
 """Hands-free matching on fixture sets a reviewer wrote the way an evaluator would, from docs/sandbox.md
 alone (tests/matcher_fixtures_adversarial/): franchises, businesses that changed hands, reused phone
-numbers, stale and struck-off register entries, and names and addresses written many ways. The
+numbers, stale and struck-off register entries, names and addresses written many ways, and website
+footers that credit suppliers or print a franchisor's NZBN. The
 matcher must make no wrong automatic pick there."""
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _outcomes(name: str) -> dict[str, Outcome]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["franchises", "moves_and_reuse", "names_and_addresses"])
+@pytest.mark.parametrize("name", ["franchises", "moves_and_reuse", "names_and_addresses", "footers"])
 def test_no_wrong_automatic_pick(name: str) -> None:
     outcomes = _outcomes(name)
     wrong = [o.restaurant for o in outcomes.values() if o.wrong and o.restaurant not in INDISTINGUISHABLE]
@@ -61,3 +62,12 @@ def test_names_and_addresses_written_many_ways_still_match() -> None:
                                        "like a company trading under another name (Harbourside Eats)")
 def test_a_previous_tenant_with_the_reused_phone_is_not_picked() -> None:
     assert not _outcomes("moves_and_reuse")["Kererū Kitchen"].wrong
+
+
+@pytest.mark.slow
+def test_a_footer_credit_or_a_franchisors_nzbn_picks_nobody() -> None:
+    outcomes = _outcomes("footers")
+    assert outcomes["Lotus Garden (Whanganui)"].choice == "none"  # "Website by Pixel Studio Ltd"
+    assert outcomes["Hot Spud (Frankton)"].choice == "ask"  # the franchisor's NZBN vs the shop's company
+    assert (outcomes["Flame & Fork (Tauranga)"].choice, outcomes["Flame & Fork (Tauranga)"].wrong) == (
+        "company", False)

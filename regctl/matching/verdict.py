@@ -4,7 +4,8 @@
   eligible candidate by at least ``margin``. Close candidates are never guessed between; nor is a
   leader with nothing at the restaurant's place (its address or phone) chosen over another eligible
   candidate that is there: the name and website say whose brand it is, the place says who runs the
-  shop (a franchisor against its franchisee) — unless the website's NZBN rules the one there out.
+  shop (a franchisor against its franchisee) — unless the website's NZBN rules out the one at the
+  address (many companies share an address; only the shop's own company has its phone).
 * **none** — no candidate is even plausible (every score below :data:`PLAUSIBLE`, Removed ones
   included: a Removed company at the right address is worth a person's look) — only when the
   manifest allows it (``on_no_match: none``).
@@ -49,6 +50,10 @@ def at_the_place(candidate: Mapping[str, Any]) -> bool:
     return False
 
 
+def _has_the_phone(candidate: Mapping[str, Any]) -> bool:
+    return any(e.get("kind") == "phone" for e in candidate.get("evidence") or ())
+
+
 def _contradicted(candidate: Mapping[str, Any]) -> bool:
     """A witness speaks against it (the website prints another company's NZBN)."""
     return any(float(e.get("weight") or 0) < 0 for e in candidate.get("evidence") or ())
@@ -71,7 +76,8 @@ def decide(candidates: Sequence[Mapping[str, Any]], *, threshold: float = DEFAUL
     if len(eligible) > 1 and _score(top) - _score(eligible[1]) < margin:
         return Verdict("ask", f"too close: {_name(top)} {_score(top):.2f} vs {_name(eligible[1])} "
                               f"{_score(eligible[1]):.2f} (margin {margin:.2f})")
-    there = next((c for c in eligible[1:] if at_the_place(c) and not _contradicted(c)), None)
+    there = next((c for c in eligible[1:] if _has_the_phone(c) or (at_the_place(c) and not _contradicted(c))),
+                 None)
     if there is not None and not at_the_place(top):
         return Verdict("ask", f"conflicting: {_name(top)} leads on name or website ({_score(top):.2f}) but "
                               f"{_name(there)} is at the restaurant's address or phone")

@@ -25,6 +25,12 @@ _LEADING_NOISE = re.compile(r"^(?:(?:©|\(c\)|copyright|\d{4}(?:\s*[-–]\s*\d{4
                             r"operated|owned|and|a|an|the|is|trading|as|t/a)\s+)+", re.IGNORECASE)
 _TERMS_HREF = re.compile(r"""<a\b[^>]*href=["']([^"']+)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
 _TERMS_WORDS = ("terms", "privacy", "legal", "about", "contact")
+# "Website by Pixel Studio Ltd", "Online ordering powered by …", "Photography by …": a supplier's credit,
+# not the business behind the restaurant ("owned and operated by …" is).
+_CREDIT = re.compile(r"\b(?:web\s*site|site|web|design(?:ed)?|powered|hosted|hosting|built|developed|created|"
+                     r"photo(?:graphy|s)?|supplied|ordering|delivery|payments?|marketing|seo|logo|branding|"
+                     r"app|technology|platform)\b[\w\s&,]{0,24}?\bby\s*$", re.IGNORECASE)
+_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
 # A chain's site: its legal name is the brand owner's (the franchisor), not this shop's operator's.
 _FRANCHISED = re.compile(r"\bfranchis(?:e|ed|es|ee|ees|or|ing)\b|\bindependently\s+owned\b", re.IGNORECASE)
 
@@ -68,7 +74,10 @@ def legal_facts(page: str, url: str = "") -> WebsiteFacts:
     for line in text.splitlines():
         for match in _LEGAL.finditer(line):
             name = _LEADING_NOISE.sub("", match.group(1)).strip()
-            if name:
+            before = line[:match.start(1)] + match.group(1)[: match.group(1).rfind(name)]
+            *credited, name = _BY.split(name)  # "Website By Pixel Studio" (capitalised "By")
+            before += " by ".join([*credited, ""]) if credited else ""
+            if name and not _CREDIT.search(before):
                 names.append(f"{name} {match.group(2)}")
     nzbns = tuple(re.sub(r"\D", "", m.group(0)) for m in _NZBN.finditer(text))
     return WebsiteFacts(_unique(tuple(names)), _unique(nzbns), (url,) if url else (),
