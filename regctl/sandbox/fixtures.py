@@ -374,7 +374,7 @@ def _written_company(
         phone = _phone_parts(restaurant.phone)
     else:
         phone = ("64", "9", f"{3000000 + serial}")
-    email = raw.get("email") or f"office@{slugify(raw['name']).replace('-', '')[:20]}.example.nz"
+    email = raw.get("email") or f"office@{slugify(raw['name']).replace('-', '')[:63]}.example.nz"
     return _company(
         serial,
         raw["name"],
