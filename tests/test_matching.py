@@ -340,3 +340,23 @@ def test_a_printed_nzbn_does_not_outweigh_the_company_with_the_shops_phone_at_it
     franchisor = company("1", "KIWI CRUST PIZZA LIMITED", HEAD_OFFICE, nzbn="9429000000001")
     franchisee = company("2", "BAY ROAD FOODS LIMITED", BRANCH["address"], phones=["04 387 5200"])
     assert verdict([franchisor, franchisee], BRANCH, site)[0] == "ask"
+
+
+def test_an_address_without_a_town_is_placed_in_the_restaurants_city() -> None:
+    """"15 Victoria Street" with city Hamilton is not the same address as 15 Victoria Street, Wellington."""
+    bare = {**RESTAURANT, "name": "Hot Pot House", "address": "15 Victoria Street", "city": "Hamilton",
+            "phone": "07 839 1515"}
+    namesake = company("1", "HOT POT HOUSE LIMITED", "15 Victoria Street, Te Aro, Wellington 6011")
+    assert verdict([namesake], bare)[0] == "ask"
+    here = company("2", "HOT POT HOUSE LIMITED", "15 Victoria Street, Hamilton Central, Hamilton 3204")
+    assert verdict([here], bare)[:2] == ("company", "2")
+
+
+def test_a_freephone_number_is_the_brands_not_the_shops() -> None:
+    """A chain's 0800 number, listed by the franchisor, says nothing about who runs this branch."""
+    central = {**BRANCH, "phone": "0800 468 778"}
+    franchisor = company("1", "KIWI CRUST PIZZA LIMITED", HEAD_OFFICE, phones=["0800 468 778"])
+    franchisee = company("2", "BAY ROAD FOODS LIMITED", BRANCH["address"])
+    assert verdict([franchisor, franchisee], central)[0] == "ask"
+    [scored] = score_candidates(Facts.of(central), [franchisor])
+    assert "phone" not in [e["kind"] for e in scored["evidence"]]

@@ -81,7 +81,7 @@ class Facts:
         email = str(restaurant.get("email") or "")
         address = str(restaurant.get("address") or "")
         return cls(name=str(restaurant.get("name") or ""),
-                   address=NzAddress.parse(address) if address.strip() else None,
+                   address=_address_in(address, str(restaurant.get("city") or "")),
                    phone=national_digits(str(restaurant.get("phone") or "")),
                    domains=frozenset(d for d in (domain_of(str(restaurant.get("website") or "")),
                                                  email.rpartition("@")[2].lower()) if _own_domain(d)),
@@ -90,6 +90,17 @@ class Facts:
                    website=website or WebsiteFacts(),
                    branch=_branch_words(str(restaurant.get("name") or "")),
                    branch_mailbox=_branch_mailbox(restaurant, email))
+
+
+def _address_in(address: str, city: str) -> NzAddress | None:
+    """The restaurant's address; one written without town or postcode ("15 Victoria Street") is placed
+    in the manifest's ``city``, so it is not "the same address" as 15 Victoria Street in every town."""
+    if not address.strip():
+        return None
+    parsed = NzAddress.parse(address)
+    if not (parsed.city or parsed.suburb or parsed.postcode) and city.strip():
+        return NzAddress.parse(f"{address}, {city}")
+    return parsed
 
 
 def _branch_words(name: str) -> tuple[str, ...]:
@@ -193,8 +204,12 @@ def _address_evidence(facts: Facts, candidate: Mapping[str, Any]) -> list[Eviden
     return []
 
 
+# 0800 / 0508 freephone numbers: a chain's central line, the brand's rather than one shop's.
+_FREEPHONE = ("800", "508")
+
+
 def _phone_evidence(facts: Facts, candidate: Mapping[str, Any]) -> list[Evidence]:
-    if len(facts.phone) < 7:
+    if len(facts.phone) < 7 or facts.phone.startswith(_FREEPHONE):
         return []
     for phone in _strings(_register(candidate).get("phones")) + _strings(candidate.get("phones")):
         if national_digits(phone) == facts.phone:
