@@ -110,6 +110,8 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
     ("companies.yaml", '    trading_names: ["Night Market Dumplings"]',
      '    trading_names: "Night Market Dumplings"', "companies.yaml:12: companies[0].trading_names"),
     ("companies.yaml", "    right: true", '    right: "yes"', "companies.yaml:6: companies[0].right"),
+    ("companies.yaml", '"10 Hobson Street, Auckland Central, Auckland 1010"', '"10 Hobson Street Auckland 1010"',
+     "companies.yaml:17: companies[1].address"),
     ("companies.yaml", "    status: Removed ", '    number: "8100017"\n    status: Removed ',
      "companies.yaml:18: companies[1].number"),
     ("companies.yaml", "    status: Removed ", '    nzbn: "9429050000017"\n    status: Removed ',

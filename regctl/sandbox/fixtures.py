@@ -400,6 +400,9 @@ def _check_company(doc: Located, i: int, row: Any, by_name: dict[str, Restaurant
         raise doc.error("the only value is `restaurant` (with `for:` naming it)", (*path, "at"))
     if row.get("at") is None and not row.get("address"):
         raise doc.error("is required (or `at: restaurant`)", (*path, "address"))
+    if row.get("address") and "," not in str(row["address"]):  # else street, town and postcode run together
+        raise doc.error("must be written `number street, suburb, city postcode` (parts separated by commas)",
+                        (*path, "address"))
     if not isinstance(row["directors"], list) or not row["directors"]:
         raise doc.error("must be a non-empty list", (*path, "directors"))
     for j, director in enumerate(row["directors"]):
