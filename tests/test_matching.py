@@ -360,3 +360,14 @@ def test_a_freephone_number_is_the_brands_not_the_shops() -> None:
     assert verdict([franchisor, franchisee], central)[0] == "ask"
     [scored] = score_candidates(Facts.of(central), [franchisor])
     assert "phone" not in [e["kind"] for e in scored["evidence"]]
+
+
+def test_a_company_named_for_another_eatery_is_not_picked_on_the_premises_alone() -> None:
+    """Address and phone say who is at the premises; a company named like another eatery there, sharing no
+    word with the restaurant, is the earlier business's (a previous tenant keeping the phone number)."""
+    shop = {**RESTAURANT, "name": "Kererū Kitchen", "address": "101 Ponsonby Road, Ponsonby, Auckland 1011",
+            "phone": "09 376 1010"}
+    previous = company("1", "PONSONBY BISTRO LIMITED", shop["address"], phones=["09 376 1010"])
+    assert verdict([previous], shop)[0] == "ask"
+    operator = company("2", "WAKEFIELD QUAY HOSPITALITY LIMITED", shop["address"], phones=["09 376 1010"])
+    assert verdict([operator], shop)[:2] == ("company", "2")  # an operating company's name: still picked

@@ -38,7 +38,7 @@ WEIGHTS = {
     "phone": 0.6, "email_domain": 0.6,
     "website_nzbn": 0.98, "website_legal_name": 0.9, "website_other_nzbn": -0.8,
     "director:owner": 0.5, "director:email": 0.5,
-    "chain": -0.4,
+    "chain": -0.4, "other_venue": -0.3,
 }
 FREE_MAIL = {"gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "xtra.co.nz", "icloud.com",
              "live.com", "me.com", "yahoo.co.nz", "hotmail.co.nz", "outlook.co.nz", "protonmail.com"}
@@ -179,7 +179,25 @@ def _name_evidence(facts: Facts, candidate: Mapping[str, Any]) -> list[Evidence]
                     "contains": "shares every word of the shorter name"}[relation]
             label = "register name" if kind == "name" else "trading name"
             best = Evidence(kind, f"{label} {text!r} {said} ({core_name(facts.name)!r})", weight)
+    if best is None and _other_venue(facts.name, company):
+        detail = (f"register name {company!r} is another eatery's name, sharing no word with "
+                  f"{core_name(facts.name)!r}: the company of an earlier business at the address?")
+        return [Evidence("other_venue", detail, WEIGHTS["other_venue"])]
     return [best] if best else []
+
+
+# Words that make a company name a single eatery's name ("PONSONBY BISTRO LIMITED"), unlike an operating
+# company's ("WAKEFIELD QUAY HOSPITALITY LIMITED", "PATEL FAMILY FOODS LIMITED").
+_VENUE_WORDS = {"cafe", "bistro", "restaurant", "kitchen", "bar", "diner", "grill", "bakery", "pizzeria",
+                "pizza", "sushi", "takeaway", "takeaways", "tavern", "pub", "brasserie", "cantina",
+                "trattoria", "deli", "canteen", "espresso", "smokehouse", "teahouse", "noodle", "dumpling",
+                "burger", "burgers", "kebab", "kebabs"}
+
+
+def _other_venue(restaurant: str, company: str) -> bool:
+    """The company is named like another eatery: venue words, and no word in common with the restaurant."""
+    ours, theirs = set(full_name(restaurant).split()), set(core_name(company).split())
+    return bool(theirs & _VENUE_WORDS) and not (theirs & ours)
 
 
 def _trading_names(candidate: Mapping[str, Any]) -> list[str]:
