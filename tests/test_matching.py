@@ -247,3 +247,130 @@ def test_auto_evidence_says_none_only_when_the_manifest_allows_and_both_searches
 def test_auto_evidence_options_are_checked(spec: dict[str, Any], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         policy_name(spec)
+
+
+# -- held-out hard cases (tests/matcher_fixtures_adversarial) ---------------------------------------
+
+@pytest.mark.parametrize("status", ["Struck-off", "Deregistered", "In Receivership", "Dissolved",
+                                    "Amalgamated", "Voluntary Administration", "91", ""])
+def test_only_a_registered_company_is_ever_chosen(status: str) -> None:
+    """Status is free text: anything but Registered (or its code 50), spelled however, is never chosen."""
+    at_home = company("1", "RUBY NOODLE BAR LIMITED", "88 Cuba Street, Te Aro, Wellington 6011",
+                      phones=["04 801 8800"], status=status)
+    assert score_candidates(Facts.of(RESTAURANT), [at_home])[0]["eligible"] is False
+    assert verdict([at_home])[0] == "ask"
+
+
+@pytest.mark.parametrize("status", ["Registered", "REGISTERED", "50", " registered "])
+def test_registered_spellings_stay_eligible(status: str) -> None:
+    scored = score_candidates(Facts.of(RESTAURANT), [company("1", "X LIMITED", status=status)])
+    assert scored[0]["eligible"] is True
+
+
+FRANCHISE_SITE = WebsiteFacts(legal_names=("Kiwi Crust Pizza Limited",))
+BRANCH = {"name": "Kiwi Crust Pizza (Kilbirnie)", "address": "52 Bay Road, Kilbirnie, Wellington 6022",
+          "city": "Wellington", "phone": "04 387 5200", "email": "owner@kiwicrustpizzakilbirnie.example.nz",
+          "website": "https://kiwicrustpizzakilbirnie.example.nz/"}
+HEAD_OFFICE = "Level 3, 80 Boulcott Street, Wellington Central, Wellington 6011"
+
+
+def test_a_company_only_the_brand_points_at_loses_to_one_at_the_restaurants_address() -> None:
+    """The franchisor's name and website footer say whose brand it is, not who runs this shop: when
+    another company is at the shop's address (or has its phone), the brand alone never decides."""
+    franchisor = company("1", "KIWI CRUST PIZZA LIMITED", HEAD_OFFICE)
+    franchisee = company("2", "BAY ROAD FOODS LIMITED", BRANCH["address"])
+    assert verdict([franchisor, franchisee], BRANCH, FRANCHISE_SITE)[0] == "ask"
+    with_phone = company("3", "KC KILBIRNIE LIMITED", "Level 1, 15 Johnston Street, Wellington 6011",
+                         phones=["04 387 5200"])
+    assert verdict([franchisor, with_phone], BRANCH, FRANCHISE_SITE)[0] == "ask"
+    # with nothing at the place, the website's legal name still decides (a company at its accountant's)
+    assert verdict([franchisor], BRANCH, FRANCHISE_SITE)[:2] == ("company", "1")
+
+
+@pytest.mark.parametrize("signal", ["franchise wording", "branch mailbox", "brand at several addresses"])
+def test_brand_evidence_alone_never_picks_a_chain_brand_owner(signal: str) -> None:
+    """A chain: the website says its stores are franchised, or the restaurant's e-mail is its branch's
+    mailbox on the brand's domain, or several companies carry the brand at different addresses. Then
+    the brand's name, website and domain point at the brand's owner; a pick needs the shop's address,
+    phone or owner — or a company named for this branch."""
+    restaurant, site = dict(BRANCH), FRANCHISE_SITE
+    franchisor = company("1", "KIWI CRUST PIZZA LIMITED", HEAD_OFFICE, emails=["office@kiwicrust.example.nz"])
+    others = []
+    if signal == "franchise wording":
+        site = WebsiteFacts(legal_names=FRANCHISE_SITE.legal_names, franchised=True)
+    elif signal == "branch mailbox":
+        restaurant["email"] = "kilbirnie@kiwicrust.example.nz"
+    else:
+        others = [company("2", "KIWI CRUST PIZZA HAMILTON LIMITED", "9 Victoria Street, Hamilton 3204"),
+                  company("3", "KIWI CRUST PIZZA (2015) LIMITED", "4 Queen Street, Auckland 1010")]
+    choice, _, _ = verdict([franchisor, *others], restaurant, site)
+    assert choice == "ask"
+    # the branch's own company, named for it, is still picked on the website's word
+    branch_company = company("4", "KIWI CRUST PIZZA KILBIRNIE LIMITED", HEAD_OFFICE)
+    branch_site = WebsiteFacts(legal_names=("Kiwi Crust Pizza Kilbirnie Limited",),
+                               franchised=site.franchised)
+    assert verdict([franchisor, branch_company, *others], restaurant, branch_site)[:2] == ("company", "4")
+
+
+def test_franchise_wording_is_read_from_the_website() -> None:
+    page = "<footer>© 2026 Kiwi Crust Pizza Limited. Each store is independently owned and operated.</footer>"
+    assert legal_facts(page).franchised is True
+    assert legal_facts("<p>Kiwi Crust Pizza franchise opportunities</p>").franchised is True
+    assert legal_facts("<footer>© 2026 Fern &amp; Fig Eatery Limited</footer>").franchised is False
+
+
+@pytest.mark.parametrize("footer", [
+    "© 2026 Lotus Garden. Website by Pixel Studio Ltd",
+    "Online ordering powered by Pixel Studio Limited",
+    "Website Design By Pixel Studio Limited",
+    "Photography by Pixel Studio Ltd · Site hosted by Pixel Studio Limited",
+])
+def test_a_suppliers_credit_is_not_the_restaurants_legal_name(footer: str) -> None:
+    assert legal_facts(f"<footer>{footer}</footer>").legal_names == ()
+
+
+@pytest.mark.parametrize(("footer", "name"), [
+    ("Manuka Smokehouse is owned and operated by Te Awa Hospitality Limited", "Te Awa Hospitality Limited"),
+    ("© 2026 Lotus Garden Whanganui Limited. Website by Pixel Studio Ltd", "Lotus Garden Whanganui Limited"),
+])
+def test_the_operator_is_still_read_beside_a_credit(footer: str, name: str) -> None:
+    assert legal_facts(f"<footer>{footer}</footer>").legal_names == (name,)
+
+
+def test_a_printed_nzbn_does_not_outweigh_the_company_with_the_shops_phone_at_its_address() -> None:
+    """A chain's site prints the franchisor's NZBN; the franchisee at the shop has the shop's phone."""
+    site = WebsiteFacts(nzbns=("9429000000001",))
+    franchisor = company("1", "KIWI CRUST PIZZA LIMITED", HEAD_OFFICE, nzbn="9429000000001")
+    franchisee = company("2", "BAY ROAD FOODS LIMITED", BRANCH["address"], phones=["04 387 5200"])
+    assert verdict([franchisor, franchisee], BRANCH, site)[0] == "ask"
+
+
+def test_an_address_without_a_town_is_placed_in_the_restaurants_city() -> None:
+    """"15 Victoria Street" with city Hamilton is not the same address as 15 Victoria Street, Wellington."""
+    bare = {**RESTAURANT, "name": "Hot Pot House", "address": "15 Victoria Street", "city": "Hamilton",
+            "phone": "07 839 1515"}
+    namesake = company("1", "HOT POT HOUSE LIMITED", "15 Victoria Street, Te Aro, Wellington 6011")
+    assert verdict([namesake], bare)[0] == "ask"
+    here = company("2", "HOT POT HOUSE LIMITED", "15 Victoria Street, Hamilton Central, Hamilton 3204")
+    assert verdict([here], bare)[:2] == ("company", "2")
+
+
+def test_a_freephone_number_is_the_brands_not_the_shops() -> None:
+    """A chain's 0800 number, listed by the franchisor, says nothing about who runs this branch."""
+    central = {**BRANCH, "phone": "0800 468 778"}
+    franchisor = company("1", "KIWI CRUST PIZZA LIMITED", HEAD_OFFICE, phones=["0800 468 778"])
+    franchisee = company("2", "BAY ROAD FOODS LIMITED", BRANCH["address"])
+    assert verdict([franchisor, franchisee], central)[0] == "ask"
+    [scored] = score_candidates(Facts.of(central), [franchisor])
+    assert "phone" not in [e["kind"] for e in scored["evidence"]]
+
+
+def test_a_company_named_for_another_eatery_is_not_picked_on_the_premises_alone() -> None:
+    """Address and phone say who is at the premises; a company named like another eatery there, sharing no
+    word with the restaurant, is the earlier business's (a previous tenant keeping the phone number)."""
+    shop = {**RESTAURANT, "name": "Kererū Kitchen", "address": "101 Ponsonby Road, Ponsonby, Auckland 1011",
+            "phone": "09 376 1010"}
+    previous = company("1", "PONSONBY BISTRO LIMITED", shop["address"], phones=["09 376 1010"])
+    assert verdict([previous], shop)[0] == "ask"
+    operator = company("2", "WAKEFIELD QUAY HOSPITALITY LIMITED", shop["address"], phones=["09 376 1010"])
+    assert verdict([operator], shop)[:2] == ("company", "2")  # an operating company's name: still picked

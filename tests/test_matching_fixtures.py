@@ -104,6 +104,18 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
      'menus.yaml:4: option_sets.Eggs your way.minimum'),
     ("companies.yaml", 'for: "Night Market Dumplings"      #', 'for: "Night Market"      #',
      "companies.yaml:16: companies[1].for"),
+    # typed values: a quoted "no" is not false, one name is not a list, numbers and NZBNs are unique
+    ("restaurants.yaml", "    website: false ", '    website: "no" ',
+     "restaurants.yaml:30: restaurants[2].website"),
+    ("companies.yaml", '    trading_names: ["Night Market Dumplings"]',
+     '    trading_names: "Night Market Dumplings"', "companies.yaml:12: companies[0].trading_names"),
+    ("companies.yaml", "    right: true", '    right: "yes"', "companies.yaml:6: companies[0].right"),
+    ("companies.yaml", '"10 Hobson Street, Auckland Central, Auckland 1010"',
+     '"10 Hobson Street Auckland 1010"', "companies.yaml:17: companies[1].address"),
+    ("companies.yaml", "    status: Removed ", '    number: "8100017"\n    status: Removed ',
+     "companies.yaml:18: companies[1].number"),
+    ("companies.yaml", "    status: Removed ", '    nzbn: "9429050000017"\n    status: Removed ',
+     "companies.yaml:18: companies[1].nzbn"),
 ])
 def test_fixture_files_are_checked_like_manifests(tmp_path: Path, file: str, old: str, new: str,
                                                    where: str) -> None:
@@ -171,3 +183,18 @@ def test_the_website_is_read_natively_or_through_the_extraction_api(
     with pytest.raises(PermanentStepError, match="website_source must be native or extraction"):
         read_website(EnrichCtx(database_url=url, data_dir=tmp_path, restaurant=ctx.restaurant,
                                params={"website_source": "carrier pigeon"}), "http://x.example.nz/")
+
+
+def test_a_written_companys_default_email_is_not_the_restaurants_by_accident(tmp_path: Path) -> None:
+    """The default e-mail of a written entry was cut to 20 letters, so "HARBOUR LIGHTS CHINESE LIMITED"
+    (office@harbourlightschinese…) shared the domain of the restaurant "Harbour Lights Chinese" (20
+    letters): e-mail-domain evidence for any namesake, which no real namesake has."""
+    (tmp_path / "restaurants.yaml").write_text(
+        'restaurants:\n  - {name: "Harbour Lights Chinese", address: "22 Esplanade, Petone, Lower Hutt 5012",'
+        ' city: Lower Hutt, phone: "04 568 2222", register: namesake}\n', encoding="utf-8")
+    (tmp_path / "companies.yaml").write_text(
+        'companies:\n  - {name: "HARBOUR LIGHTS CHINESE LIMITED", address: "1 Queen Street, Auckland 1010",'
+        ' directors: [{first: Ming, last: HO, appointed: "2005-05-05"}]}\n', encoding="utf-8")
+    [restaurant], [namesake] = load_fixture_dir(tmp_path)
+    assert namesake.email.partition("@")[2] != restaurant.email.partition("@")[2]
+    assert namesake.email == "office@harbourlightschineselimited.example.nz"

@@ -1,7 +1,11 @@
 """The decision the evidence supports: a company, "none of these", or ask a person.
 
 * **company** — the best *eligible* candidate scores at least ``threshold`` and leads every other
-  eligible candidate by at least ``margin``. Close candidates are never guessed between.
+  eligible candidate by at least ``margin``. Close candidates are never guessed between; nor is a
+  leader with nothing at the restaurant's place (its address or phone) chosen over another eligible
+  candidate that is there: the name and website say whose brand it is, the place says who runs the
+  shop (a franchisor against its franchisee) — unless the website's NZBN rules out the one at the
+  address (many companies share an address; only the shop's own company has its phone).
 * **none** — no candidate is even plausible (every score below :data:`PLAUSIBLE`, Removed ones
   included: a Removed company at the right address is worth a person's look) — only when the
   manifest allows it (``on_no_match: none``).
@@ -38,6 +42,23 @@ def _name(candidate: Mapping[str, Any]) -> str:
     return f"{candidate.get('company_name')} ({candidate.get('company_number')})"
 
 
+def at_the_place(candidate: Mapping[str, Any]) -> bool:
+    """The candidate is registered at the restaurant's address (number and street) or has its phone."""
+    for e in candidate.get("evidence") or ():
+        if e.get("kind") == "phone" or (e.get("kind") == "address" and float(e.get("weight") or 0) >= 0.5):
+            return True
+    return False
+
+
+def _has_the_phone(candidate: Mapping[str, Any]) -> bool:
+    return any(e.get("kind") == "phone" for e in candidate.get("evidence") or ())
+
+
+def _contradicted(candidate: Mapping[str, Any]) -> bool:
+    """A witness speaks against it (the website prints another company's NZBN)."""
+    return any(float(e.get("weight") or 0) < 0 for e in candidate.get("evidence") or ())
+
+
 def decide(candidates: Sequence[Mapping[str, Any]], *, threshold: float = DEFAULT_THRESHOLD,
            margin: float = DEFAULT_MARGIN, none_when_nothing: bool = False) -> Verdict:
     """The verdict on scored candidates (each with ``score``, ``eligible`` and ``evidence``)."""
@@ -55,5 +76,10 @@ def decide(candidates: Sequence[Mapping[str, Any]], *, threshold: float = DEFAUL
     if len(eligible) > 1 and _score(top) - _score(eligible[1]) < margin:
         return Verdict("ask", f"too close: {_name(top)} {_score(top):.2f} vs {_name(eligible[1])} "
                               f"{_score(eligible[1]):.2f} (margin {margin:.2f})")
+    there = next((c for c in eligible[1:] if _has_the_phone(c) or (at_the_place(c) and not _contradicted(c))),
+                 None)
+    if there is not None and not at_the_place(top):
+        return Verdict("ask", f"conflicting: {_name(top)} leads on name or website ({_score(top):.2f}) but "
+                              f"{_name(there)} is at the restaurant's address or phone")
     return Verdict("company", f"{_name(top)} scores {_score(top):.2f}", str(top.get("company_number")),
                    list(top.get("evidence") or []), _score(top))

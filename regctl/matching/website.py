@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from typing import Any
 
 __all__ = ["WebsiteFacts", "legal_facts", "terms_links"]
 
@@ -24,6 +25,14 @@ _LEADING_NOISE = re.compile(r"^(?:(?:©|\(c\)|copyright|\d{4}(?:\s*[-–]\s*\d{4
                             r"operated|owned|and|a|an|the|is|trading|as|t/a)\s+)+", re.IGNORECASE)
 _TERMS_HREF = re.compile(r"""<a\b[^>]*href=["']([^"']+)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
 _TERMS_WORDS = ("terms", "privacy", "legal", "about", "contact")
+# "Website by Pixel Studio Ltd", "Online ordering powered by …", "Photography by …": a supplier's credit,
+# not the business behind the restaurant ("owned and operated by …" is).
+_CREDIT = re.compile(r"\b(?:web\s*site|site|web|design(?:ed)?|powered|hosted|hosting|built|developed|created|"
+                     r"photo(?:graphy|s)?|supplied|ordering|delivery|payments?|marketing|seo|logo|branding|"
+                     r"app|technology|platform)\b[\w\s&,]{0,24}?\bby\s*$", re.IGNORECASE)
+_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+# A chain's site: its legal name is the brand owner's (the franchisor), not this shop's operator's.
+_FRANCHISED = re.compile(r"\bfranchis(?:e|ed|es|ee|ees|or|ing)\b|\bindependently\s+owned\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,19 +40,23 @@ class WebsiteFacts:
     legal_names: tuple[str, ...] = ()  # "Spice Route Mount Eden Limited", as printed
     nzbns: tuple[str, ...] = ()
     pages: tuple[str, ...] = field(default=(), compare=False)  # where they were read
+    franchised: bool = False  # the site says its stores are franchised / independently owned
 
     def merged(self, other: WebsiteFacts) -> WebsiteFacts:
         return WebsiteFacts(_unique(self.legal_names + other.legal_names), _unique(self.nzbns + other.nzbns),
-                            _unique(self.pages + other.pages))
+                            _unique(self.pages + other.pages), self.franchised or other.franchised)
 
-    def to_json(self) -> dict[str, list[str]]:
-        return {"legal_names": list(self.legal_names), "nzbns": list(self.nzbns), "pages": list(self.pages)}
+    def to_json(self) -> dict[str, Any]:
+        return {"legal_names": list(self.legal_names), "nzbns": list(self.nzbns), "pages": list(self.pages),
+                "franchised": self.franchised}
 
     @classmethod
     def from_json(cls, raw: object) -> WebsiteFacts:
         if not isinstance(raw, dict):
             return cls()
-        return cls(*(tuple(str(v) for v in raw.get(k) or ()) for k in ("legal_names", "nzbns", "pages")))
+        keys = ("legal_names", "nzbns", "pages")
+        names, nzbns, pages = (tuple(str(v) for v in raw.get(k) or ()) for k in keys)
+        return cls(names, nzbns, pages, bool(raw.get("franchised")))
 
 
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -61,10 +74,14 @@ def legal_facts(page: str, url: str = "") -> WebsiteFacts:
     for line in text.splitlines():
         for match in _LEGAL.finditer(line):
             name = _LEADING_NOISE.sub("", match.group(1)).strip()
-            if name:
+            before = line[:match.start(1)] + match.group(1)[: match.group(1).rfind(name)]
+            *credited, name = _BY.split(name)  # "Website By Pixel Studio" (capitalised "By")
+            before += " by ".join([*credited, ""]) if credited else ""
+            if name and not _CREDIT.search(before):
                 names.append(f"{name} {match.group(2)}")
     nzbns = tuple(re.sub(r"\D", "", m.group(0)) for m in _NZBN.finditer(text))
-    return WebsiteFacts(_unique(tuple(names)), _unique(nzbns), (url,) if url else ())
+    return WebsiteFacts(_unique(tuple(names)), _unique(nzbns), (url,) if url else (),
+                        bool(_FRANCHISED.search(text)))
 
 
 def terms_links(page: str) -> list[str]:

@@ -193,6 +193,9 @@ _COMPANY_KEYS = {"name": True, "directors": True, "for": False, "right": False, 
 _DIRECTOR_KEYS = {"first": True, "middle": False, "last": True, "appointed": True, "ceased": False}
 # Values the sandbox must understand; a company's status is free text (the register has many).
 _CHOICES: dict[str, tuple[str, ...]] = {"hours": tuple(HOURS_PATTERNS), "theme": ("dark", "light")}
+# Keys whose value has a type: a quoted "no" is not false, a string is not a one-name list.
+_BOOLEANS = ("website", "menu_source", "already_registered", "right")
+_LISTS = ("trading_names", "directors", "owner")
 
 
 def _check_keys(doc: Located, path: Path_, row: Any, keys: dict[str, bool]) -> dict[str, Any]:
@@ -208,6 +211,12 @@ def _check_keys(doc: Located, path: Path_, row: Any, keys: dict[str, bool]) -> d
     for key, choices in _CHOICES.items():
         if key in row and key in keys and row[key] not in choices:
             raise doc.error(f"must be one of {', '.join(choices)}, not {row[key]!r}", (*path, key))
+    for key in _BOOLEANS:
+        if key in row and key in keys and not isinstance(row[key], bool):
+            raise doc.error(f"must be true or false, not {row[key]!r}", (*path, key))
+    for key in _LISTS:
+        if key in row and key in keys and not isinstance(row[key], list):
+            raise doc.error(f"must be a list, not {row[key]!r}", (*path, key))
     return row
 
 
@@ -365,7 +374,7 @@ def _written_company(
         phone = _phone_parts(restaurant.phone)
     else:
         phone = ("64", "9", f"{3000000 + serial}")
-    email = raw.get("email") or f"office@{slugify(raw['name']).replace('-', '')[:20]}.example.nz"
+    email = raw.get("email") or f"office@{slugify(raw['name']).replace('-', '')[:63]}.example.nz"
     return _company(
         serial,
         raw["name"],
@@ -391,6 +400,9 @@ def _check_company(doc: Located, i: int, row: Any, by_name: dict[str, Restaurant
         raise doc.error("the only value is `restaurant` (with `for:` naming it)", (*path, "at"))
     if row.get("at") is None and not row.get("address"):
         raise doc.error("is required (or `at: restaurant`)", (*path, "address"))
+    if row.get("address") and "," not in str(row["address"]):  # else street, town and postcode run together
+        raise doc.error("must be written `number street, suburb, city postcode` (parts separated by commas)",
+                        (*path, "address"))
     if not isinstance(row["directors"], list) or not row["directors"]:
         raise doc.error("must be a non-empty list", (*path, "directors"))
     for j, director in enumerate(row["directors"]):
@@ -410,14 +422,15 @@ def load_companies(directory: Path = FIXTURE_DIR) -> tuple[CompanyFixture, ...]:
         return tuple(companies)
     doc, rows = _document(file, "companies")
     by_name = {r.name: r for r in restaurants}
+    generated = len(companies)
     for offset, row in enumerate(rows):
         _check_company(doc, offset, row, by_name)
         companies.append(_written_company(100 + offset, row, by_name))
-    numbers = [c.number for c in companies]
-    for offset, company in enumerate(companies):
-        if company.number in numbers[:offset]:
-            raise ManifestError(f"company number {company.number} appears twice", file=str(file), line=1,
-                                field="companies")
+    for key, label in (("number", "company number"), ("nzbn", "NZBN")):
+        values = [getattr(c, key) for c in companies]
+        for at, value in enumerate(values):
+            if value in values[:at]:  # a written entry (generated ones come first and are unique)
+                raise doc.error(f"{label} {value} appears twice", ("companies", at - generated, key))
     return tuple(companies)
 
 
