@@ -57,6 +57,16 @@ def test_a_removed_company_is_marked_and_never_the_default() -> None:
     assert "Restaurant: Spice Route (Mount Eden) · 401 Dominion Road" in t.shown
 
 
+def test_one_screen_fits_45_rows() -> None:
+    many = [{**SPICE_ROUTE[i % 3], "company_number": str(5103000 + i)} for i in range(9)]
+    with terminal() as t:
+        t.keys(ENTER)
+        ask(t.prompter, _request(many), FlowContext(header="Decision 3 of 12 · demo · Spice Route"))
+    question_rows = 1 + len(many) + 4  # the question, a line per candidate, four other answers
+    assert len(t.shown.splitlines()) + question_rows <= 45
+    assert t.shown.splitlines()[0] == "Decision 3 of 12 · demo · Spice Route"
+
+
 def test_only_removed_companies_leave_the_cursor_on_none_of_these() -> None:
     with terminal() as t:
         t.keys(ENTER)

@@ -58,6 +58,8 @@ def ask_select_company(p: Prompter, request: DecisionRequest, flow: FlowContext)
         if picked == NONE:
             return Outcome({"choice": "none"})
         if picked == MANUAL:
+            if flow.header:
+                p.screen(f"{flow.header} · contact details by hand")
             return Outcome({"choice": "manual", "manual": ask_manual_entry(p, request)})
         if picked != RESEARCH:
             return Outcome({"choice": "company", "company_number": picked})
