@@ -41,6 +41,16 @@ def test_the_overview_shows_only_what_differs_from_the_defaults() -> None:
     assert "opening_hours 1 day(s) 10:00–22:00" in t.shown
 
 
+def test_the_overview_says_what_the_defaults_were_derived_from() -> None:
+    from regctl.review.config_flow import derived_from
+
+    context = {"has_menu": True, "has_branding": False, "has_contact": True,
+               "menus": [{"id": 3, "source": "extraction", "items": 7, "option_sets": 3}]}
+    assert derived_from(context) == ("menu 3 (extraction, 7 items, 3 option sets) · no branding found "
+                                     "(plain colours) · contact from the company register")
+    assert derived_from({"has_menu": False}) == "no menu yet"
+
+
 def test_one_screen_fits_45_rows() -> None:
     with terminal() as t:
         t.keys(ENTER)

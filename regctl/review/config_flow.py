@@ -109,6 +109,9 @@ def overview_lines(request: DecisionRequest, config: Mapping[str, Any],
     name = request.context.get("restaurant") or request.context.get("restaurant_name") or ""
     lines = [f"{TITLE} for {name} — only what differs from the defaults:" if name
              else f"{TITLE} — only what differs from the defaults:"]
+    sources = derived_from(request.context)
+    if sources:
+        lines.append(f"  derived from: {sources}")
     plain = _plain_defaults(request.schema)
     for section, values in config.items():
         if not isinstance(values, Mapping):
@@ -128,6 +131,22 @@ def overview_lines(request: DecisionRequest, config: Mapping[str, Any],
 def change_text(defaults: Mapping[str, Any], path: Path, value: Any) -> str:
     """``website.item_layout card → list``."""
     return f"{'.'.join(path)} {_shown(path[-1], _get(defaults, path))} → {_shown(path[-1], value)}"
+
+
+def derived_from(context: Mapping[str, Any]) -> str:
+    """What the defaults were derived from (the request's context): the menu, branding, contact."""
+    parts = []
+    for menu in [m for m in context.get("menus") or [] if isinstance(m, Mapping)][:2]:
+        parts.append(f"menu {menu.get('id')} ({menu.get('source', '?')}, {menu.get('items', '?')} items, "
+                     f"{menu.get('option_sets', 0)} option sets)")
+    if context.get("has_menu") is False:
+        parts.append("no menu yet")
+    if "has_branding" in context:
+        parts.append("branding from its website" if context["has_branding"]
+                     else "no branding found (plain colours)")
+    if "has_contact" in context:
+        parts.append("contact from the company register" if context["has_contact"] else "no contact found")
+    return " · ".join(parts)
 
 
 def _plain_defaults(schema: Mapping[str, Any]) -> dict[Path, Any]:
