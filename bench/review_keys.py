@@ -83,7 +83,8 @@ def prepare(workdir: Path) -> Path:
     db = workdir / "prepared.db"
     env = {**os.environ, "REGCTL_DATA_DIR": str(workdir)}
     code = subprocess.run([REGCTL, "--db", f"sqlite:///{db}", "run", "--no-progress", str(manifest)],
-                          env=env, stdout=subprocess.DEVNULL, check=False).returncode
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          check=False).returncode
     if code != 3:
         raise SystemExit(f"preparing the demo batch ended with exit {code}, not 3 (waiting)")
     return db
