@@ -61,6 +61,18 @@ def test_one_screen_fits_45_rows() -> None:
     assert t.shown.splitlines()[0] == "Decision 1 of 4"
 
 
+def test_the_demos_derived_config_fits_45_rows_at_80_columns() -> None:
+    # recorded from the demo (Kai Pai Kitchen, `configure_registration: review`): the real schema
+    with terminal(width=80) as t:
+        t.keys(ENTER)
+        outcome = ask(t.prompter, recorded("configure_registration_demo"),
+                      FlowContext(header="Decision 1 of 12", remaining_alike=7))
+    assert outcome.answer["restaurant"]["subdomain"] == "kaipaikitchenponsonby"
+    assert len(t.shown.splitlines()) + 1 + 5 <= 45  # the question and its five answers below
+    assert "derived from: menu 3 (extraction, 7 items, 3 option sets)" in t.shown
+    assert "item_layout" not in t.shown and "…/favicon.png" in t.shown
+
+
 def test_edit_one_field_by_a_part_of_its_path() -> None:
     with terminal() as t:
         t.keys(*EDIT, "theme" + ENTER, DOWN + ENTER)  # website.theme: dark → light
