@@ -75,7 +75,8 @@ def test_only_removed_companies_leave_the_cursor_on_none_of_these() -> None:
 
 
 def test_the_matchers_evidence_and_score_are_shown_and_lead_the_cursor() -> None:
-    scored = [{**SPICE_ROUTE[1], "score": 0.41, "evidence": [{"kind": "name", "detail": "similar name",
+    scored = [{**SPICE_ROUTE[0], "status": "Registered", "score": 0.99, "eligible": False},
+              {**SPICE_ROUTE[1], "score": 0.41, "evidence": [{"kind": "name", "detail": "similar name",
                                                                "weight": 0.4}]},
               {**SPICE_ROUTE[2], "score": 0.97, "evidence": [
                   {"kind": "name", "detail": "name 0.67", "weight": 0.2},

@@ -183,11 +183,13 @@ def _choice_title(candidate: Mapping[str, Any]) -> str:
 def best_candidate(request: DecisionRequest) -> Mapping[str, Any] | None:
     """The registered candidate the cursor starts on; None when there is none.
 
-    The step's own suggestion (``defaults.company_number``) when it is registered; else the highest
-    matcher ``score``; else, without a matcher, the one found by both name and address (a company
-    registered at the restaurant's address under a similar name), then the most similar name.
+    Never a Removed one, nor one the matcher marked ``eligible: false``. The step's own suggestion
+    (``defaults.company_number``) when it qualifies; else the highest matcher ``score``; else,
+    without a matcher, the one found by both name and address (a company registered at the
+    restaurant's address under a similar name), then the most similar name.
     """
-    live = [c for c in request.options if not is_removed(c) and c.get("company_number")]
+    live = [c for c in request.options
+            if not is_removed(c) and c.get("eligible", True) is not False and c.get("company_number")]
     suggested = request.defaults.get("company_number") if request.defaults else None
     for candidate in live:
         if suggested and str(candidate["company_number"]) == str(suggested):
