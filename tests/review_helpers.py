@@ -48,10 +48,10 @@ class Terminal:
 
 
 @contextmanager
-def terminal() -> Iterator[Terminal]:
+def terminal(width: int = 220) -> Iterator[Terminal]:
     screen = io.StringIO()
     with create_pipe_input() as pipe:
-        console = Console(file=screen, width=220, force_terminal=False, color_system=None)
+        console = Console(file=screen, width=width, force_terminal=False, color_system=None)
         yield Terminal(QuestionaryPrompter(console, input=pipe, output=DummyOutput()), screen, pipe)
 
 

@@ -101,6 +101,16 @@ def test_merge_dedupes_by_number_and_scores() -> None:
     assert merged[0]["similarity"] == 1.0
 
 
+def test_merge_keeps_what_only_the_other_search_knows() -> None:
+    # a name hit without its address (the NZBN search item has none) and the same company found by
+    # address with it: the merged candidate has the registered address review shows (issue 15)
+    address = "401 Dominion Road, Mount Eden, Auckland 1024"
+    merged = merge_candidates([{**_c("7", "SPICE ROUTE MOUNT EDEN LIMITED"), "registered_address": ""}],
+                              [{**_c("7", "SPICE ROUTE MOUNT EDEN LIMITED"), "registered_address": address}],
+                              "Spice Route")
+    assert merged[0]["registered_address"] == address and merged[0]["match_source"] == "both"
+
+
 @pytest.mark.parametrize(
     ("candidates", "expected"),
     [

@@ -1,114 +1,105 @@
-"""The review flows, driven end to end through the real questionary prompts (pipe input)."""
+"""The Yolo mode settings and generic flows, driven through the real questionary prompts (pipe input).
+
+The company picker has its own file (test_review_company.py).
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from review_helpers import CLEAR, CTRL_C, DOWN, ENTER, down, recorded, terminal
+from review_helpers import CLEAR, CTRL_C, DOWN, ENTER, recorded, terminal
 
+from regctl.review.config_flow import find_field
 from regctl.review.flows import ask
 from regctl.review.protocol import FlowContext, LeaveWaiting
-from regctl.steps.base import DecisionRequest
 
-# ------------------------------------------------------------------ select_company ---------------
-
-
-def test_select_company_shows_the_candidates_and_picks_one() -> None:
-    with terminal() as t:
-        t.keys(down(1))
-        outcome = ask(t.prompter, recorded("select_company"), FlowContext(header="Decision 1 of 3"))
-    assert outcome.answer == {"choice": "company", "company_number": "6543210"}
-    for text in ("Decision 1 of 3", "TEXAS CHICKEN HENDERSON LIMITED", "9429047123456", "Registered",
-                 "2018-03-14", "address", "0.93", "0.31"):
-        assert text in t.shown
+EDIT, ACCEPT, APPLY_ALL, EDITOR, LEAVE = ("e", ENTER), ("a", ENTER), ("o", ENTER), ("v", ENTER), ("w", ENTER)
 
 
-def test_select_company_none_of_these() -> None:
-    with terminal() as t:
-        t.keys(down(2))
-        outcome = ask(t.prompter, recorded("select_company"))
-    assert outcome.answer == {"choice": "none"}
-
-
-def test_research_asks_again_with_the_new_candidates() -> None:
-    searched: list[dict[str, Any]] = []
-
-    def research(answer: dict[str, Any]) -> DecisionRequest:
-        searched.append(answer)
-        return recorded("select_company_researched")
-
-    with terminal() as t:
-        t.keys(down(3), CLEAR + "TC Henderson" + ENTER, CLEAR + "14 Great North Road" + ENTER, ENTER)
-        t.keys(ENTER)  # the question returns: pick the first (new) candidate
-        outcome = ask(t.prompter, recorded("select_company"), FlowContext(research=research))
-    assert searched == [{"choice": "research",
-                         "research": {"name": "TC Henderson", "street": "14 Great North Road",
-                                      "city": "Auckland"}}]
-    assert outcome.answer == {"choice": "company", "company_number": "8123456"}
-    assert "TC HENDERSON (2024) LIMITED" in t.shown
-
-
-def test_research_without_a_researcher_returns_the_research_answer() -> None:
-    with terminal() as t:
-        t.keys(down(3), ENTER, ENTER, CLEAR + "Waitakere" + ENTER)
-        outcome = ask(t.prompter, recorded("select_company"))
-    assert outcome.answer == {"choice": "research", "research": {
-        "name": "Texas Chicken", "street": "12 Great North Road", "city": "Waitakere"}}
-
-
-def test_manual_entry_requires_a_contact_name() -> None:
-    with terminal() as t:
-        t.keys(down(4))
-        t.keys(ENTER)  # empty contact name: refused, the question stays
-        t.keys("Jane Smith" + ENTER, ENTER, "jane@example.nz" + ENTER, ENTER, ENTER, ENTER, ENTER, ENTER)
-        outcome = ask(t.prompter, recorded("select_company"))
-    assert outcome.answer == {"choice": "manual",
-                              "manual": {"contact_name": "Jane Smith", "contact_email": "jane@example.nz"}}
-
-
-# ------------------------------------------------------------------ configure_registration -------
-
-
-def test_accept_all_defaults() -> None:
+def test_accept_as_shown() -> None:
     request = recorded("configure_registration")
     with terminal() as t:
         t.keys(ENTER)
         outcome = ask(t.prompter, request)
     assert outcome.answer == request.defaults
     assert outcome.apply_to_all is False
-    assert "********" not in t.shown  # secrets are shown hidden
+    assert "Yolo mode settings for Texas Chicken (Henderson)" in t.shown
+    assert "********" not in t.shown and "••••••" in t.shown  # secrets are shown hidden
     assert "texaschickenhenderson" in t.shown
 
 
-def test_section_by_section_edits_one_section() -> None:
-    request = recorded("configure_registration")
+def test_the_overview_shows_only_what_differs_from_the_defaults() -> None:
     with terminal() as t:
-        t.keys(down(1))  # review section by section
-        t.keys(ENTER, ENTER, ENTER)  # keep account, restaurant, menu
-        t.keys(down(1))  # edit website
-        t.keys(down(1))  # theme: dark -> light
-        t.keys(ENTER)  # cuisines unchanged
-        t.keys(CLEAR + "#123456" + ENTER, ENTER, "n", ENTER)  # colours, gradients, layout
-        t.keys(down(2))  # keep payment and everything after it
-        outcome = ask(t.prompter, request)
-    website = outcome.answer["website"]
-    assert website["theme"] == "light"
-    assert website["primary_color"] == "#123456"
-    assert website["cuisines"] == ["chicken", "american"]
-    assert outcome.answer["account"] == request.defaults["account"]
+        t.keys(ENTER)
+        ask(t.prompter, recorded("configure_registration"), FlowContext(header="Decision 1 of 4"))
+    website = next(line for line in t.shown.splitlines() if line.strip().startswith("website"))
+    assert "primary_color #C8102E" in website and "cuisines [chicken, american]" in website
+    assert "theme" not in website and "item_layout" not in website  # dark and card are the defaults
+    assert "payment     (all defaults)" in t.shown
+    assert "opening_hours 1 day(s) 10:00–22:00" in t.shown
 
 
-def test_an_invalid_colour_is_refused_in_the_prompt() -> None:
-    request = recorded("configure_registration")
+def test_the_overview_says_what_the_defaults_were_derived_from() -> None:
+    from regctl.review.config_flow import derived_from
+
+    context = {"has_menu": True, "has_branding": False, "has_contact": True,
+               "menus": [{"id": 3, "source": "extraction", "items": 7, "option_sets": 3}]}
+    assert derived_from(context) == ("menu 3 (extraction, 7 items, 3 option sets) · no branding found "
+                                     "(plain colours) · contact from the company register")
+    assert derived_from({"has_menu": False}) == "no menu yet"
+
+
+def test_one_screen_fits_45_rows() -> None:
     with terminal() as t:
-        t.keys(down(1), ENTER, ENTER, ENTER, down(1), ENTER, ENTER)
-        t.keys(CLEAR + "red" + ENTER)  # does not match the schema's pattern: asked again
-        t.keys(CLEAR + "#ABCDEF" + ENTER, ENTER, "n", ENTER, down(2))
-        outcome = ask(t.prompter, request)
+        t.keys(ENTER)
+        ask(t.prompter, recorded("configure_registration"), FlowContext(header="Decision 1 of 4",
+                                                                        remaining_alike=3))
+    question_rows = 1 + 5  # the question and its five answers
+    assert len(t.shown.splitlines()) + question_rows <= 45
+    assert t.shown.splitlines()[0] == "Decision 1 of 4"
+
+
+def test_the_demos_derived_config_fits_45_rows_at_80_columns() -> None:
+    # recorded from the demo (Kai Pai Kitchen, `configure_registration: review`): the real schema
+    with terminal(width=80) as t:
+        t.keys(ENTER)
+        outcome = ask(t.prompter, recorded("configure_registration_demo"),
+                      FlowContext(header="Decision 1 of 12", remaining_alike=7))
+    assert outcome.answer["restaurant"]["subdomain"] == "kaipaikitchenponsonby"
+    assert len(t.shown.splitlines()) + 1 + 5 <= 45  # the question and its five answers below
+    assert "derived from: menu 3 (extraction, 7 items, 3 option sets)" in t.shown
+    assert "item_layout" not in t.shown and "…/favicon.png" in t.shown
+
+
+def test_edit_one_field_by_a_part_of_its_path() -> None:
+    with terminal() as t:
+        t.keys(*EDIT, "theme" + ENTER, DOWN + ENTER)  # website.theme: dark → light
+        t.keys(*ACCEPT)
+        outcome = ask(t.prompter, recorded("configure_registration"))
+    assert outcome.answer["website"]["theme"] == "light"
+    assert "Changed by you: website.theme dark → light" in t.shown
+
+
+def test_an_ambiguous_or_unknown_path_and_an_invalid_value_are_refused_in_the_prompt() -> None:
+    with terminal() as t:
+        t.keys(*EDIT, "color" + ENTER)  # primary_color or secondary_color: refused
+        t.keys(CLEAR + "website.colour" + ENTER)  # no such field: refused
+        t.keys(CLEAR + "primary_color" + ENTER)
+        t.keys(CLEAR + "red" + ENTER, CLEAR + "#ABCDEF" + ENTER)  # not the schema's pattern: asked again
+        t.keys(*ACCEPT)
+        outcome = ask(t.prompter, recorded("configure_registration"))
     assert outcome.answer["website"]["primary_color"] == "#ABCDEF"
+
+
+def test_find_field() -> None:
+    schema = recorded("configure_registration").schema
+    assert find_field(schema, "website.theme") == ("website.theme", "")
+    assert find_field(schema, "layout") == ("website.item_layout", "")
+    assert find_field(schema, "phone")[0] is None  # account.phone and restaurant.phone
+    assert "could be" in find_field(schema, "phone")[1]
+    assert find_field(schema, "account.phone")[0] == "account.phone"
 
 
 def _editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
@@ -119,11 +110,11 @@ def _editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str)
     monkeypatch.delenv("VISUAL", raising=False)
 
 
-def test_edit_as_yaml_in_the_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_everything_in_the_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _editor(tmp_path, monkeypatch, "theme: dark", "theme: light")
     request = recorded("configure_registration")
     with terminal() as t:
-        t.keys(down(2))
+        t.keys(*EDITOR, *ACCEPT)
         outcome = ask(t.prompter, request)
     assert outcome.answer["website"]["theme"] == "light"
     assert outcome.answer["menu"] == request.defaults["menu"]
@@ -132,10 +123,11 @@ def test_edit_as_yaml_in_the_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_yaml_that_breaks_the_schema_is_sent_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _editor(tmp_path, monkeypatch, "theme: dark", "theme: purple")
     with terminal() as t:
-        t.keys(down(2), down(3))  # edit (purple: refused, asked again), then leave it waiting
+        t.keys(*EDITOR, *ACCEPT)  # purple: refused on accept, the overview returns
+        t.keys(*LEAVE)
         with pytest.raises(LeaveWaiting):
             ask(t.prompter, recorded("configure_registration"))
-    assert "website.theme" in t.shown
+    assert "That configuration is not valid" in t.shown and "website.theme" in t.shown
 
 
 def test_menu_gate_refuses_and_turns_menu_steps_off() -> None:
@@ -151,23 +143,46 @@ def test_menu_gate_refuses_and_turns_menu_steps_off() -> None:
 
 def test_menu_gate_can_leave_the_decision_waiting() -> None:
     with terminal() as t:
-        t.keys(ENTER, down(1))  # accept; "change the settings again"
-        t.keys(ENTER, down(2))  # accept again: still refused; leave it waiting
+        t.keys(ENTER, "c", ENTER)  # accept; "change the settings again"
+        t.keys(ENTER, "w", ENTER)  # accept again: still refused; leave it waiting
         with pytest.raises(LeaveWaiting):
             ask(t.prompter, recorded("configure_registration_no_menu"))
     assert t.shown.count("has no menu yet") == 2
 
 
-def test_apply_to_all_is_offered_when_others_wait() -> None:
+def test_apply_to_all_shows_the_diff_of_what_is_copied_first() -> None:
     with terminal() as t:
-        t.keys(ENTER, "y")
+        t.keys(*EDIT, "theme" + ENTER, DOWN + ENTER)
+        t.keys(*EDIT, "account.phone" + ENTER, CLEAR + "09 000 0000" + ENTER)
+        t.keys(*APPLY_ALL, "y", ENTER)
         outcome = ask(t.prompter, recorded("configure_registration"), FlowContext(remaining_alike=2))
     assert outcome.apply_to_all is True
+    assert outcome.answer["website"]["theme"] == "light"
+    assert "Apply to the 2 other restaurant(s)" in t.shown
+    assert "  website.theme dark → light" in t.shown
+    assert "Not copied (per restaurant): account.phone" in t.shown
+
+
+def test_declining_the_diff_returns_to_the_overview() -> None:
+    with terminal() as t:
+        t.keys(*EDIT, "theme" + ENTER, DOWN + ENTER)
+        t.keys(*APPLY_ALL, ENTER)  # the diff; Enter takes the default: no
+        t.keys(*ACCEPT)  # this restaurant only
+        outcome = ask(t.prompter, recorded("configure_registration"), FlowContext(remaining_alike=2))
+    assert outcome.apply_to_all is False and outcome.answer["website"]["theme"] == "light"
+
+
+def test_apply_to_all_is_offered_only_when_others_wait() -> None:
+    with terminal() as t:
+        t.keys(*APPLY_ALL)  # no such answer: "o" does not move the cursor; Enter accepts
+        outcome = ask(t.prompter, recorded("configure_registration"))
+    assert outcome.apply_to_all is False
+    assert "apply my changes" not in t.shown
 
 
 def test_ctrl_c_stops_the_flow() -> None:
     with terminal() as t:
-        t.keys(down(1), ENTER, CTRL_C)
+        t.keys(*EDIT, CTRL_C)
         with pytest.raises(KeyboardInterrupt):
             ask(t.prompter, recorded("configure_registration"))
 
@@ -177,7 +192,17 @@ def test_ctrl_c_stops_the_flow() -> None:
 
 def test_generic_prompts_follow_the_schema() -> None:
     with terminal() as t:
-        t.keys("y", DOWN + ENTER, "two" + ENTER, CLEAR + "2" + ENTER, ENTER)
+        t.keys("y" + ENTER, DOWN + ENTER, "two" + ENTER, CLEAR + "2" + ENTER, ENTER)
         outcome = ask(t.prompter, recorded("generic_confirmation"))
     assert outcome.answer == {"sent": True, "channel": "sms", "attempts": 2}
     assert "Confirm the Stripe Connect onboarding was sent" in t.shown
+
+
+def test_yes_no_needs_enter_so_one_key_never_answers_two_questions() -> None:
+    # before issue 15 a lone "y" answered a yes/no question at once, so the "y⏎" typed for it also
+    # answered the next question; now "y" and "n" only set the answer, Enter confirms it
+    with terminal() as t:
+        t.keys("y", "n", ENTER, "y", ENTER)
+        first = t.prompter.confirm("First?", default=False)
+        second = t.prompter.confirm("Second?", default=False)
+    assert (first, second) == (False, True)

@@ -27,18 +27,18 @@ def _no_stray_children() -> Iterator[None]:
         child.close()
 
 
-def _spawn(database_url: str, tmp_path: Path, *args: str) -> pexpect.spawn:
+def _spawn(database_url: str, tmp_path: Path, *args: str, command: str = "review") -> pexpect.spawn:
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "REGCTL_DATA_DIR": str(tmp_path),
            "REGCTL_ACTOR": "pty-user"}
-    child = pexpect.spawn(REGCTL, ["--db", database_url, "review", *args], env=env, encoding="utf-8",
-                          timeout=60, dimensions=(50, 200))
+    child = pexpect.spawn(REGCTL, ["--db", database_url, command, *args], env=env, encoding="utf-8",
+                          timeout=60, dimensions=(45, 120))
     _children.append(child)
     return child
 
 
 def _answer(child: pexpect.spawn, ok: str, email: str) -> None:
     child.expect(r"ok \(required\)")
-    child.send(ok)
+    child.send(ok + "\r")  # yes/no: the key, then Enter
     child.expect("email")
     child.send(email + "\r")
 
@@ -51,7 +51,11 @@ def test_review_answers_then_continues_the_batch(store: Store, database_url: str
     child.expect("Decision 2 of 2")
     _answer(child, "n", "second@example.nz")
     child.expect("No supervisor is running")
-    child.sendline("y")
+    child.send("y")
+    child.send("\r")
+    # the live view of `regctl run` while the batch continues, then the batch's name and outcome
+    child.expect("%")
+    child.expect(r"batch approvals \(#\d+\): completed — 2 job\(s\): 2 completed")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
@@ -66,7 +70,7 @@ def test_ctrl_c_leaves_the_decisions_waiting(store: Store, database_url: str, tm
     child = _spawn(database_url, tmp_path)
     child.expect("Decision 1 of 2")
     child.expect(r"ok \(required\)")
-    child.send("y")
+    child.send("y\r")
     child.expect("email")
     child.send("half@exa")
     child.sendcontrol("c")
@@ -86,3 +90,18 @@ def test_list_shows_what_waits(store: Store, database_url: str, tmp_path: Path) 
     out = child.before or ""
     assert child.exitstatus == 0
     assert "Place 1" in out and "Place 2" in out and "approve" in out and "ago" in out
+
+
+def test_resume_shows_the_live_view_and_names_the_outcome(store: Store, database_url: str,
+                                                          tmp_path: Path) -> None:
+    from regctl.review.decisions import record_decision
+
+    batch_id = waiting_batch(store, tmp_path, count=1)
+    [waiting] = store.waiting_steps(batch_id=batch_id)
+    record_decision(store, waiting["step_id"], {"ok": True, "contact": {"email": "a@b.nz"}}, actor="test")
+    child = _spawn(database_url, tmp_path, "approvals", command="resume")
+    child.expect("%")  # the progress bar of the live view
+    child.expect(r"batch approvals \(#\d+\): completed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from cryptography.fernet import Fernet
-from review_helpers import CLEAR, ENTER, down, terminal
+from review_helpers import CLEAR, ENTER, terminal
 
 from regctl.db.domain import records_for
 from regctl.db.store import Store
@@ -53,26 +53,19 @@ def _steps(store: Store, job_id: int) -> dict[str, dict[str, Any]]:
     return {s["key"]: s for s in store.job_view(job_id)["steps"]}
 
 
-def _choices_before(store: Store, job_id: int) -> int:
-    """The candidates listed before "None of these" in the job's select_company question."""
-    [waiting] = store.waiting_steps(job_id=job_id, key="select_company")
-    return len(waiting["request"]["options"])
-
-
 def test_review_over_the_real_steps(real_batch: tuple[Store, int]) -> None:
     store, batch_id = real_batch
     first, second = (j["id"] for j in store.batch_view(batch_id)["jobs"])
     assert len(store.waiting_steps(batch_id=batch_id)) == 4
-    research_at, manual_at = _choices_before(store, first) + 1, _choices_before(store, second) + 2
     with terminal() as t:
         # 1 · select_company: re-search with an edited name (a real search); then take the first line.
-        t.keys(down(research_at))
-        t.keys(CLEAR + "Kai Pai" + ENTER, ENTER, ENTER, ENTER)
-        # 1 · configure_registration: accept; the menu gate (no menu yet): turn menu steps off; apply to all.
-        t.keys(ENTER, ENTER, "y")
-        # 2 · select_company: manual entry (contact name, then seven optional fields left empty).
-        t.keys(down(manual_at))
-        t.keys("Jane Smith" + ENTER, *[ENTER] * 7)
+        t.keys("s", ENTER)
+        t.keys(CLEAR + "Kai Pai" + ENTER, ENTER, ENTER, "1", ENTER)
+        # 1 · Yolo mode: accept and apply to all; the menu gate (no menu yet): menu steps off; the diff.
+        t.keys("o", ENTER, ENTER, "y", ENTER)
+        # 2 · select_company: by hand (contact name, seven optional fields left empty), then record.
+        t.keys("h", ENTER)
+        t.keys("Jane Smith" + ENTER, *[ENTER] * 7, "r", ENTER)
         summary = run_review(store, t.prompter, actor="olivia", batch_id=batch_id)
     assert "has no menu yet" in t.shown
     assert (summary.answered, summary.applied_to_others, summary.interrupted) == (4, 1, False)

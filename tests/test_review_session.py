@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from review_helpers import CLEAR, CTRL_C, ENTER, down, terminal, waiting_batch
+from review_helpers import CLEAR, CTRL_C, ENTER, terminal, waiting_batch
 
 from regctl.db.decisions import decisions_for_job
 from regctl.db.store import Store
@@ -63,13 +63,13 @@ def test_a_whole_session(store: Store, flows_batch: int, tmp_path: Path,
                          monkeypatch: pytest.MonkeyPatch) -> None:
     _editor(tmp_path, monkeypatch)
     with terminal() as t:
-        # Place 1 · select_company: re-search with an edited name; the new candidate is chosen.
-        t.keys(down(3), CLEAR + "TC Henderson" + ENTER, ENTER, ENTER, ENTER)
-        # Place 1 · configure_registration: edit as YAML, then apply to all remaining.
-        t.keys(down(2), "y")
-        # Place 2 · select_company: manual entry.
-        t.keys(down(4), "Jane Smith" + ENTER, *[ENTER] * 7)
-        # Place 2 · configure_registration (apply-to-all did not fit: no menu): the gate; menu off.
+        # Place 1 · select_company: re-search with an edited name; the new (best) candidate is chosen.
+        t.keys("s", ENTER, CLEAR + "TC Henderson" + ENTER, ENTER, ENTER, ENTER)
+        # Place 1 · Yolo mode: edit as YAML, then accept and apply to all remaining (after the diff).
+        t.keys("v", ENTER, "o", ENTER, "y", ENTER)
+        # Place 2 · select_company: entered by hand, then recorded from the summary.
+        t.keys("h", ENTER, "Jane Smith" + ENTER, *[ENTER] * 7, "r", ENTER)
+        # Place 2 · Yolo mode (apply-to-all did not fit: no menu): accept; the gate; menu off.
         t.keys(ENTER, ENTER)
         # Place 3 · select_company: Ctrl-C.
         t.keys(CTRL_C)
@@ -95,8 +95,8 @@ def test_a_whole_session(store: Store, flows_batch: int, tmp_path: Path,
 def test_ctrl_c_mid_flow_writes_nothing(store: Store, tmp_path: Path) -> None:
     batch_id = waiting_batch(store, tmp_path)
     with terminal() as t:
-        t.keys("y", "first@example.nz" + ENTER)  # job 1 answered
-        t.keys("y", "second@exa", CTRL_C)  # job 2 interrupted while typing
+        t.keys("y" + ENTER, "first@example.nz" + ENTER)  # job 1 answered
+        t.keys("y" + ENTER, "second@exa", CTRL_C)  # job 2 interrupted while typing
         summary = run_review(store, t.prompter, actor="bob", batch_id=batch_id)
     assert summary.interrupted and summary.answered == 1 and summary.left_waiting == 1
     [left] = store.waiting_steps(batch_id=batch_id)
@@ -124,7 +124,7 @@ def test_a_decision_answered_elsewhere_meanwhile_is_skipped(store: Store, tmp_pa
             return str(answer)
 
     with terminal() as t:
-        t.keys("y", "first@example.nz" + ENTER)
+        t.keys("y" + ENTER, "first@example.nz" + ENTER)
         summary = run_review(store, Elsewhere(t), actor="bob", batch_id=batch_id)
     assert summary.answered == 1 and not summary.interrupted
     assert "no longer waiting" in t.shown

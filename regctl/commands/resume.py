@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
 
-from regctl.commands._common import resolve_batch, store_for
+from regctl.commands._common import is_terminal, resolve_batch, store_for
+from regctl.commands._progress import follow
+from regctl.db.views import batch_progress
 from regctl.engine import api
 from regctl.errors import UsageError
+from regctl.render import summary_line
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
@@ -29,10 +33,23 @@ def resume(ctx: click.Context, batch: str | None, all_batches: bool, concurrency
         raise UsageError("give a BATCH (name or id) or --all")
     with store_for(ctx) as store:
         batch_id = resolve_batch(store, batch)["id"] if batch else None
-        summary = api.resume(store, batch_id=batch_id, concurrency=concurrency)
+        summary = _resume(store, batch_id, concurrency)
         click.echo(f"resumed: {summary.steps_run} step(s) run, {summary.steps_completed} completed, "
                    f"{summary.steps_failed} failed, {summary.waiting_decisions} decision(s) waiting")
         ctx.exit(summary.exit_code if batch_id is not None else _worst(store))
+
+
+def _resume(store: Store, batch_id: int | None, concurrency: int) -> api.RunSummary:
+    """api.resume, under the live progress view `regctl run` shows when one batch runs on a terminal."""
+    if batch_id is None or not is_terminal():
+        return api.resume(store, batch_id=batch_id, concurrency=concurrency)
+
+    def work(_poke: Callable[[], None]) -> api.RunSummary:  # unpoked, the view re-reads twice a second
+        return api.resume(store, batch_id=batch_id, concurrency=concurrency)
+
+    summary: api.RunSummary = follow(store, batch_id, work, live=True)
+    click.echo(summary_line(batch_progress(store, batch_id)))
+    return summary
 
 
 def _worst(store: Store) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -14,15 +15,20 @@ from regctl.commands._common import (
     bounded_actor,
     console,
     emit_json,
+    is_terminal,
     json_option,
     parse_job,
     resolve_batch,
     store_for,
 )
+from regctl.commands._progress import follow
 from regctl.commands.run import graceful_stop
+from regctl.db.views import batch_progress
 from regctl.engine import api
 from regctl.errors import UsageError
+from regctl.render import summary_line
 from regctl.review.prompter import QuestionaryPrompter
+from regctl.review.protocol import Prompter
 from regctl.review.requests import WaitingDecision, waiting_decisions
 from regctl.review.session import ReviewSummary, run_review
 
@@ -59,11 +65,12 @@ def review(ctx: click.Context, batch: str | None, job_ref: str | None, step_key:
             _list(waiting_decisions(store, batch_id=batch_id, job_id=job_id, step_key=step_key), as_json)
             return
         _require_terminal()
-        summary = run_review(store, QuestionaryPrompter(console()), actor=as_name or actor(),
+        prompter = QuestionaryPrompter(console())
+        summary = run_review(store, prompter, actor=as_name or actor(),
                              batch_id=batch_id, job_id=job_id, step_key=step_key)
         _report(summary)
         if not summary.interrupted:
-            _maybe_continue(store, summary, continue_run)
+            _maybe_continue(store, prompter, summary, continue_run)
     ctx.exit(EXIT_WAITING if summary.interrupted or summary.left_waiting else 0)
 
 
@@ -116,23 +123,28 @@ def _report(summary: ReviewSummary) -> None:
         out.print(f"{summary.left_waiting} decision(s) left waiting.")
 
 
-def _maybe_continue(store: Store, summary: ReviewSummary, continue_run: bool | None) -> None:
-    """No supervisor alive → offer to run the answered batches in the foreground now."""
+def _maybe_continue(store: Store, prompter: Prompter, summary: ReviewSummary,
+                    continue_run: bool | None) -> None:
+    """No supervisor alive → offer to run the answered batches in the foreground now, with the live
+    view `regctl run` shows, ending with the batch's name and outcome."""
     if not summary.batch_ids or store.live_supervisors():
         return
     if continue_run is None:
-        continue_run = click.confirm("No supervisor is running. Continue the batch in the foreground now?",
-                                     default=True)
+        continue_run = prompter.confirm("No supervisor is running. Continue the batch in the foreground now?",
+                                        default=True)
     if not continue_run:
         console().print("The batch continues when a supervisor runs (`regctl supervise` or `regctl resume`).")
         return
     with graceful_stop() as stop:
         for batch_id in sorted(summary.batch_ids):
-            result = api.supervise(store, until_idle=True, batch_id=batch_id, stop=stop)
-            console().print(f"Batch {batch_id}: ran {result.steps_run} step(s); "
-                            f"{result.waiting_decisions} decision(s) waiting.")
+            def work(poke: Callable[[], None], batch_id: int = batch_id) -> api.RunSummary:
+                return api.supervise(store, until_idle=True, batch_id=batch_id, on_progress=poke, stop=stop)
+
+            follow(store, batch_id, work, live=is_terminal())
+            click.echo(summary_line(batch_progress(store, batch_id)))
             if stop.is_set():
-                console().print("Stopped; `regctl resume` carries on.")
+                name = store.batch_row(batch_id)["name"]
+                click.echo(f"Stopped; `regctl resume {name}` carries on.", err=True)
                 return
 
 

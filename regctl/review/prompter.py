@@ -18,13 +18,17 @@ from typing import Any
 import questionary
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from regctl.errors import ConfigError
 from regctl.review.protocol import Choice, Validator
 
 __all__ = ["QuestionaryPrompter"]
+
+MAX_SHORTCUTS = 36  # questionary's limit: 1-9, 0, a-z
 
 
 class QuestionaryPrompter:
@@ -35,20 +39,29 @@ class QuestionaryPrompter:
         self.console = console or Console()
         self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
+    def screen(self, header: str) -> None:
+        self.console.clear()  # a no-op when the output is not a terminal
+        self.console.print(Text(header, style="bold reverse"), overflow="ellipsis", no_wrap=True)
+
     def say(self, text: str) -> None:
         self.console.print(text, markup=False, highlight=False)
 
     def table(self, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        table = Table(title=title, title_justify="left")
+        # one line per row, so a screen's height is known: long cells end in "…"
+        table = Table(title=title or None, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         for column in columns:
-            table.add_column(column, overflow="fold")
+            table.add_column(column, overflow="ellipsis", no_wrap=True)
         for row in rows:
             table.add_row(*row)
         self.console.print(table)
 
     def select(self, message: str, choices: Sequence[Choice], default: str | None = None) -> str:
-        options = [questionary.Choice(title=c.title, value=c.value) for c in choices]
-        picked = questionary.select(message, choices=options, default=default, **self._io).unsafe_ask()
+        keys = len(choices) <= MAX_SHORTCUTS
+        options = [questionary.Choice(title=c.title, value=c.value, shortcut_key=c.key or True)
+                   for c in choices]
+        hint = "(↑↓ or its key, then Enter)" if keys else "(↑↓, then Enter)"
+        picked = questionary.select(message, choices=options, default=default, use_shortcuts=keys,
+                                    use_jk_keys=False, instruction=hint, **self._io).unsafe_ask()
         return str(picked)
 
     def text(self, message: str, default: str = "", validate: Validator | None = None) -> str:
@@ -59,7 +72,10 @@ class QuestionaryPrompter:
         return str(questionary.password(message, **self._io).unsafe_ask())
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        return bool(questionary.confirm(message, default=default, **self._io).unsafe_ask())
+        # auto_enter=False: y/n then Enter, like every other question (a lone "y" answers nothing)
+        hint = "(y/N, then Enter) " if not default else "(Y/n, then Enter) "
+        return bool(questionary.confirm(message, default=default, auto_enter=False, instruction=hint,
+                                        **self._io).unsafe_ask())
 
     def edit(self, text: str, suffix: str = ".yaml") -> str:
         return edit_in_editor(text, suffix)

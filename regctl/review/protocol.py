@@ -25,9 +25,21 @@ Researcher = Callable[[JSON], DecisionRequest]  # runs a re-search answer, retur
 class Choice:
     title: str  # what the person sees
     value: str  # what the flow gets back
+    key: str | None = None  # the key that moves the cursor here ("1", "n"…); None: the next free one
 
 
 class Prompter(Protocol):
+    """Asks questions with one set of key rules (docs/review.md, "Keys").
+
+    A choice: the arrow keys or the choice's key move the cursor, Enter confirms. Yes/no: ``y`` or
+    ``n``, then Enter (Enter alone takes the default). Text: type, then Enter. No question is ever
+    answered by a single key, so a key meant for one question never answers the next.
+    """
+
+    def screen(self, header: str) -> None:
+        """Start a new screen (a new decision): cleared on a terminal, ``header`` on its first line."""
+        ...
+
     def say(self, text: str) -> None:
         """Show a line (or a few) of text."""
         ...

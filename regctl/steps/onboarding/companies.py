@@ -111,6 +111,8 @@ def merge_candidates(name_results: Sequence[Mapping[str, Any]], address_results:
             if number in merged:
                 if merged[number]["match_source"] != source:
                     merged[number]["match_source"] = "both"
+                # the other search may know what this one left empty (e.g. the registered address)
+                merged[number].update({k: v for k, v in result.items() if v and not merged[number].get(k)})
                 continue
             merged[number] = dict(result) | {"match_source": source}
     for candidate in merged.values():
