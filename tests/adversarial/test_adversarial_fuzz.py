@@ -64,7 +64,8 @@ def assert_success_or_one_line_per_problem(result: CliResult, url: str, before: 
     if result.code == 2:
         # one line per problem: every problem at once (issue 15), capped, each "regctl: file:line: …"
         lines = result.err.strip().splitlines()
-        assert 1 <= len(lines) <= MAX_ERRORS + 1 and all(ln.startswith("regctl: ") for ln in lines), result.err
+        assert 1 <= len(lines) <= MAX_ERRORS + 1, result.err
+        assert all(ln.startswith("regctl: ") for ln in lines), result.err
         assert snapshot(url) == before
 
 
