@@ -12,10 +12,11 @@ import pytest
 from heldout_services import data
 from heldout_services.app import Services, profile_env, running
 
-from regctl.errors import PermanentStepError
+from regctl.errors import PermanentStepError, RetryableStepError
 from regctl.providers.cdn import Cdn
 from regctl.providers.companies_office import CompaniesOffice
 from regctl.providers.company_register import CompanyRegister
+from regctl.providers.extraction import ExtractionApi
 from regctl.providers.onboarding_db import OnboardingDb
 from regctl.targets import Target, resolve_target
 
@@ -84,3 +85,27 @@ def test_an_upload_is_polled_through_waiting_and_progress_to_its_cdn_url(
         url = cdn.cdn_url(seen[-1].uuid or "")
     assert [s.status for s in seen] == ["waiting", "progress", "success"]
     assert url == f"{services.url('/ucarecdn')}/{seen[-1].uuid}/"
+
+
+@pytest.fixture
+def failing_pages(services: Services) -> Iterator[dict[str, tuple[int, str]]]:
+    yield services.page_status
+    services.page_status.clear()
+
+
+def test_a_register_page_that_answered_503_is_retried_not_read_as_no_companies(
+    target: Target, failing_pages: dict[str, tuple[int, str]]
+) -> None:
+    failing_pages["companiesoffice.govt.nz"] = (503, "Service Unavailable")
+    with CompaniesOffice.for_target(target) as office, pytest.raises(RetryableStepError, match="HTTP 503"):
+        office.search_by_address("21 Tory Street", "Wellington")
+
+
+def test_a_page_that_answered_404_fails_the_scrape(
+    target: Target, failing_pages: dict[str, tuple[int, str]]
+) -> None:
+    failing_pages["ubereats.com"] = (404, "Not Found")
+    expected = pytest.raises(PermanentStepError, match=r"answered HTTP 404 \(Not Found\)")
+    with ExtractionApi.for_target(target) as api, expected as failed:
+        api.extract_menu("https://www.ubereats.com/nz/store/gone/xyz")
+    assert not isinstance(failed.value, RetryableStepError)

@@ -103,6 +103,9 @@ class Services:
     # SECURITY DEFINER function) still answers, but SELECT and UPDATE see no rows — PostgREST then
     # answers 200 [] to a PATCH with return=representation, not an error.
     rls_hides_rows: bool = False
+    # Pages that answer an error to Firecrawl's scraper (URL substring → (status, reason)): Firecrawl
+    # still says success: true, with the page's code in metadata.statusCode (firecrawl/firecrawl#3648).
+    page_status: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         row = data.onboarding_row()
@@ -254,6 +257,12 @@ async def firecrawl_scrape(request: Request) -> Response:
         "creditsUsed": 5,
     }
     out: dict[str, Any] = {"metadata": meta}
+    failed = next((v for k, v in services.page_status.items() if k in url), None)
+    if failed is not None:  # what a model reads off an error page: nothing
+        meta.update(statusCode=failed[0], error=failed[1], title=failed[1])
+        for kind in kinds:
+            out[kind] = {"companies": []} if kind == "json" and "companiesoffice" in url else {}
+        return JSONResponse({"success": True, "data": out})
     if "json" in kinds:
         if "companiesoffice.govt.nz" in url:
             out["json"] = (
