@@ -116,3 +116,24 @@ def test_a_batch_against_the_held_out_services_completes_with_their_values(
     assert row["nzbn"] == data.NZBN and row["gst_number"] == data.GST
     assert row["director_name"] == "Mere Ann Tauroa" and row["contact_person"] == "Mere Ann Tauroa"
     assert row["organisation_name"] == data.COMPANY_NAME and row["primary_color"] == data.BRAND["primary"]
+
+
+def test_a_register_website_that_refuses_the_scraper_is_no_evidence_that_nobody_trades_there(
+    services: Services, tmp_path: Path
+) -> None:
+    """The Companies Office site answers Firecrawl's scraper 403: Firecrawl still says success: true (the
+    code is in metadata.statusCode) and its json is empty. That is a failed address search, not "no
+    company at this address" — so the auto policy must not answer "none of these"."""
+    services.page_status["companiesoffice.govt.nz"] = (403, "Forbidden")
+    path = _manifest(tmp_path, services.url("/site"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(data.RESTAURANT["name"], "Tamure Fish Shack"),
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'heldout.db'}"
+    regctl("run", str(path), "--no-progress", db=db)
+    steps = {s["key"]: s for s in _job(db)["steps"]}
+    search = steps["search_companies"]["result"]
+    assert search["address_search"].startswith("failed:") and "HTTP 403" in search["address_search"]
+    assert search["queries"]["address_searched"] is False
+    assert (steps["select_company"].get("result") or {}).get("choice") != "none"
