@@ -130,15 +130,24 @@ def _shareholders(entity: Mapping[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _e164(phone: Mapping[str, Any]) -> str:
+    """``+<country><area><number>`` from a v5 phone (the parts are typed in by the business: the area
+    code may keep its trunk ``0`` — "04", "021" — which E.164 drops); the parts as given without a
+    country code."""
+    country, area, number = (re.sub(r"\D", "", str(phone.get(p) or ""))
+                             for p in ("phoneCountryCode", "phoneAreaCode", "phoneNumber"))
+    if not country:
+        return "".join(str(phone.get(p) or "") for p in ("phoneAreaCode", "phoneNumber"))
+    return f"+{country}{area.lstrip('0')}{number}"
+
+
 def _values(entity: Mapping[str, Any], key: str, field: str) -> list[str]:
     out = []
     for item in entity.get(key) or []:
         if isinstance(item, Mapping):
             value = item.get(field)
             if key == "phoneNumbers":  # E.164: +<country><area><number>
-                digits = "".join(str(item.get(p) or "") for p in ("phoneCountryCode", "phoneAreaCode",
-                                                                   "phoneNumber"))
-                value = "+" + re.sub(r"\D", "", digits) if item.get("phoneCountryCode") else digits
+                value = _e164(item)
             if value:
                 out.append(str(value))
         elif item:

@@ -102,7 +102,7 @@ ENTITY: dict[str, Any] = {
             "phonePurpose": None,
             "phonePurposeDescription": None,
             "phoneCountryCode": "64",
-            "phoneAreaCode": "4",
+            "phoneAreaCode": "04",  # typed by the business, trunk 0 kept
             "phoneNumber": "8012345",
             "startDate": "2019-03-14T00:00:00.000+1300",
         }
