@@ -63,7 +63,9 @@ def test_the_register_reads_a_paginated_search_and_a_full_v5_entity(
         details = register.details(data.NZBN)
     assert found[0]["company_number"] == data.COMPANY_NUMBER and found[0]["status"] == "Registered"
     assert found[0]["registered_address"] == ""  # v5 search items carry no address
-    assert [d["status"] for d in details["directors"]] == ["INACTIVE", "ACTIVE"]
+    directors = [(d["name"], d["status"], d["cessation_date"][:4]) for d in details["directors"]]
+    assert directors == [("Hemi Walker", "", "2021"), ("Mere Ann Tauroa", "Current", "")]
+    assert [c["path"].rsplit("/", 1)[-1] for c in services.calls("/nzbn/")[-2:]] == [data.NZBN, "roles"]
     assert details["gst_numbers"] == [data.GST] and details["phone_numbers"] == ["+6448012345"]
     assert details["company_info"]["registered_address"].startswith("Level 1, 21 Tory Street")
     assert services.calls("/nzbn/")[-1]["headers"]["ocp-apim-subscription-key"] == data.NZBN_KEY

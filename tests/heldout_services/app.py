@@ -194,6 +194,15 @@ def nzbn_search(request: Request) -> Response:
     )
 
 
+def nzbn_roles(request: Request) -> Response:
+    denied = _apim_denied(request)
+    if denied:
+        return denied
+    if request.path_params["nzbn"] != data.NZBN:
+        return JSONResponse({"errorCode": "NZBN_404", "errorDescription": "Entity not found"}, 404)
+    return JSONResponse(data.ROLES)
+
+
 def nzbn_entity(request: Request) -> Response:
     denied = _apim_denied(request)
     if denied:
@@ -569,6 +578,7 @@ def build_app(services: Services) -> Starlette:
         routes=[
             Route(f"{nz}/entities", nzbn_search),
             Route(f"{nz}/entities/{{nzbn}}", nzbn_entity),
+            Route(f"{nz}/entities/{{nzbn}}/roles", nzbn_roles),
             Route("/firecrawl/v2/scrape", firecrawl_scrape, methods=["POST"]),
             Route("/upload/from_url/", uploadcare_from_url, methods=["POST"]),
             Route("/upload/from_url/status/", uploadcare_status),
