@@ -137,3 +137,20 @@ def test_a_register_website_that_refuses_the_scraper_is_no_evidence_that_nobody_
     assert search["address_search"].startswith("failed:") and "HTTP 403" in search["address_search"]
     assert search["queries"]["address_searched"] is False
     assert (steps["select_company"].get("result") or {}).get("choice") != "none"
+
+
+def test_each_services_own_throttling_signal_is_waited_out_without_spending_attempts(
+    services: Services, tmp_path: Path
+) -> None:
+    """One 429 from each service, in its own words (APIM Retry-After, Firecrawl's 'retry after 1s' text,
+    Uploadcare's X-Throttle-Wait-Seconds, Kong's Retry-After): the batch still completes."""
+    services.throttle_once.update({"/nzbn/", "/firecrawl/", "/upload/from_url/", "/supabase/"})
+    db = f"sqlite:///{tmp_path / 'heldout.db'}"
+    run = regctl("run", str(_manifest(tmp_path, services.url("/site"))), "--no-progress", db=db)
+    job = _job(db)
+    assert run.code == 0, (run.output, [(s["key"], s["status"], s.get("error")) for s in job["steps"]])
+    assert not services.throttle_once  # every service did throttle once
+    assert _results(job)["extract_company_details"]["contact_name"] == "Mere Ann Tauroa"
+    uploads = _results(job)["upload_images"]
+    assert uploads["uploaded"] + uploads["already_on_cdn"] == 2 and len(services.files) == 2
+    assert {s["key"]: s["attempts"] for s in job["steps"]} == dict.fromkeys(_results(job), 1)  # none spent

@@ -106,6 +106,8 @@ class Services:
     # Pages that answer an error to Firecrawl's scraper (URL substring → (status, reason)): Firecrawl
     # still says success: true, with the page's code in metadata.statusCode (firecrawl/firecrawl#3648).
     page_status: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Path prefixes whose next request is throttled once, with that service's own 429 (a 1 s wait).
+    throttle_once: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         row = data.onboarding_row()
@@ -595,6 +597,32 @@ def build_app(services: Services) -> Starlette:
     return app
 
 
+def throttled(path: str) -> Response | None:
+    """Each service's 429 as it sends it: APIM's Retry-After + message (NZBN), Firecrawl's wait in the
+    error text only, Uploadcare's X-Throttle-Wait-Seconds, PostgREST/Kong's Retry-After."""
+    if path.startswith("/nzbn/"):
+        return JSONResponse(
+            {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 1 seconds."},
+            429,
+            headers={"Retry-After": "1"},
+        )
+    if path.startswith("/firecrawl/"):
+        return JSONResponse(
+            {
+                "success": False,
+                "error": "Rate limit exceeded. Consumed (req/min): 11, Remaining "
+                "(req/min): 0. Upgrade your plan at https://firecrawl.dev/pricing for increased rate "
+                "limits or please retry after 1s, resets at Sat Dec 05 2026 17:21:00 GMT+0000",
+            },
+            429,
+        )
+    if path.startswith("/upload/"):
+        return PlainTextResponse("Request was throttled.", 429, headers={"X-Throttle-Wait-Seconds": "1"})
+    if path.startswith("/supabase/"):
+        return JSONResponse({"message": "API rate limit exceeded"}, 429, headers={"Retry-After": "1"})
+    return None
+
+
 class Recorder:
     """Records every request (method, path, query, headers, body) in ``services.log``."""
 
@@ -620,6 +648,12 @@ class Recorder:
                 "body": body.decode("utf-8", "replace"),
             }
         )
+        prefix = next((p for p in self.services.throttle_once if scope["path"].startswith(p)), None)
+        answer = throttled(scope["path"]) if prefix else None
+        if prefix and answer is not None:
+            self.services.throttle_once.discard(prefix)
+            await answer(scope, receive, send)
+            return
         sent = False
 
         async def replay() -> dict[str, Any]:
