@@ -126,3 +126,18 @@ def test_subscription_key_is_required(sandbox: SandboxHandle, headers: dict[str,
 
 def test_search_term_is_required(sandbox: SandboxHandle) -> None:
     assert _search(sandbox).status_code == 400
+
+
+def test_roles_are_served_at_their_own_endpoint_as_an_array(sandbox: SandboxHandle) -> None:
+    """``GET /entities/{nzbn}/roles`` (nzbn-ruby ``Roles#list``; a v5 integration guide reads directors
+    there): the entity's roles as an array; an unknown parameter and an unknown NZBN as the API refuses."""
+    nzbn = _search(sandbox, **{"search-term": "Kai Pai Kitchen"}).json()["items"][0]["nzbn"]
+    url = f"{sandbox.urls['company_register']}/entities/{nzbn}"
+    roles = httpx.get(f"{url}/roles", headers=KEY).json()
+    assert isinstance(roles, list) and roles == httpx.get(url, headers=KEY).json()["roles"]
+    assert any("DIRECTOR" in str(r.get("roleTypeDescription") or r.get("roleType")).upper() for r in roles)
+    refused = httpx.get(f"{url}/roles", params={"expand": "all"}, headers=KEY)
+    assert refused.status_code == 400 and set(refused.json()) == {"errorCode", "errorDescription"}
+    missing = httpx.get(f"{sandbox.urls['company_register']}/entities/9429000000000/roles", headers=KEY)
+    assert missing.status_code == 404
+    assert httpx.get(f"{url}/roles").status_code == 401

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from typing import Any
 
 import httpx
 
-from regctl.providers.http import HttpProvider, parse_retry_after
+from regctl.providers.http import HttpProvider, Refused, parse_retry_after
 from regctl.targets import Target
 
 __all__ = ["STATUS_NAMES", "CompanyRegister", "candidate_from_entity", "details_from_entity"]
@@ -110,7 +111,7 @@ def _director(role: Mapping[str, Any]) -> dict[str, Any]:
         "position": role.get("roleTypeDescription") or "Director",  # only directors come here
         "appointment_date": role.get("startDate") or "",
         "cessation_date": role.get("endDate") or "",
-        "status": role.get("roleStatus", ""),
+        "status": role.get("roleStatus") or "",
         "address": _role_address(role.get("roleAddress")),
     }
 
@@ -130,15 +131,24 @@ def _shareholders(entity: Mapping[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _e164(phone: Mapping[str, Any]) -> str:
+    """``+<country><area><number>`` from a v5 phone (the parts are typed in by the business: the area
+    code may keep its trunk ``0`` — "04", "021" — which E.164 drops); the parts as given without a
+    country code."""
+    country, area, number = (re.sub(r"\D", "", str(phone.get(p) or ""))
+                             for p in ("phoneCountryCode", "phoneAreaCode", "phoneNumber"))
+    if not country:
+        return "".join(str(phone.get(p) or "") for p in ("phoneAreaCode", "phoneNumber"))
+    return f"+{country}{area.lstrip('0')}{number}"
+
+
 def _values(entity: Mapping[str, Any], key: str, field: str) -> list[str]:
     out = []
     for item in entity.get(key) or []:
         if isinstance(item, Mapping):
             value = item.get(field)
             if key == "phoneNumbers":  # E.164: +<country><area><number>
-                digits = "".join(str(item.get(p) or "") for p in ("phoneCountryCode", "phoneAreaCode",
-                                                                   "phoneNumber"))
-                value = "+" + re.sub(r"\D", "", digits) if item.get("phoneCountryCode") else digits
+                value = _e164(item)
             if value:
                 out.append(str(value))
         elif item:
@@ -202,5 +212,21 @@ class CompanyRegister(HttpProvider):
         body = self.get_json(f"/entities/{nzbn}")
         return dict(body) if isinstance(body, Mapping) else {}
 
+    def roles(self, nzbn: str) -> list[dict[str, Any]]:
+        """``GET /entities/{nzbn}/roles``: the entity's roles (directors, shareholders …). Read as an
+        array, or under ``roles`` or ``items`` (integration guides for v5 meet all three)."""
+        body = self.get_json(f"/entities/{nzbn}/roles")
+        if isinstance(body, Mapping):
+            body = body.get("roles") or body.get("items") or []
+        return [dict(r) for r in body if isinstance(r, Mapping)] if isinstance(body, list) else []
+
     def details(self, nzbn: str) -> dict[str, Any]:
-        return details_from_entity(self.entity(nzbn))
+        """The entity's details. A v5 entity record need not carry its roles (a verbatim v5 record —
+        tests/fixtures/contract/nzbn/entity.json — has no ``roles`` key, and integration guides read
+        directors from ``/entities/{nzbn}/roles``): when it has none, they are read from there. A
+        refused roles read leaves the details without directors rather than failing them."""
+        entity = self.entity(nzbn)
+        if not entity.get("roles"):
+            with suppress(Refused):
+                entity = {**entity, "roles": self.roles(nzbn)}
+        return details_from_entity(entity)

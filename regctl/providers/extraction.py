@@ -12,13 +12,14 @@ from typing import Any
 
 import httpx
 
-from regctl.errors import PermanentStepError
+from regctl.errors import PermanentStepError, RetryableStepError
 from regctl.providers.http import HttpProvider, parse_retry_after
 from regctl.targets import Target
 
 __all__ = ["MENU_SCHEMA", "ExtractionApi"]
 
 SCRAPE_TIMEOUT_MS = 120_000
+_PAGE_RETRYABLE = {408, 425, 429}  # and every 5xx: the scraped page may answer later
 # Firecrawl's 429 puts the wait in its error text: "... or please retry after 47s, resets at ..."
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
 MENU_PROMPT = ("Extract the full menu: every category with its items (name, price, description, image URL) "
@@ -45,6 +46,24 @@ MENU_SCHEMA: dict[str, Any] = {
         }}},
     },
 }
+
+
+def _check_page_status(url: str, metadata: Any) -> None:
+    """Firecrawl's ``success: true`` means something was scraped, not that the page answered 200: a
+    page that answered 404, 403 or 503 comes back as ``success: true`` with ``metadata.statusCode``
+    (and ``metadata.error``), and a json format then holds whatever the model read off the error page
+    — usually nothing, which would pass for "no companies at this address". The page's own failure is
+    raised instead: retryable for 408/425/429/5xx (the site may answer later), permanent otherwise.
+    Source: firecrawl/firecrawl#3648 (a maintainer: "`success` does not mean 200 … check
+    `metadata.statusCode`"), docs.firecrawl.dev (Scrape response ``metadata.statusCode``)."""
+    status = metadata.get("statusCode") if isinstance(metadata, Mapping) else None
+    if not isinstance(status, int) or 200 <= status < 400:
+        return
+    reason = str(metadata.get("error") or "") if isinstance(metadata, Mapping) else ""
+    message = f"extraction_api: the page {url} answered HTTP {status}" + (f" ({reason})" if reason else "")
+    if status in _PAGE_RETRYABLE or status >= 500:
+        raise RetryableStepError(message)
+    raise PermanentStepError(message)
 
 
 class ExtractionApi(HttpProvider):
@@ -81,7 +100,9 @@ class ExtractionApi(HttpProvider):
         if not isinstance(body, Mapping) or body.get("success") is False or "data" not in body:
             error = body.get("error") if isinstance(body, Mapping) else None
             raise PermanentStepError(f"extraction_api: scrape of {url} failed: {error or 'no data'}")
-        return dict(body["data"])
+        data = dict(body["data"])
+        _check_page_status(url, data.get("metadata"))
+        return data
 
     def extract_menu(self, store_url: str) -> dict[str, Any]:
         data = self.scrape(store_url, [{"type": "json", "schema": MENU_SCHEMA, "prompt": MENU_PROMPT}])

@@ -47,8 +47,22 @@ class OnboardingDb(HttpProvider):
         return str(row["onboarding_id"]) if row and row.get("onboarding_id") else None
 
     def update_onboarding(self, record_id: str, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """PATCH the record; returns the updated rows (``Prefer: return=representation``)."""
+        """PATCH the record; returns the updated rows (``Prefer: return=representation``).
+
+        PostgREST answers a PATCH whose filter matches no row — the record is gone, or row-level
+        security hides it from this key (the anon key instead of the service key) — with 200 and
+        ``[]``, not an error. Nothing was written, so that is a PermanentStepError (the prior system's
+        ``.update().eq('id', …).select().single()`` failed the same way, with PGRST116).
+        """
         response = self.request("PATCH", "/user_onboarding", params={"id": f"eq.{record_id}"},
                                 json=dict(fields), headers={"Prefer": "return=representation"})
-        body = self._json(response) if response.content else []
-        return list(body) if isinstance(body, list) else [body]
+        body = self._json(response) if response.content else None
+        if body is None:  # 204: the server ignored return=representation; it said nothing was wrong
+            return []
+        rows = list(body) if isinstance(body, list) else [body]
+        if not rows:
+            raise PermanentStepError(
+                f"onboarding_db: the update of user_onboarding id={record_id} changed no row (the record "
+                f"is gone, or row-level security hides it from this key: {self.credential_env or 'the key'} "
+                "must be the service key)")
+        return rows

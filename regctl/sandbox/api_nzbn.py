@@ -6,7 +6,8 @@ A query parameter the API does not define is refused with 400 in the API's ``{er
 errorDescription}`` shape (docs/sandbox.md, "Strictness"). ``entity-status`` (codes like ``50`` or
 words like ``Registered``, comma-separated),
 ``page`` (0-based) and ``page-size`` (default 50, max 1000) work as in the real API.
-``GET /entities/{nzbn}`` is the full entity. Every call needs the ``Ocp-Apim-Subscription-Key``
+``GET /entities/{nzbn}`` is the full entity, ``GET /entities/{nzbn}/roles`` its roles (an array).
+Every call needs the ``Ocp-Apim-Subscription-Key``
 header (or ``subscription-key`` query parameter), answering 401 in Azure API Management's words.
 """
 
@@ -103,8 +104,26 @@ async def get_entity(request: Request, world: World) -> Response:
     return JSONResponse(entity_json(company))
 
 
+async def get_roles(request: Request, world: World) -> Response:
+    """``GET /entities/{nzbn}/roles``: the entity's roles as a JSON array (nzbn-ruby's
+    ``Roles#list``; a v5 integration guide reads directors here)."""
+    denied = _auth_problem(request)
+    if denied is not None:
+        return denied
+    unknown = _unknown_param(request, ENTITY_PARAMS)
+    if unknown is not None:
+        return unknown
+    nzbn = request.path_params["nzbn"]
+    company = world.company_by_nzbn(nzbn)
+    if company is None or company.nzbn != nzbn:
+        body = {"errorCode": "NotFound", "errorDescription": f"No entity found for NZBN {nzbn}"}
+        return JSONResponse(body, 404)
+    return JSONResponse(entity_json(company).get("roles") or [])
+
+
 def routes(world: World) -> list[BaseRoute]:
     return [
         api_route(world, "nzbn.search", "/entities", search_entities, ["GET"]),
+        api_route(world, "nzbn.roles", "/entities/{nzbn}/roles", get_roles, ["GET"]),
         api_route(world, "nzbn.entity", "/entities/{nzbn}", get_entity, ["GET"]),
     ]
