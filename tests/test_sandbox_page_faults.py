@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(
 def _logged_in(sandbox: SandboxHandle) -> tuple[httpx.Client, str, str]:
     """A logged-in client, the dashboard it landed on, and the pre-registered restaurant's id."""
     email = sandbox.state()["accounts"][0]["email"]
-    client = httpx.Client(base_url=sandbox.urls["admin_portal"], follow_redirects=True)
+    client = sandbox.client("admin_portal", follow_redirects=True)
     answer = client.post("/login", data={"email": email, "password": EXISTING_ACCOUNT_PASSWORD})
     assert answer.status_code == 200
     (owned,) = sandbox.state()["portal"]["restaurants"].values()

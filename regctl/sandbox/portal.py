@@ -1,4 +1,4 @@
-"""The sandbox admin portal (CloudWaitress white-label), mounted at ``/admin``.
+"""The sandbox admin portal (CloudWaitress white-label), at the root of the ``admin.<domain>`` host.
 
 Pages and labels follow reference/prior-system-steps.md §1 (steps 5–12) and §5: ``/login``; the
 restaurant list with ``#restaurant-list-item-{i}`` cards, ``h4`` names, "Manage" buttons and a
@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 from regctl.sandbox.portal_state import PortalWorld, Restaurant, TimeSlot, portal_subdomain
 from regctl.sandbox.portal_web import LOADER_MS, WebContext, form_bool, form_text, redirect
 
-__all__ = ["DAYS", "routes"]
+__all__ = ["DAYS", "routes", "storefront_routes"]
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LOCALES = ("English - New Zealand", "English - Australia", "English - United Kingdom",
@@ -130,7 +130,19 @@ class Portal(WebContext):
         restaurant = self.owned(request)
         if restaurant is None:
             return self.render(request, "portal_login.html", status=404, error="Restaurant not found")
-        return self.render(request, "portal_restaurant.html", r=restaurant)
+        return self.render(request, "portal_restaurant.html", r=restaurant,
+                           store_url=self.store_url(request, restaurant))
+
+    @staticmethod
+    def store_url(request: Request, restaurant: Restaurant) -> str:
+        """``//<subdomain>.<domain>[:port]/``: the storefront, on the portal's host minus ``admin.``."""
+        host = request.headers.get("host", "")
+        return f"//{restaurant.subdomain}.{host.partition('.')[2] or host}/"
+
+    async def storefront(self, request: Request) -> Response:
+        """A storefront host ``<subdomain>.<domain>`` (reference §3.1: ``https://<sub>.pumpd.co.nz``)."""
+        request.path_params["subdomain"] = request.headers.get("host", "").partition(".")[0].lower()
+        return await self.store(request)
 
     async def store(self, request: Request) -> Response:
         subdomain = request.path_params["subdomain"]
@@ -184,8 +196,15 @@ def _address_suggestions(query: str) -> list[str]:
     return [f"{first.strip()} Extension, {rest}, New Zealand", found, f"{rest}, New Zealand"]
 
 
+def storefront_routes(world: PortalWorld) -> list[BaseRoute]:
+    """The storefront host's routes (``<subdomain>.<domain>``)."""
+    portal = Portal(world)
+    return [Route("/", portal.storefront, methods=["GET"]),
+            Route("/uploads/{file_id}/{name}", portal.upload, methods=["GET"])]
+
+
 def routes(world: PortalWorld) -> list[BaseRoute]:
-    """The portal's routes, to be mounted at ``/admin`` by the sandbox app."""
+    """The portal's routes, served at the root of the ``admin.`` host by the sandbox app."""
     from regctl.sandbox import portal_menus, portal_settings
 
     portal = Portal(world)
