@@ -288,3 +288,35 @@ def test_the_system_flows_save_what_the_scripts_typed(browser: BrowserRunner, po
     assert [(t.name, t.rate) for t in r.taxes] == [("GST", 15.0)]
     assert [(p.name, p.key) for p in r.printers] == [("Receipt", shown["key"])]
     assert [(w.url, w.secret) for w in r.webhooks] == [("https://hooks.example.nz/kai", shown["secret"])]
+
+
+def test_the_stock_checkout_field_is_where_sv_removes_it(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    r = portal_site.state.add_restaurant(OWNER_EMAIL, "Kai Kitchen", address="1 Queen Street, Auckland")
+    delete = (f"{OPEN} > div > form > div > div > div > div > div > div > div > div:nth-child(1) > div:nth-child(1) > "
+              "div.preview__FieldActions-fEoEZR.jZeUTf > button")  # [P] §12 SV:807
+
+    async def flow(page: Page) -> int:
+        await _login(page, portal_site)
+        await page.goto(f"{portal_site.admin_url}/restaurant/{r.id}/settings?tab=services")
+        await _settle(page)
+        await page.click(f"{S} > div > div:nth-child(2)")
+        await page.click("#section-tab-options-tab-select-content > div.components__TabSelectOptionsComponent-USxIn.cCRcoK > div:nth-child(8) > div")
+        count = await page.locator(delete).count()
+        await page.locator(delete).first.click()
+        await page.click(f"{OPEN} > div > form > div > button")
+        await _settle(page)
+        return count
+
+    assert browser.run(flow) == 2  # the field's actions: delete, edit — the script clicks the first
+    assert r.services["deliveries"].checkout_fields == []
+
+
+def test_lr_types_the_subdomain_after_clicking_its_field(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    async def flow(page: Page) -> str:
+        await _login(page, portal_site)
+        await page.click('button:has-text("Create New Restaurant")')
+        await page.click("div.inputgroup__InputGroupField-cWVTlp.ezKAHp")  # [R] §4 LR:286 U, then keyboard.type
+        await page.keyboard.type("kaikitchen")
+        return await page.locator("div.inputgroup__InputGroupField-cWVTlp.ezKAHp input").input_value()
+
+    assert browser.run(flow) == "kaikitchen"

@@ -301,6 +301,12 @@
     }
   });
 
+  // the subdomain input group: a click anywhere on the field focuses its input (LR:286-300)
+  document.addEventListener('click', function (e) {
+    var group = e.target.closest('.inputgroup__InputGroupField-cWVTlp');
+    if (group && e.target === group) group.querySelector('input').focus();
+  });
+
   // ------------------------------------------------------------------ selectasync (address search)
   var asyncTimer = null, asyncSeq = 0;
   document.addEventListener('click', function (e) {
