@@ -108,6 +108,17 @@ def _portal_login(name: str, email: str | None) -> tuple[str, str, str]:
     return admin_url, email, password
 
 
+def _hub_login(name: str) -> dict[str, str]:
+    """The marketing hub's URL and login, for the hub pages' visits (``ProbeContext.extra``)."""
+    from regctl import targets
+
+    hub = targets.resolve_target(name).systems.get("marketing_hub")
+    if hub is None or not hub.url:
+        return {}
+    return {"hub_url": hub.url, "hub_email": hub.credentials.get("email", ""),
+            "hub_password": hub.credentials.get("password", "")}
+
+
 def check_portal(name: str, email: str | None = None) -> list[Check]:
     """The drift probe (regctl.steps.portal.drift_probe): one check per page, read-only."""
     import asyncio
@@ -115,7 +126,8 @@ def check_portal(name: str, email: str | None = None) -> list[Check]:
     from regctl.steps.portal.drift_probe import ProbeContext, probe_with_browser
 
     admin_url, email, password = _portal_login(name, email)
-    reports = asyncio.run(probe_with_browser(ProbeContext(admin_url, email, password)))
+    probe_ctx = ProbeContext(admin_url, email, password, extra=_hub_login(name))
+    reports = asyncio.run(probe_with_browser(probe_ctx))
     return [Check(f"portal {r.page}", r.ok,
                   r.error or ("; ".join(f.line() for f in r.findings) or f"{r.checked} locators found"))
             for r in reports]
