@@ -12,6 +12,7 @@ tools use :func:`browser_session` + :func:`fresh_page` directly.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,9 @@ CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 CONTEXT_OPTIONS: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}, "locale": "en-NZ",
                                    "timezone_id": "Pacific/Auckland"}
 DEFAULT_TIMEOUT_MS = 15_000
+# Maps a sandbox domain other than *.localhost to the sandbox, e.g. "MAP *.pumpd.test 127.0.0.1:8765"
+# (``regctl sandbox serve`` prints the value). *.localhost needs nothing: Chromium resolves it to loopback.
+HOST_RULES_ENV = "REGCTL_HOST_RESOLVER_RULES"
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ def _launch_kwargs(options: BrowserOptions) -> dict[str, Any]:
     if executable is None:
         raise ConfigError("no Chromium found: install Debian's 'chromium' package or set REGCTL_CHROMIUM")
     args = [a for a in CHROMIUM_ARGS if options.headless or a != "--headless"]
+    rules = os.environ.get(HOST_RULES_ENV, "")
+    if rules:
+        args.append(f"--host-resolver-rules={rules}")
     return {"executable_path": executable, "headless": options.headless, "slow_mo": options.slow_mo_ms,
             "args": args}
 

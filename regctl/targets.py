@@ -49,17 +49,20 @@ from regctl.errors import ConfigError
 __all__ = [
     "PRODUCTION_URLS",
     "SANDBOX",
+    "SANDBOX_DOMAIN_ENV",
     "SANDBOX_URL_ENV",
     "SYSTEMS",
     "System",
     "Target",
     "missing_credentials",
     "resolve_target",
+    "sandbox_domain",
     "sandbox_session",
 ]
 
 SANDBOX = "sandbox"
 SANDBOX_URL_ENV = "REGCTL_SANDBOX_URL"
+SANDBOX_DOMAIN_ENV = "REGCTL_SANDBOX_DOMAIN"  # the portal is admin.<domain>, the hub manage.<domain>
 
 # system → the credentials it needs (names become env var suffixes).
 SYSTEMS: dict[str, tuple[str, ...]] = {
@@ -76,9 +79,11 @@ SYSTEMS: dict[str, tuple[str, ...]] = {
 LOCALE_FIELDS = ("country", "locale", "timezone", "currency")
 NZ_DEFAULTS = {"country": "New Zealand", "locale": "New Zealand", "timezone": "Auckland", "currency": "NZD"}
 
-# Where each system sits under the sandbox's one base URL (docs/sandbox.md).
+# Where each system sits under the sandbox's one base URL (docs/sandbox.md). The admin portal and
+# the hub are not here: like the real ones they live at the root of their own host (admin.<domain>,
+# manage.<domain>, see regctl.sandbox.app).
 SANDBOX_PATHS = {
-    "platform_api": "/platform-api", "admin_portal": "/admin", "marketing_hub": "/hub",
+    "platform_api": "/platform-api",
     "company_register": "/nzbn/v5", "extraction_api": "/firecrawl", "image_cdn": "/cdn",
     "image_cdn_files": "/ucarecdn", "onboarding_db": "/onboarding/rest/v1", "websites": "/sites",
 }
@@ -175,12 +180,25 @@ def _profile_from_env(name: str, env: Mapping[str, str]) -> Target:
     return Target(name, {k: v for k, v in systems.items() if v.url or k != "websites"}, **place)
 
 
-def sandbox_target(base_url: str) -> Target:
+def sandbox_domain(env: Mapping[str, str] | None = None) -> str:
+    """The sandbox's domain: ``REGCTL_SANDBOX_DOMAIN`` or ``pumpd.localhost`` (loopback in Chromium)."""
+    env = os.environ if env is None else env
+    return env.get(SANDBOX_DOMAIN_ENV) or "pumpd.localhost"
+
+
+def _sandbox_urls(base: str, domain: str) -> dict[str, str]:
+    scheme, _, rest = base.partition("://")
+    port = rest.rpartition(":")[2]
+    hosts = {"admin_portal": f"{scheme}://admin.{domain}:{port}",
+             "marketing_hub": f"{scheme}://manage.{domain}:{port}"}
+    return {**{name: base + path for name, path in SANDBOX_PATHS.items()}, **hosts}
+
+
+def sandbox_target(base_url: str, domain: str | None = None) -> Target:
     base = base_url.rstrip("/")
     creds = sandbox_credentials()
-    systems = {name: System(name, base + path, creds.get(name, {}),
-                            {c: f"sandbox {name}.{c}" for c in SYSTEMS[name]})
-               for name, path in SANDBOX_PATHS.items()}
+    systems = {name: System(name, url, creds.get(name, {}), {c: f"sandbox {name}.{c}" for c in SYSTEMS[name]})
+               for name, url in _sandbox_urls(base, domain or sandbox_domain()).items()}
     return Target(SANDBOX, systems)
 
 

@@ -53,8 +53,15 @@ def test_other_hosts_are_refused(host: str) -> None:
     importlib.util.find_spec("regctl.sandbox.portal") is None, reason="portal pages not present"
 )
 def test_portal_and_hub_are_mounted(sandbox: SandboxHandle) -> None:
-    assert httpx.get(sandbox.urls["admin_portal"] + "/login").status_code == 200
-    assert httpx.get(sandbox.urls["marketing_hub"] + "/login").status_code == 200
+    """Each at the root of its own host (admin.<domain>, manage.<domain>); any domain works."""
+    assert sandbox.urls["admin_portal"].startswith("http://admin.pumpd.localhost:")
+    assert sandbox.urls["marketing_hub"].startswith("http://manage.pumpd.localhost:")
+    with sandbox.client("admin_portal") as portal, sandbox.client("marketing_hub") as hub:
+        assert portal.get("/login").status_code == 200
+        assert hub.get("/login").status_code == 200
+    other = httpx.get(sandbox.url + "/login", headers={"host": "admin.ozorders.test"})
+    assert other.status_code == 200 and "password" in other.text
+    assert httpx.get(sandbox.url + "/admin/login").status_code == 404  # no path prefixes any more
 
 
 def test_the_registered_fixture_restaurant_is_in_the_portal(sandbox: SandboxHandle) -> None:

@@ -54,7 +54,17 @@ def serve_command(host: str, port: int, faults_file: str | None, seed: int | Non
         load_fixture_dir(fixtures_dir)
 
     def announce(url: str) -> None:
+        from regctl.sandbox.app import system_url
+        from regctl.targets import sandbox_domain
+
+        domain = sandbox_domain()
+        port_url = url.split("://", 1)[1]
         click.echo(f"regctl sandbox on {url}  (state: {url}/_sandbox/state, audit: {url}/_sandbox/audit)")
+        click.echo(f"  admin portal:  {system_url(url, 'admin_portal', domain)}")
+        click.echo(f"  marketing hub: {system_url(url, 'marketing_hub', domain)}")
+        click.echo(f"  (routed by Host: admin.* is the portal, manage.* the hub, <sub>.* a storefront; "
+                   f"Chromium resolves *.localhost itself, for another domain start it with "
+                   f'--host-resolver-rules="MAP *.{domain} {port_url}")')
 
     serve(host=host, port=port, faults=faults_file, seed=seed, on_ready=announce, fixtures=fixtures_dir)
 

@@ -25,7 +25,7 @@ from regctl.commands._common import (
     resolve_batch,
     store_for,
 )
-from regctl.db.views import batch_progress, batch_summary
+from regctl.db.views import batch_progress, batch_summary, portal_drift
 from regctl.render import (
     batch_detail,
     batch_lines,
@@ -69,7 +69,14 @@ def batch_status(store: Store, ref: str) -> dict[str, Any]:
     view = batch_progress(store, resolve_batch(store, ref)["id"])
     view["decisions_waiting"] = sum(1 for j in view["jobs"] for s in j["steps"]
                                     if s["status"] == "action_required")
+    view["portal_drift"] = portal_drift(store, view["id"])
     return _unfinished(view)
+
+
+def drift_lines(view: dict[str, Any]) -> list[str]:
+    """The batch's portal-drift warnings, a line each (seen before they break a batch)."""
+    return [f"warning: job {d['job_id']} {d['step']}: {line}" for d in view.get("portal_drift", [])
+            for line in d["warnings"]]
 
 
 def rows_that_fit() -> int:
@@ -81,6 +88,7 @@ def batch_overview(store: Store, ref: str, rows: int) -> dict[str, Any]:
     """One batch as a terminal shows it: counts over the batch, and the ``rows`` busiest jobs."""
     view = batch_summary(store, resolve_batch(store, ref)["id"], rows=rows)
     view["decisions_waiting"] = view["step_counts"].get("action_required", 0)
+    view["portal_drift"] = portal_drift(store, view["id"])
     return _unfinished(view)
 
 
@@ -170,10 +178,11 @@ def _print_batch(store: Store, ref: str, as_json: bool, rows: int | None) -> Non
         out = console()
         view = batch_overview(store, ref, rows=rows or rows_that_fit())
         out.print(batch_detail(view, max_rows=len(view["jobs"]), width=out.width))
-    elif rows is not None:
-        click.echo("\n".join(batch_lines(batch_overview(store, ref, rows=rows))))
+        for line in drift_lines(view):
+            out.print(line, style="yellow", markup=False, highlight=False)
     else:
-        click.echo("\n".join(batch_lines(batch_status(store, ref))))
+        view = batch_status(store, ref) if rows is None else batch_overview(store, ref, rows=rows)
+        click.echo("\n".join(batch_lines(view) + drift_lines(view)))
 
 
 EXAMPLES = """\b

@@ -19,6 +19,8 @@ __all__ = [
     "HUB_ADMIN_EMAIL",
     "HUB_ADMIN_PASSWORD",
     "SERVICE_NAMES",
+    "THEME_COLOURS",
+    "ApiKey",
     "Category",
     "CodeConfig",
     "HubUser",
@@ -30,9 +32,12 @@ __all__ = [
     "PaymentMethod",
     "PortalState",
     "PortalWorld",
+    "Printer",
     "Restaurant",
     "ServiceSettings",
+    "Tax",
     "TimeSlot",
+    "Webhook",
     "WebsiteSettings",
     "portal_subdomain",
 ]
@@ -67,6 +72,17 @@ class Theme(enum.StrEnum):
     LIGHT = "light"  # "Light Theme" button
 
 
+# What a theme button writes over (the confirm says "will overwrite your existing colors", §11.1).
+THEME_COLOURS = {
+    "dark": {"primary_text_colour": "#FFFFFF", "background_colour": "#121212", "text_colour": "#FFFFFF",
+             "box_background_colour": "#1E1E1E", "box_text_colour": "#FFFFFF",
+             "nav_background_colour": "#121212", "nav_text_colour": "#FFFFFF"},
+    "light": {"primary_text_colour": "#FFFFFF", "background_colour": "#FFFFFF", "text_colour": "#323232",
+              "box_background_colour": "#FFFFFF", "box_text_colour": "#323232",
+              "nav_background_colour": "#FFFFFF", "nav_text_colour": "#323232"},
+}
+
+
 @dataclass
 class TimeSlot:
     day: str  # "Monday" … "Sunday"
@@ -76,14 +92,17 @@ class TimeSlot:
 
 @dataclass
 class WebsiteSettings:
-    theme: str = Theme.DARK.value
+    theme: str = Theme.DARK.value  # the theme last applied (its colours are the Colors section's)
     primary_colour: str = "#000000"
-    secondary_colour: str = "#FFFFFF"
-    background_colour: str = "#FFFBF2"
-    box_text_colour: str = ""
+    primary_text_colour: str = "#FFFFFF"
+    background_colour: str = "#121212"
+    text_colour: str = "#FFFFFF"
+    box_background_colour: str = "#1E1E1E"
+    box_text_colour: str = "#FFFFFF"
     heading_font: str = "Inter"
     body_font: str = "Inter"
-    nav_text_colour: str = ""
+    nav_background_colour: str = "#121212"
+    nav_text_colour: str = "#FFFFFF"
     nav_logo_url: str = ""
     header_enabled: bool = False
     header_background_url: str = ""
@@ -119,6 +138,7 @@ class ServiceSettings:
     map_picker: bool = False
     force_street_number: bool = False
     force_specific_address: bool = False
+    delivery_provider: str = "restaurant"  # deliveries: restaurant | uber | doordash
     min_order: float = 0.0
     checkout_fields: list[str] = field(default_factory=list)
 
@@ -199,6 +219,31 @@ class ItemTag:
 
 
 @dataclass
+class Tax:
+    name: str
+    rate: float
+
+
+@dataclass
+class Printer:
+    name: str
+    key: str  # the printer's API key, shown in its modal
+    auto_print: bool = False
+    details: list[str] = field(default_factory=list)  # receipt details switched on
+    highlighted: list[str] = field(default_factory=list)
+    print_logo: bool = False
+    footer: str = ""
+
+
+@dataclass
+class Webhook:
+    name: str
+    url: str
+    secret: str
+    events: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Restaurant:
     id: str  # "RES" + 9 characters, like the real portal
     owner_email: str
@@ -216,12 +261,27 @@ class Restaurant:
     services: dict[str, ServiceSettings] = field(default_factory=default_services)
     payments: list[PaymentMethod] = field(default_factory=list)
     stripe_connect_url: str = ""
+    integrations: dict[str, dict[str, str]] = field(default_factory=dict)  # card index → last saved form
+    taxes: list[Tax] = field(default_factory=list)  # System → General Settings, row 8
+    printers: list[Printer] = field(default_factory=list)  # System → Receipt Printing
+    webhooks: list[Webhook] = field(default_factory=list)  # System → Webhooks
+    system: dict[str, dict[str, Any]] = field(default_factory=dict)  # other System blocks' last save
     menus: list[Menu] = field(default_factory=list)
     option_sets: list[OptionSet] = field(default_factory=list)
     item_tags: list[ItemTag] = field(default_factory=list)
 
     def all_item_names(self) -> list[str]:
         return [name for menu in self.menus for name in menu.item_names()]
+
+
+@dataclass
+class ApiKey:
+    """An account-level API key (Developers page)."""
+
+    owner_email: str
+    name: str
+    key: str
+    restaurants: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -268,6 +328,7 @@ class PortalState:
         self.restaurants: dict[str, list[Restaurant]] = {}
         self.hub_users: list[HubUser] = []
         self.code_configs: list[CodeConfig] = []
+        self.api_keys: list[ApiKey] = []
         self.sessions: dict[str, str] = {}  # cookie token → e-mail (portal and hub); not in to_json
         self.uploads: dict[str, tuple[str, str, bytes]] = {}  # id → (file name, content type, bytes)
         self._hub_admins: dict[str, str] = {}
@@ -279,6 +340,7 @@ class PortalState:
         self.restaurants = {}
         self.hub_users = []
         self.code_configs = []
+        self.api_keys = []
         self.sessions = {}
         self.uploads = {}
         self._hub_admins = {HUB_ADMIN_EMAIL.lower(): _hash_password(HUB_ADMIN_PASSWORD)}
@@ -304,6 +366,15 @@ class PortalState:
                     return restaurant
         return None
 
+    def api_keys_of(self, email: str) -> list[ApiKey]:
+        return [k for k in self.api_keys if k.owner_email == email.lower()]
+
+    def add_api_key(self, email: str, name: str, restaurants: list[str]) -> ApiKey:
+        digest = hashlib.sha256(f"{email.lower()}:{name}:{len(self.api_keys)}".encode()).hexdigest()
+        key = ApiKey(email.lower(), name, f"cwk_{digest[:32]}", restaurants)
+        self.api_keys.append(key)
+        return key
+
     # -- marketing hub -------------------------------------------------------------------------
     def check_hub_login(self, email: str, password: str) -> bool:
         return self._hub_admins.get(email.lower()) == _hash_password(password)
@@ -323,4 +394,6 @@ class PortalState:
             "restaurants": {email: [asdict(r) for r in owned] for email, owned in self.restaurants.items()},
             "hub_users": [user.to_json() for user in self.hub_users],
             "code_configs": [asdict(config) for config in self.code_configs],
+            "api_keys": [{"owner_email": k.owner_email, "name": k.name, "restaurants": k.restaurants}
+                         for k in self.api_keys],
         }

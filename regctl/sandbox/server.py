@@ -1,8 +1,10 @@
 """Running the sandbox: in-process on a free loopback port (tests, runs) or in the foreground (CLI).
 
     with running_sandbox(seed=7, faults="faults.yaml") as sandbox:
-        sandbox.url                      # http://127.0.0.1:54321
+        sandbox.url                      # http://127.0.0.1:54321 (the APIs, by path prefix)
         sandbox.urls["company_register"] # http://127.0.0.1:54321/nzbn/v5
+        sandbox.urls["admin_portal"]     # http://admin.pumpd.localhost:54321 (a system per host)
+        sandbox.client("admin_portal")   # httpx, Host header set (Python does not resolve *.localhost)
         sandbox.state(); sandbox.audit(); sandbox.reset()
 
 It only ever binds a loopback address.
@@ -25,7 +27,7 @@ import uvicorn
 
 from regctl.errors import UsageError
 from regctl.sandbox import credentials
-from regctl.sandbox.app import PREFIXES, create_app
+from regctl.sandbox.app import DEFAULT_DOMAIN, HOSTS, PREFIXES, create_app, system_url
 from regctl.sandbox.faults import FaultSet, faults_from_dict, load_faults
 from regctl.sandbox.routing import DroppedConnection
 from regctl.sandbox.world import World
@@ -118,9 +120,22 @@ class SandboxHandle:
     urls: dict[str, str] = field(default_factory=dict)
     credentials: dict[str, str] = field(default_factory=credentials.as_env)
 
+    domain: str = DEFAULT_DOMAIN
+
     def __post_init__(self) -> None:
-        self.urls = {system: self.url + prefix for system, prefix in PREFIXES.items()}
+        self.urls = {system: system_url(self.url, system, self.domain) for system in (*PREFIXES, *HOSTS)}
         self._client = httpx.Client(base_url=self.url, timeout=10.0)
+
+    def client(self, system: str, **options: Any) -> httpx.Client:
+        """An httpx client for ``system`` (the portal and hub are reached by Host, as a browser does:
+        Python's resolver does not know ``*.localhost``, so this connects to the API address)."""
+        url = self.urls[system]
+        host = url.split("://", 1)[1].split("/", 1)[0]
+        return httpx.Client(base_url=self.url, headers={"host": host}, timeout=10.0, **options)
+
+    def host_resolver_rules(self) -> str:
+        """Chromium's ``--host-resolver-rules`` value mapping every host of the domain to this sandbox."""
+        return f"MAP *.{self.domain} {self.url.split('://', 1)[1]}"
 
     def state(self) -> JSON:
         return dict(self._client.get("/_sandbox/state").raise_for_status().json())
