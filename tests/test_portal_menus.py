@@ -17,8 +17,9 @@ from regctl.sandbox.portal_state import Category, Menu, MenuItem
 from regctl.steps.portal import menus_item_tags as tags
 from regctl.steps.portal import menus_option_sets as option_sets
 from regctl.steps.portal.login import login
-from regctl.steps.portal.menus_import import existing_menus, import_menu_csv
-from regctl.steps.portal.navigation import open_menus_tab, open_restaurant_page
+from regctl.steps.portal.menus_import import import_menu_csv
+from regctl.steps.portal.menus_state import existing_menus, open_menus_tab
+from regctl.steps.portal.navigation import open_restaurant_page
 
 pytestmark = pytest.mark.browser
 
@@ -125,6 +126,7 @@ def test_option_sets_are_created_once_and_attached(browser: BrowserRunner, porta
         return first, second
 
     first, second = browser.run(flow)
+    assert first.failed == {}
     assert first.created == ["Sauces", "Size"] and first.missing_items == {"Sauces": ["Pavlova"]}
     assert second.created == [] and second.adopted == ["Sauces", "Size"]
     assert [s.name for s in r.option_sets] == ["Sauces", "Size"]

@@ -1,4 +1,4 @@
-"""Moving around inside one restaurant: the sidebar links and the tab groups."""
+"""Moving around inside one restaurant: the sidebar links and the settings tabs (Menus: menus_state)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from playwright.async_api import Page
 from regctl.errors import PermanentStepError
 from regctl.steps.portal.common import click_and_wait_load, wait_visible
 
-__all__ = ["SETTINGS_TABS", "open_menus_tab", "open_restaurant_page", "open_settings_tab", "view_store"]
+__all__ = ["SETTINGS_TABS", "open_restaurant_page", "open_settings_tab", "view_store"]
 
 SETTINGS_TABS = ("Website", "Services", "Payments")
-MENU_TABS = ("Menus", "Option Sets", "Item Tags")
 
 
 async def open_restaurant_page(page: Page, admin_url: str, restaurant_id: str) -> None:
@@ -28,15 +27,6 @@ async def open_settings_tab(page: Page, tab: str) -> None:
         raise ValueError(f"unknown settings tab {tab!r}; expected one of {', '.join(SETTINGS_TABS)}")
     await click_and_wait_load(page, page.locator("#nav-link-settings"))
     await click_and_wait_load(page, page.get_by_role("tab", name=tab, exact=True))
-
-
-async def open_menus_tab(page: Page, tab: str = "Menus") -> None:
-    """Sidebar "Menus", then the tab group button (Menus | Option Sets | Item Tags)."""
-    if tab not in MENU_TABS:
-        raise ValueError(f"unknown menus tab {tab!r}; expected one of {', '.join(MENU_TABS)}")
-    await click_and_wait_load(page, page.locator("#nav-link-menus"))
-    if tab != "Menus":
-        await click_and_wait_load(page, page.get_by_role("tab", name=tab, exact=True))
 
 
 async def view_store(page: Page) -> str:
