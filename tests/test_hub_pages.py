@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from fixtures_browser import BrowserRunner, PortalSite
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 
 from regctl.sandbox.portal_state import HUB_ADMIN_EMAIL, HUB_ADMIN_PASSWORD
-from regctl.steps.portal.hub_locators import HUB_APP, HUB_LOGIN, HUB_ORDERING
-from regctl.steps.portal.hub_login import hub_login, open_hub_page
+from regctl.steps.portal.hub_locators import HUB_ADD_USER, HUB_APP, HUB_LOGIN, HUB_ORDERING
+from regctl.steps.portal.hub_login import hub_login, open_hub_page, walk_hub
 from regctl.steps.portal.locators import PageTable, probe
 
 pytestmark = pytest.mark.browser
@@ -94,7 +94,7 @@ async def _missing(page: Page, facts: list[tuple[str, int, str]]) -> list[str]:
     return wrong
 
 
-async def _drift(page: Page, table: PageTable) -> list[str]:
+async def _drift(page: Page | Locator, table: PageTable) -> list[str]:
     """Probed locators of ``table`` that did not resolve by their primary."""
     found = []
     for loc in table:
@@ -115,13 +115,14 @@ def test_the_real_hub_selectors_hold_on_every_view(browser: BrowserRunner, porta
         out["login"] = await _missing(page, LOGIN_FACTS) + await _drift(page, HUB_LOGIN)
         out["title"] = await page.title()
         await hub_login(page, portal_site.hub_url, HUB_ADMIN_EMAIL, HUB_ADMIN_PASSWORD)
-        out["app"] = await _missing(page, APP_FACTS) + await _drift(page, HUB_APP)
+        out["app"] = await _missing(page, APP_FACTS)
         await open_hub_page(page, "Super Admin")
         await page.locator("h1", has_text="Super Admin").wait_for()
-        out["super_admin"] = await _missing(page, SUPER_ADMIN_FACTS)
+        out["super_admin"] = await _missing(page, SUPER_ADMIN_FACTS) + await _drift(page, HUB_APP)
         await page.locator('button:has-text("Add User")').click()
         await page.get_by_role("dialog").wait_for()
-        out["add_user"] = await _missing(page, ADD_USER_FACTS)
+        out["add_user"] = await _missing(page, ADD_USER_FACTS) + await _drift(page.get_by_role("dialog"),
+                                                                              HUB_ADD_USER)
         await page.keyboard.press("Escape")
         await open_hub_page(page, "Ordering Page")
         await page.locator("input.font-mono.text-sm").first.wait_for()
@@ -141,3 +142,17 @@ def test_the_real_hub_selectors_hold_on_every_view(browser: BrowserRunner, porta
     assert {ck: title in (out["cards"][ck] or "") for ck, title in CARD_TITLES.items()} == dict.fromkeys(
         CARD_TITLES, True)
     assert out["url"].endswith("/ordering-page") and "://manage." in out["url"]
+
+
+def test_the_drift_walk_visits_every_hub_view_and_changes_nothing(browser: BrowserRunner,
+                                                                  portal_site: PortalSite) -> None:
+    async def flow(page: Page) -> dict[str, list[str]]:
+        seen: dict[str, list[str]] = {}
+        async for table, root in walk_hub(page, portal_site.hub_url, HUB_ADMIN_EMAIL, HUB_ADMIN_PASSWORD):
+            seen[table.name] = await _drift(root, table)
+        return seen
+
+    seen = browser.run(flow)
+    assert seen == {"hub.login": [], "hub.app": [], "hub.add_user": [], "hub.ordering_page": []}
+    assert portal_site.state.hub_users == [] and portal_site.state.code_configs == []
+    assert [s for s in portal_site.audit_summaries() if not s.startswith("login ")] == []

@@ -138,7 +138,8 @@ class Hub(WebContext):
         if bad:
             return JSONResponse({"error": f"Invalid colour: {', '.join(bad)} must look like #1a2b3c"})
         head, body = generate_code(config)
-        self.remember(request, config, head, body)
+        if not config.get("initial"):  # the code shown on arrival is nobody's configuration
+            self.remember(request, config, head, body)
         return JSONResponse({"head": head, "body": body})
 
     def remember(self, request: Request, config: dict[str, Any], head: str, body: str) -> None:

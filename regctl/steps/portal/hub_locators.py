@@ -34,10 +34,9 @@ HUB_APP = register(PageTable("hub.app", "Hub (signed in): the nav and Super Admi
         probe_params={"name": "Super Admin"}),
     Loc("super_admin", "the Super Admin heading", role("heading", "Super Admin", "[P] §17.2 OU:173"),
         (css('h1:has-text("Super Admin")', "[P] §17.2 OU:173"), css('h2:has-text("Super Admin")',
-                                                                     "[F] §17.2 NAV-super-admin:174")),
-        probe=False),
+                                                                     "[F] §17.2 NAV-super-admin:174"))),
     Loc("add_user", "the Add User button", role("button", "Add User", "[P] §17.2 OU:182"),
-        (css('button[class*="bg-primary"]:has-text("Add User")', "[P] §17.2 OU:190"),), probe=False),
+        (css('button[class*="bg-primary"]:has-text("Add User")', "[P] §17.2 OU:190"),)),
     Loc("user", "the user {email} in the users table", text("{email}", "[P] §17.2 OU:332"),
         probe_params={"email": "-"}, probe=False),
 )))
@@ -45,17 +44,17 @@ HUB_APP = register(PageTable("hub.app", "Hub (signed in): the nav and Super Admi
 HUB_ADD_USER = register(PageTable("hub.add_user", "Hub → Super Admin → Add User dialog", "§17.2", (
     Loc("name", "the new user's Name input", field("Name", "[P] §17.2 OU:217 (label)"),
         (css('label:has-text("Name") + input', "[P] §17.2 OU:217"),
-         css('input[placeholder*="Name"]', "[P] §17.2 OU:217")), probe=False),
+         css('input[placeholder*="Name"]', "[P] §17.2 OU:217"))),
     Loc("email", "the new user's Email input", field("Email", "[P] §17.2 OU:232 (label)"),
         (css('label:has-text("Email") + input', "[P] §17.2 OU:232"),
-         css('input[type="email"]', "[P] §17.2 OU:232")), probe=False),
+         css('input[type="email"]', "[P] §17.2 OU:232"))),
     Loc("password", "the new user's Password input", field("Password", "[P] §17.2 OU:257 (label)"),
         (xpath('//*[contains(@id, "password")]', "[P] §17.2 OU:247 U"),
-         css('input[type="password"]', "[P] §17.2 OU:262")), probe=False),
-    Loc("role", "the Role shown as New Sign Up", text("New Sign Up", "[P] §17.2 OU:269"), probe=False),
-    Loc("organisation", "the Organisation shown as None", text("None", "[P] §17.2 OU:281"), probe=False),
+         css('input[type="password"]', "[P] §17.2 OU:262"))),
+    Loc("role", "the Role shown as New Sign Up", text("New Sign Up", "[P] §17.2 OU:269")),
+    Loc("organisation", "the Organisation shown as None", text("None", "[P] §17.2 OU:281")),
     Loc("create", "the Create User button", role("button", "Create User", "[P] §17.2 OU:297-326"),
-        (css('button:has-text("Create User")', "[P] §17.2 OU:297"),), probe=False),
+        (css('button:has-text("Create User")', "[P] §17.2 OU:297"),)),
 )))
 
 HUB_ORDERING = register(PageTable("hub.ordering_page", "Hub → Ordering Page code generator", "§17.3", (
