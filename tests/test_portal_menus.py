@@ -151,9 +151,9 @@ def test_item_tags_are_created_once_with_colours(browser: BrowserRunner, portal_
 
     first, second = browser.run(flow)
     assert first.created == ["Vegetarian", "Popular"] and second.adopted == ["Vegetarian", "Popular"]
-    assert [(t.name, t.text, t.colour, t.items) for t in r.item_tags] == [
+    assert [(t.name, t.text, t.colour.upper(), t.items) for t in r.item_tags] == [
         ("Vegetarian", "Vegetarian", "#32CD32", ["Kūmara Burger"]),
-        ("Popular", "Popular", "#b400fa", ["Beef Burger", "Chips"])]
+        ("Popular", "Popular", "#B400FA", ["Beef Burger", "Chips"])]
     assert tags.preset_tag("most liked") == "Popular" and tags.preset_tag("GF") == "Gluten Free"
     assert tags.preset_tag("pineapple") is None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
+import string
 from typing import TYPE_CHECKING
 
 from starlette.datastructures import FormData
@@ -110,7 +112,7 @@ class Menus:
             return Response("Restaurant not found", status_code=404)
         tab = request.query_params.get("tab", "menus")
         return self.portal.render(request, "portal_menus.html", r=restaurant,
-                                  tab=tab if tab in TABS else "menus")
+                                  tab=tab if tab in TABS else "menus", modal_ids=_modal_ids())
 
     async def import_csv(self, request: Request, email: str) -> Response:
         faults = await self.portal.enter("menu_import")
@@ -156,6 +158,12 @@ class Menus:
         restaurant.item_tags.append(tag)
         self.portal.audit(request, f"create item tag {tag.name!r} {restaurant.id}")
         return JSONResponse({"ok": True})
+
+
+def _modal_ids() -> list[str]:
+    """Random ids for the option-set and item-tag modals (the real ones are random: §1.10)."""
+    alphabet = string.ascii_letters + string.digits + "_"
+    return ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(2)]
 
 
 def _refused(message: str, status: int = 400) -> Response:

@@ -7,6 +7,7 @@ item's raw tag onto them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.async_api import Locator, Page
@@ -21,6 +22,7 @@ from regctl.steps.portal.menus_state import existing_item_tags
 __all__ = ["TAG_PRESETS", "ItemTagInput", "create_item_tag", "ensure_item_tags", "existing_item_tags",
            "preset_tag"]
 
+HEX = re.compile(r"#[0-9a-fA-F]{6}")
 ITEMS_TAB = "2"  # [P] §8 IT:104: "Add / Remove From Items" is the 2nd tab (ITI:33-34, user-confirmed)
 TAG_PRESETS = {
     "Popular": "#b400fa", "New": "#3f92ff", "Deal": "#4fc060", "Vegan": "#36AB36",
@@ -56,6 +58,9 @@ async def _colour(page: Page, dialog: Locator, colour: str) -> None:
 
 async def create_item_tag(page: Page, spec: ItemTagInput) -> list[str]:
     """Create one tag (Tag Name = Tag Text = name, its colour, its items); the item names not found."""
+    if not HEX.fullmatch(spec.colour):  # the picker ignores anything else and would save the old colour
+        raise PermanentStepError(f"item tag {spec.name!r}: colour {spec.colour!r} must be a hex colour "
+                                 "like #3f92ff")
     dialog = await open_dialog(page, "Item Tag")
     await (await ITEM_TAG_DIALOG.find(dialog, "name")).first.fill(spec.name)
     await (await ITEM_TAG_DIALOG.find(dialog, "text")).first.fill(spec.name)
