@@ -101,7 +101,7 @@ async def walk_menus(page: Page) -> AsyncIterator[tuple[PageTable, Locator | Pag
     yield MENUS, page
     await (await MENUS.find(page, "csv")).first.click()
     dialog = (await CSV_IMPORT.find(page, "dialog")).first
-    yield CSV_IMPORT, dialog
+    yield CSV_IMPORT, page  # the table holds the dialog itself
     await _escape(page, dialog)
     for tab, table in (("Option Sets", OPTION_SET_DIALOG), ("Item Tags", ITEM_TAG_DIALOG)):
         await open_menus_tab(page, tab)
