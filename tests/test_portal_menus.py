@@ -16,7 +16,7 @@ from regctl.sandbox.portal_menus import CSV_COLUMNS, parse_menu_csv
 from regctl.sandbox.portal_state import Category, Menu, MenuItem
 from regctl.steps.portal import menus_item_tags as tags
 from regctl.steps.portal import menus_option_sets as option_sets
-from regctl.steps.portal.locators import probe
+from regctl.steps.portal.locators import probe, set_drift_hook
 from regctl.steps.portal.login import login
 from regctl.steps.portal.menus_import import import_menu_csv
 from regctl.steps.portal.menus_state import existing_menus, open_menus_tab, walk_menus
@@ -195,3 +195,22 @@ def test_the_drift_walk_opens_every_menus_view_and_dialog_and_changes_nothing(
                     ("menus", []), ("menus.item_tag", [])]
     assert (len(r.menus), r.option_sets, r.item_tags) == (1, [], [])
     assert [s for s in portal_site.audit_summaries() if not s.startswith("login ")] == []
+
+
+def test_a_renamed_create_button_is_found_by_fallback_and_named_as_drift(browser: BrowserRunner,
+                                                                         portal_site: PortalSite) -> None:
+    r = _restaurant_with_menu(portal_site)
+    portal_site.set_faults({"portal.layout": {"layout_drift": ["menus_create_text"]}})
+    warnings: list[str] = []
+
+    async def flow(page: Page) -> Any:
+        set_drift_hook(page, warnings.append)
+        await _menus(page, portal_site, r.id, "Option Sets")
+        return await option_sets.ensure_option_sets(page, [option_sets.OptionSetInput(name="Size")])
+
+    report = browser.run(flow)
+    assert report.created == ["Size"] and [s.name for s in r.option_sets] == ["Size"]
+    assert warnings and all(w == warnings[0] for w in warnings)
+    assert warnings[0].startswith("portal drift: the Create New Option Set button (menus.create) found by "
+                                  "fallback css=#scroll-root > div > div > div > div > div > div.m-t-8")
+    assert 'primary role=button "Create New Option Set" did not match' in warnings[0]

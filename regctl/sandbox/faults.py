@@ -10,6 +10,15 @@ A fault file (YAML or JSON) maps an endpoint or page name to a :class:`FaultSpec
       cdn.status: {drop_rate: 0.2}
       portal.dashboard: {loader_never_clears: true, times: 1}
       portal.menu_import: {csv_import_fails: true}
+      portal.layout: {layout_drift: [save_button_text, moved_section]}   # the portal's release churn
+      portal.payments: {stripe_form: no_connect}   # the Stripe form without its Connect block
+
+``layout_drift`` kinds (LAYOUT_DRIFTS): ``create_button_text`` ("Create New Restaurant" reads "Add
+Restaurant"), ``save_button_text`` (every settings "Save" reads "Save Changes"), ``section_class_hash``
+(``section__SettingsSectionWrapper-VLcLJ gVhfCf`` gets another hash) and ``moved_section`` (Website's
+Themes and Colors sections swap places), ``menus_create_text`` (the Menus page's "Create New Option
+Set" / "Create New Item Tag" read "New Option Set" / "New Item Tag"). ``stripe_form``: ``connect``
+(default, ST) or ``no_connect`` (SN), the two live versions of the Stripe form (real-portal-pages.md §2 #1).
 
 Names are looked up exactly, then by system prefix (the part before the first dot), then ``*``
 (``*`` never applies to portal./hub. pages). Every random choice comes from a generator seeded
@@ -32,6 +41,7 @@ from regctl.errors import UsageError
 
 __all__ = [
     "CSV_IMPORT_FAILURE_TEXT",
+    "LAYOUT_DRIFTS",
     "Burst429",
     "FaultAction",
     "FaultSet",
@@ -45,6 +55,9 @@ CSV_IMPORT_FAILURE_TEXT = (
 )
 
 PAGE_PREFIXES = ("portal.", "hub.")
+LAYOUT_DRIFTS = ("create_button_text", "save_button_text", "section_class_hash", "moved_section",
+                 "menus_create_text")
+STRIPE_FORMS = ("connect", "no_connect")
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,8 @@ class FaultSpec:
     loader_never_clears: bool = False  # page fault: the portal's .cover-loader stays .active
     csv_import_fails: bool = False  # page fault: the CSV import reports CSV_IMPORT_FAILURE_TEXT
     csv_import_message: str = CSV_IMPORT_FAILURE_TEXT
+    layout_drift: tuple[str, ...] = ()  # page fault (portal.layout): LAYOUT_DRIFTS to apply
+    stripe_form: str = "connect"  # portal.payments: which version of the Stripe form (STRIPE_FORMS)
     times: int | None = None  # fire at most this many times, then lift
 
     @property
@@ -180,6 +195,16 @@ def _spec_from(name: str, raw: Any, where: str) -> FaultSpec:
         values["burst_429"] = Burst429(**burst)
         if values["burst_429"].every < 1 or not 0 <= values["burst_429"].length <= values["burst_429"].every:
             raise UsageError(f"{where}: faults.{name}.burst_429: need every >= 1 and 0 <= length <= every")
+    if "layout_drift" in values:
+        drift = values["layout_drift"]
+        drift = [drift] if isinstance(drift, str) else list(drift or [])
+        bad = sorted(set(drift) - set(LAYOUT_DRIFTS))
+        if bad:
+            raise UsageError(f"{where}: faults.{name}.layout_drift: unknown {', '.join(bad)}; "
+                             f"known: {', '.join(LAYOUT_DRIFTS)}")
+        values["layout_drift"] = tuple(drift)
+    if values.get("stripe_form", "connect") not in STRIPE_FORMS:
+        raise UsageError(f"{where}: faults.{name}.stripe_form: expected one of {', '.join(STRIPE_FORMS)}")
     for rate in ("error_rate", "drop_rate"):
         if not 0.0 <= float(values.get(rate, 0.0)) <= 1.0:
             raise UsageError(f"{where}: faults.{name}.{rate}: must be between 0 and 1")

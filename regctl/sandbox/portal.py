@@ -13,24 +13,43 @@ Faults (``world.faults.active("portal.<page>")``): pages ``login``, ``dashboard`
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from regctl.sandbox.portal_state import PortalWorld, Restaurant, TimeSlot, portal_subdomain
-from regctl.sandbox.portal_web import LOADER_MS, WebContext, form_bool, form_text, redirect
+from regctl.sandbox.portal_web import LOADER_MS, WebContext, form_bool, form_text, redirect, store_upload
 
 __all__ = ["DAYS", "routes", "storefront_routes"]
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-LOCALES = ("English - New Zealand", "English - Australia", "English - United Kingdom",
-           "English - United States", "English - Ireland")
-TIMEZONES = ("Pacific/Auckland", "Pacific/Chatham", "Australia/Sydney", "Australia/Perth",
-             "Europe/London", "America/New_York")
-CURRENCIES = ("NZD", "AUD", "GBP", "USD", "EUR")
+
+
+def _options(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"value": value, "label": label} for value, label in pairs]
+
+
+# selectadv options: typing the country / city / code filters so that the wanted one comes first
+# (real-portal-pages.md §18.2, Appendix A); the default locale shows "English" (TF:602-603).
+LOCALES = _options(*((label, label) for label in (
+    "English - New Zealand", "English - Australia", "English - United Kingdom", "English - United States",
+    "English - Canada", "English - Ireland")))
+TIMEZONES = _options(("Pacific/Auckland", "Pacific/Auckland"), ("Pacific/Chatham", "Pacific/Chatham"),
+                     ("Australia/Sydney", "Australia/Sydney"), ("Australia/Perth", "Australia/Perth"),
+                     ("Europe/London", "Europe/London"), ("America/New_York", "America/New York"),
+                     ("America/Toronto", "America/Toronto"))
+CURRENCIES = _options(("NZD", "NZD"), ("AUD", "AUD"), ("GBP", "GBP"), ("USD", "USD"), ("CAD", "CAD"),
+                      ("EUR", "EUR"))
+TIME_FORMATS = _options(("24", "24 Hour"), ("12", "12 Hour"))
+WEEK_STARTS = _options(("Monday", "Monday"), ("Sunday", "Sunday"))
+DISTANCE_UNITS = _options(("km", "Kilometres"), ("mi", "Miles"))
 ADDRESS_DELAY_MS = 350  # the address typeahead's "Loading..." time
+SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{2,}[a-z0-9]$")
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -59,45 +78,53 @@ class Portal(WebContext):
 
         return wrapped
 
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        """Render a portal page with what every page shows: the account (top nav) and store domain."""
+        host = request.headers.get("host", "")
+        context.setdefault("email", self.sessions.email(request))
+        context.setdefault("store_domain", host.partition(".")[2] or host)
+        context.setdefault("drift", self.drift(request))
+        return self.render(request, template, status=status, **context)
+
+    def drift(self, request: Request) -> frozenset[str]:
+        """Layout changes the ``portal.layout_drift`` fault asks for (docs/sandbox.md)."""
+        spec = getattr(getattr(self.world, "faults", None), "active", lambda _n: None)("portal.layout")
+        return frozenset(getattr(spec, "layout_drift", None) or ())
+
     # -- login -----------------------------------------------------------------------------------
     async def login_page(self, request: Request) -> Response:
         await self.enter("login")
-        return self.render(request, "portal_login.html")
+        return self.page(request, "portal_login.html", email=None)
 
     async def login(self, request: Request) -> Response:
         await self.enter("login")
         form = await request.form()
         email, password = form_text(form, "email"), str(form.get("password", ""))
         if not self.world.check_login(email, password):
-            return self.render(request, "portal_login.html", status=401, email=email,
-                               error="Invalid email or password")
+            return self.page(request, "portal_login.html", status=401, email=None, typed=email,
+                             error="Invalid email or password")
         response = redirect(request, "/")
-        self.sessions.start(email, response, self.mount_path(request))
+        self.sessions.start(email, response, "/")
         self.audit(request, f"login {email.lower()}")
         return response
 
     @staticmethod
     def mount_path(request: Request) -> str:
-        return str(request.scope.get("root_path", "")) or "/"
+        return "/"
 
-    # -- restaurant list -------------------------------------------------------------------------
+    # -- restaurant list + the create modal ------------------------------------------------------
     async def restaurant_list(self, request: Request, email: str) -> Response:
         faults = await self.enter("dashboard")
-        return self.render(request, "portal_list.html", email=email,
-                           restaurants=self.state.restaurants_of(email), loader_ms=LOADER_MS,
-                           loader_never_clears=faults.has("loader_never_clears"))
-
-    # -- create restaurant -----------------------------------------------------------------------
-    def render_create(self, request: Request, errors: list[str] | None = None) -> Response:
-        typeaheads = [("locale", "Locale", LOCALES), ("timezone", "Timezone", TIMEZONES),
-                      ("currency", "Currency", CURRENCIES)]
-        return self.render(request, "portal_create.html", status=400 if errors else 200,
-                           errors=errors or [], days=DAYS, typeaheads=typeaheads,
-                           address_delay_ms=ADDRESS_DELAY_MS)
-
-    async def create_page(self, request: Request, email: str) -> Response:
-        await self.enter("create")
-        return self.render_create(request)
+        restaurants = self.state.restaurants_of(email)
+        drift = self.drift(request)
+        return self.page(
+            request, "portal_list.html", restaurants=restaurants, loader_ms=LOADER_MS,
+            loader_never_clears=faults.has("loader_never_clears"),
+            store_urls={r.id: self.store_url(request, r) for r in restaurants},
+            create_label="Add Restaurant" if "create_button_text" in drift else "Create New Restaurant",
+            modal_id=secrets.token_urlsafe(6), days=DAYS, locales=LOCALES, timezones=TIMEZONES,
+            currencies=CURRENCIES, time_formats=TIME_FORMATS, week_starts=WEEK_STARTS,
+            distance_units=DISTANCE_UNITS, address_delay_ms=ADDRESS_DELAY_MS)
 
     async def create(self, request: Request, email: str) -> Response:
         await self.enter("create")
@@ -106,11 +133,12 @@ class Portal(WebContext):
                             [str(v) for v in form.getlist("close")])
         fields = {"name": form_text(form, "name"), "address": form_text(form, "address"),
                   "phone": form_text(form, "phone")}
-        errors = _create_errors(fields, slots)
+        subdomain = form_text(form, "subdomain").lower() or portal_subdomain(fields["name"])
+        errors = _create_errors(fields, slots) + self._subdomain_errors(subdomain)
         if errors:
-            return self.render_create(request, errors)
+            return JSONResponse({"error": "; ".join(errors)}, status_code=400)
         restaurant = self.state.add_restaurant(
-            email, fields["name"], subdomain=portal_subdomain(fields["name"]),
+            email, fields["name"], subdomain=subdomain,
             map_source=form_text(form, "map_source") or "google", address=fields["address"],
             phone=fields["phone"], hours=[s for s in slots if isinstance(s, TimeSlot)],
             locale=form_text(form, "locale"), timezone=form_text(form, "timezone"),
@@ -118,20 +146,35 @@ class Portal(WebContext):
         self.audit(request, f"create restaurant {restaurant.id} {restaurant.name!r} for {email}")
         return redirect(request, "/")
 
+    def _subdomain_errors(self, subdomain: str) -> list[str]:
+        if not SUBDOMAIN.match(subdomain):
+            return [f"Subdomain {subdomain!r} must be at least 4 characters: lowercase letters, digits, '-'"]
+        taken = any(r.subdomain == subdomain for owned in self.state.restaurants.values() for r in owned)
+        return [f"Subdomain {subdomain!r} is already taken"] if taken else []
+
     async def notifications(self, request: Request, email: str) -> Response:
         return JSONResponse({"unread": 0})
 
     async def address_search(self, request: Request, email: str) -> Response:
         return JSONResponse(_address_suggestions(request.query_params.get("q", "")))
 
+    async def upload_file(self, request: Request, email: str) -> Response:
+        """The Uploadcare widget's upload (the dialog shows the hosted file's preview, §11.3)."""
+        async with request.form() as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str) or not upload.filename:
+                return JSONResponse({"error": "no file"}, status_code=400)
+            stored = await store_upload(self.state, upload)
+        return JSONResponse({"url": f"/uploads/{stored}"})
+
     # -- one restaurant --------------------------------------------------------------------------
     async def dashboard(self, request: Request, email: str) -> Response:
         await self.enter("restaurant")
         restaurant = self.owned(request)
         if restaurant is None:
-            return self.render(request, "portal_login.html", status=404, error="Restaurant not found")
-        return self.render(request, "portal_restaurant.html", r=restaurant,
-                           store_url=self.store_url(request, restaurant))
+            return self.page(request, "portal_notfound.html", status=404, message="Restaurant not found")
+        return self.page(request, "portal_restaurant.html", r=restaurant,
+                         store_url=self.store_url(request, restaurant))
 
     @staticmethod
     def store_url(request: Request, restaurant: Restaurant) -> str:
@@ -212,8 +255,8 @@ def routes(world: PortalWorld) -> list[BaseRoute]:
         Route("/login", portal.login_page, methods=["GET"]),
         Route("/login", portal.login, methods=["POST"]),
         Route("/", portal.guard(portal.restaurant_list), methods=["GET"]),
-        Route("/restaurants/create", portal.guard(portal.create_page), methods=["GET"]),
-        Route("/restaurants/create", portal.guard(portal.create), methods=["POST"]),
+        Route("/restaurants", portal.guard(portal.create), methods=["POST"]),
+        Route("/api/uploads", portal.guard(portal.upload_file), methods=["POST"]),
         Route("/api/notifications", portal.guard(portal.notifications), methods=["GET"]),
         Route("/api/address-search", portal.guard(portal.address_search), methods=["GET"]),
         Route("/restaurant/{rid}", portal.guard(portal.dashboard), methods=["GET"]),

@@ -12,18 +12,15 @@ import csv
 import io
 import secrets
 import string
-from typing import TYPE_CHECKING
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from regctl.sandbox.portal_settings import PortalPages
 from regctl.sandbox.portal_state import Category, ItemTag, Menu, MenuItem, Option, OptionSet, Restaurant
 from regctl.sandbox.portal_web import form_bool, form_file, form_int, form_text
-
-if TYPE_CHECKING:
-    from regctl.sandbox.portal import Portal
 
 __all__ = ["CSV_COLUMNS", "IMPORT_FAILED_TEXT", "parse_menu_csv", "routes"]
 
@@ -102,7 +99,7 @@ class Menus:
     the portal's words, shown inside the still-open dialog.
     """
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, portal: PortalPages) -> None:
         self.portal = portal
 
     async def page(self, request: Request, email: str) -> Response:
@@ -111,8 +108,9 @@ class Menus:
         if restaurant is None:
             return Response("Restaurant not found", status_code=404)
         tab = request.query_params.get("tab", "menus")
-        return self.portal.render(request, "portal_menus.html", r=restaurant,
-                                  tab=tab if tab in TABS else "menus", modal_ids=_modal_ids())
+        return self.portal.page(request, "portal_menus.html", r=restaurant,
+                                store_url=self.portal.store_url(request, restaurant),
+                                tab=tab if tab in TABS else "menus", modal_ids=_modal_ids())
 
     async def import_csv(self, request: Request, email: str) -> Response:
         faults = await self.portal.enter("menu_import")
@@ -213,7 +211,7 @@ def _item_tag_from(form: FormData, restaurant: Restaurant) -> tuple[ItemTag | No
                    items=_ticked_items(form, restaurant)), []
 
 
-def routes(portal: Portal) -> list[BaseRoute]:
+def routes(portal: PortalPages) -> list[BaseRoute]:
     menus = Menus(portal)
     base = "/restaurant/{rid}/menus"
     return [

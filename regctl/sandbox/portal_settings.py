@@ -1,170 +1,194 @@
-"""The portal's Settings page: tabs Website, Services and Payments (reference §1 steps 6–8).
+"""The portal's Settings page (real-portal-pages.md §9-§14): System, Services, Payments, Website and
+Integrations, as the real single-page app shows them.
 
-Each collapsible section is its own form with its own Save, as in the real portal. Changing the
-theme asks "Changing your theme will overwrite…" in a JS confirm dialog first. Toggles are
-checkboxes with ``role=switch`` whose checked state is visible, so a client can set rather than flip.
+Top-level tabs by text in the real order, System the default; each tab a section wrapper of
+collapsible blocks of which one is open at a time; forms saved in place (a POST answered with the
+same page, the saved block open again — no message, like the real portal); inner tab bars
+``#<name>-tab-options-tab-select-content``; modals whose id ends in ``-content``. What each tab
+contains is data in :mod:`regctl.sandbox.portal_layout`. Changing the theme asks the native
+``confirm()`` first and overwrites the colours.
+
+This module depends on the page plumbing only through :class:`PortalPages` (the few methods of
+regctl.sandbox.portal.Portal it calls), so portal.py imports it and not the other way round.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import fields as dataclass_fields
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from regctl.sandbox.portal_state import SERVICE_NAMES, PaymentMethod, Restaurant, ServiceSettings
-from regctl.sandbox.portal_web import (
-    base_path,
-    form_bool,
-    form_file,
-    form_float,
-    form_int,
-    form_text,
-    redirect,
-    store_upload,
+from regctl.sandbox.portal_layout import (
+    FONTS,
+    PAYMENTS_BLOCKS,
+    SERVICE_TABS,
+    SERVICE_TITLES,
+    SETTINGS_TABS,
+    SYSTEM_BLOCKS,
+    WEBSITE_BLOCKS,
+    Block,
+    Row,
+    stripe_rows,
 )
+from regctl.sandbox.portal_state import SERVICE_NAMES, THEME_COLOURS, PaymentMethod, PortalState, Restaurant
+from regctl.sandbox.portal_web import PageFaults, form_bool, form_float, form_int, redirect
 
-if TYPE_CHECKING:
-    from regctl.sandbox.portal import Portal
+__all__ = ["PortalPages", "routes"]
 
-__all__ = ["routes"]
+THEME_CONFIRM = "Changing your theme will overwrite your existing colors across your entire store. Proceed?"
+THEME_BUTTONS = (("classic", "Classic Theme"), ("light", "Light Theme"), ("dark", "Dark Theme"))
+PAYMENT_KINDS = (("stripe", "Stripe"), ("paypal", "PayPal"), ("windcave", "Windcave"), ("poli", "POLi"))
 
-THEME_CONFIRM = "Changing your theme will overwrite your current colours and fonts. Continue?"
-FONTS = ("Inter", "Gabarito", "Roboto", "Lato", "Poppins", "Playfair Display")
-ITEM_LAYOUTS = (("list", "List"), ("grid", "Grid"), ("card", "Card"))
-TAG_POSITIONS = (("outer-top", "Outer Top"), ("inner-bottom", "Inner Bottom"), ("inner-top", "Inner Top"))
-STRIPE_LAYOUTS = ("Accordion with radio button", "Accordion without radio button", "Tabs")
-STRIPE_THEMES = ("Stripe", "Night", "Flat")
-
-# Website sections: (key, title, text fields (form name == WebsiteSettings attribute), upload fields).
-WEBSITE_SECTIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("colors", "Colors", ("primary_colour", "secondary_colour", "background_colour", "box_text_colour"), ()),
-    ("fonts", "Fonts", ("heading_font", "body_font"), ()),
-    ("top_nav", "Top Nav Bar", ("nav_text_colour",), ("nav_logo_url",)),
-    ("header", "Header", ("header_title",), ("header_background_url", "header_logo_url")),
-    ("items", "Items", ("item_layout", "tag_position"), ()),
-    ("favicon", "Favicon", (), ("favicon_url",)),
-    ("seo", "SEO", ("seo_title", "seo_meta"), ()),
-    ("social", "Social", ("facebook_url", "instagram_url"), ()),
-    ("custom_code", "Custom Code", ("custom_head", "custom_body"), ()),
-)
-WEBSITE_LABELS = {
-    "primary_colour": "Primary Color", "secondary_colour": "Secondary Color",
-    "background_colour": "Background Color", "box_text_colour": "Box Text Color",
-    "nav_text_colour": "Text Color", "nav_logo_url": "Logo", "header_title": "Title",
-    "header_background_url": "Background Image", "header_logo_url": "Header Logo", "favicon_url": "Favicon",
-    "seo_title": "Page Title", "seo_meta": "Meta Description", "facebook_url": "Facebook",
-    "instagram_url": "Instagram", "custom_head": "Head Code", "custom_body": "Body Code",
-    "heading_font": "Heading Font", "body_font": "Body Font", "item_layout": "Card Layout",
-    "tag_position": "Tag Position",
-}
-SERVICE_TITLES = {"pickups": "Pickups", "deliveries": "Deliveries", "dine_ins": "Dine-Ins",
-                  "table_bookings": "Table Bookings"}
-DELIVERY_ONLY = {"auto_on_route", "auto_on_route_minutes", "map_picker", "force_street_number",
-                 "force_specific_address", "min_order"}
+Guarded = Callable[[Request, str], Awaitable[Response]]
 
 
-def service_fields(service: str) -> list[tuple[str, str]]:
-    """(attribute, kind) of the editable fields a service section shows; kind is bool/int/float."""
-    shown = []
-    for spec in dataclass_fields(ServiceSettings):
-        if spec.name == "checkout_fields" or (spec.name in DELIVERY_ONLY and service != "deliveries"):
-            continue
-        shown.append((spec.name, str(spec.type)))
-    return shown
+class PortalPages(Protocol):
+    """What the settings handlers need from the portal (regctl.sandbox.portal.Portal)."""
+
+    world: Any
+
+    @property
+    def state(self) -> PortalState: ...
+
+    def owned(self, request: Request) -> Restaurant | None: ...
+
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response: ...
+
+    def drift(self, request: Request) -> frozenset[str]: ...
+
+    async def enter(self, page: str) -> PageFaults: ...
+
+    def audit(self, request: Request, summary: str) -> None: ...
+
+    def guard(self, handler: Guarded) -> Callable[[Request], Awaitable[Response]]: ...
+
+    def store_url(self, request: Request, restaurant: Restaurant) -> str: ...
+
+
+def _tab_key(text: str) -> str:
+    return text.lower()
+
+
+def website_blocks(drift: frozenset[str]) -> tuple[Block, ...]:
+    """Website's blocks in page order; ``moved_section`` swaps Themes and Colors (a layout fault)."""
+    if "moved_section" not in drift:
+        return WEBSITE_BLOCKS
+    return (WEBSITE_BLOCKS[1], WEBSITE_BLOCKS[0], *WEBSITE_BLOCKS[2:])
+
+
+def _stripe_form(world: Any) -> str:
+    active = getattr(getattr(world, "faults", None), "active", None)
+    spec = active("portal.payments") if callable(active) else None
+    return str(getattr(spec, "stripe_form", "connect") or "connect")
 
 
 class Settings:
-    """Handlers of /restaurant/{rid}/settings and its section forms."""
+    """Handlers of /restaurant/{rid}/settings and its forms."""
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, portal: PortalPages) -> None:
         self.portal = portal
 
     async def page(self, request: Request, email: str) -> Response:
         await self.portal.enter("settings")
         restaurant = self.portal.owned(request)
         if restaurant is None:
-            return Response("Restaurant not found", status_code=404)
-        tab = request.query_params.get("tab", "website")
-        return self.portal.render(
-            request, "portal_settings.html", r=restaurant, tab=tab, notice=request.query_params.get("saved"),
-            open_section=request.query_params.get("section", ""), theme_confirm=THEME_CONFIRM,
-            sections=WEBSITE_SECTIONS, labels=WEBSITE_LABELS, fonts=FONTS, item_layouts=ITEM_LAYOUTS,
-            tag_positions=TAG_POSITIONS,
-            services=[(name, SERVICE_TITLES[name], r_service(restaurant, name), service_fields(name))
-                      for name in SERVICE_NAMES],
-            stripe_layouts=STRIPE_LAYOUTS, stripe_themes=STRIPE_THEMES)
+            return self.portal.page(request, "portal_notfound.html", status=404,
+                                    message="Restaurant not found")
+        tab = request.query_params.get("tab", "system")
+        drift = self.portal.drift(request)
+        with_connect = _stripe_form(self.portal.world) != "no_connect"
+        return self.portal.page(
+            request, "portal_settings.html", r=restaurant, tab=tab, tabs=SETTINGS_TABS,
+            open_block=request.query_params.get("open", ""), open_inner=request.query_params.get("inner", ""),
+            website_blocks=website_blocks(drift), system_blocks=SYSTEM_BLOCKS, payment_blocks=PAYMENTS_BLOCKS,
+            service_tabs=SERVICE_TABS, service_titles=SERVICE_TITLES, service_names=SERVICE_NAMES,
+            stripe_rows=stripe_rows(with_connect), fonts=FONTS, theme_buttons=THEME_BUTTONS,
+            theme_confirm=THEME_CONFIRM, payment_kinds=PAYMENT_KINDS, modal_id=secrets.token_urlsafe(6),
+            save_label="Save Changes" if "save_button_text" in drift else "Save",
+            connect_url=f"/restaurant/{restaurant.id}/settings/payments/stripe-connect",
+            connect_started=bool(restaurant.stripe_connect_url),
+            section_hash="hXqPzT" if "section_class_hash" in drift else "gVhfCf",
+            store_url=self.portal.store_url(request, restaurant))
 
-    def back(self, request: Request, restaurant: Restaurant, tab: str, section: str) -> Response:
-        query = f"tab={tab}&section={section}&saved=Saved"
+    def back(self, request: Request, restaurant: Restaurant, tab: str, block: str,
+             inner: str = "") -> Response:
+        query = f"tab={tab}&open={block}" + (f"&inner={inner}" if inner else "")
         return redirect(request, f"/restaurant/{restaurant.id}/settings?{query}")
 
+    # -- Website -----------------------------------------------------------------------------------
     async def save_website(self, request: Request, email: str) -> Response:
         restaurant = self.portal.owned(request)
-        section = request.path_params["section"]
-        spec = next((s for s in WEBSITE_SECTIONS if s[0] == section), None)
-        if restaurant is None or (spec is None and section != "themes"):
+        key = request.path_params["block"]
+        block = next((b for b in WEBSITE_BLOCKS if b.key == key), None)
+        if restaurant is None or block is None:
             return Response("Not found", status_code=404)
-        async with request.form() as form:  # closes the uploaded files' temporary files
-            if spec is None:
-                restaurant.website.theme = "light" if form_text(form, "theme") == "light" else "dark"
-            else:
-                await self.apply_website_section(restaurant, form, spec[2], spec[3], base_path(request))
-        self.portal.audit(request, f"website {section} {restaurant.id}")
-        return self.back(request, restaurant, "website", section)
+        form = await request.form()
+        if key == "themes":
+            theme = str(form.get("theme", ""))
+            if theme in THEME_COLOURS:
+                restaurant.website.theme = theme
+                for name, value in THEME_COLOURS[theme].items():
+                    setattr(restaurant.website, name, value)
+        else:
+            _apply_rows(restaurant.website, form, block.rows)
+        self.portal.audit(request, f"website {key} {restaurant.id}")
+        return self.back(request, restaurant, "website", key)
 
-    async def apply_website_section(self, restaurant: Restaurant, form: FormData,
-                                    text_fields: tuple[str, ...], upload_fields: tuple[str, ...],
-                                    base: str) -> None:
-        website = restaurant.website
-        for name in text_fields:
-            value = form.get(name)
-            if isinstance(value, str):
-                keep_spaces = name.startswith("custom_") or name == "header_title"  # title " " is valid
-                setattr(website, name, value if keep_spaces else value.strip())
-        for name in upload_fields:
-            upload = form_file(form, name)
-            if upload is not None:
-                setattr(website, name, f"{base}/uploads/{await store_upload(self.portal.state, upload)}")
-        if "header_title" in text_fields:
-            website.header_enabled = form_bool(form, "header_enabled")
+    # -- System, Integrations --------------------------------------------------------------------
+    async def save_system(self, request: Request, email: str) -> Response:
+        restaurant = self.portal.owned(request)
+        key = request.path_params["block"]
+        block = next((b for b in SYSTEM_BLOCKS if b.key == key), None)
+        if restaurant is None or block is None:
+            return Response("Not found", status_code=404)
+        form = await request.form()
+        if key in ("general", "location"):
+            _apply_rows(restaurant, form, tuple(r for r in block.rows if r.name in ("name", "phone")))
+        self.portal.audit(request, f"system {key} {restaurant.id}")
+        return self.back(request, restaurant, "system", key)
 
+    async def save_integration(self, request: Request, email: str) -> Response:
+        """An integration's modal form; the modal stays open after Save (FO:448-459)."""
+        restaurant = self.portal.owned(request)
+        if restaurant is None:
+            return Response("Not found", status_code=404)
+        form = await request.form()
+        entry = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        restaurant.integrations[str(request.path_params["index"])] = entry
+        self.portal.audit(request, f"integration {request.path_params['index']} {restaurant.id}")
+        return JSONResponse({"ok": True})
+
+    # -- Services ----------------------------------------------------------------------------------
     async def save_service(self, request: Request, email: str) -> Response:
         restaurant = self.portal.owned(request)
         service = request.path_params["service"]
         if restaurant is None or service not in SERVICE_NAMES:
             return Response("Not found", status_code=404)
         form = await request.form()
-        settings = restaurant.services[service]
-        for name, kind in service_fields(service):
-            setattr(settings, name, _typed(form, name, kind, getattr(settings, name)))
+        inner = form_int(form, "_tab", 0)
+        tabs = SERVICE_TABS[service]
+        if not 0 <= inner < len(tabs):
+            return JSONResponse({"error": "Unknown tab"}, status_code=400)
+        _apply_rows(restaurant.services[service], form, tabs[inner][1])
         self.portal.audit(request, f"services {service} {restaurant.id}")
-        return self.back(request, restaurant, "services", service)
+        return self.back(request, restaurant, "services", service, str(inner))
 
-    async def delete_checkout_field(self, request: Request, email: str) -> Response:
-        restaurant = self.portal.owned(request)
-        service = request.path_params["service"]
-        if restaurant is None or service not in SERVICE_NAMES:
-            return Response("Not found", status_code=404)
-        label = form_text(await request.form(), "field")
-        fields = restaurant.services[service].checkout_fields
-        if label in fields:
-            fields.remove(label)
-        self.portal.audit(request, f"delete checkout field {label!r} {service} {restaurant.id}")
-        return self.back(request, restaurant, "services", service)
-
+    # -- Payments ----------------------------------------------------------------------------------
     async def add_payment(self, request: Request, email: str) -> Response:
         restaurant = self.portal.owned(request)
         if restaurant is None:
             return Response("Not found", status_code=404)
-        kind = form_text(await request.form(), "kind") or "stripe"
+        kind = str((await request.form()).get("kind", "")) or "stripe"
+        if kind not in dict(PAYMENT_KINDS):
+            return JSONResponse({"error": "Choose a payment method"}, status_code=400)
         restaurant.payments.append(PaymentMethod(kind=kind))
         self.portal.audit(request, f"add payment method {kind} {restaurant.id}")
-        return self.back(request, restaurant, "payments", f"payment-method-{len(restaurant.payments) - 1}")
+        return self.back(request, restaurant, "payments", f"payment-{len(restaurant.payments) - 1}")
 
     async def save_payment(self, request: Request, email: str) -> Response:
         restaurant = self.portal.owned(request)
@@ -172,53 +196,64 @@ class Settings:
         if restaurant is None or index >= len(restaurant.payments):
             return Response("Not found", status_code=404)
         form = await request.form()
-        method = restaurant.payments[index]
-        method.enabled = form_bool(form, "enabled")
-        for name in ("currency", "layout", "theme", "label", "delivery_label", "print_label"):
-            setattr(method, name, form_text(form, name))
-        method.max_order = form_float(form, "max_order")
-        method.min_order = form_float(form, "min_order")
+        with_connect = _stripe_form(self.portal.world) != "no_connect"
+        _apply_rows(restaurant.payments[index], form, stripe_rows(with_connect))
         self.portal.audit(request, f"save payment method {index} {restaurant.id}")
-        return self.back(request, restaurant, "payments", f"payment-method-{index}")
+        return self.back(request, restaurant, "payments", f"payment-{index}")
 
     async def stripe_connect(self, request: Request, email: str) -> Response:
-        """Start Stripe Connect: records and opens a stripe.com-looking URL served by the sandbox."""
+        """Start Stripe Connect (opened in a new tab): record a stripe.com-looking URL and go there."""
         restaurant = self.portal.owned(request)
         if restaurant is None:
             return Response("Not found", status_code=404)
         path = f"/stripe/connect.stripe.com/setup/s/acct_{secrets.token_hex(6)}/{restaurant.id}"
-        restaurant.stripe_connect_url = f"{request.url.scheme}://{request.url.netloc}{base_path(request)}{path}"
+        restaurant.stripe_connect_url = f"{request.url.scheme}://{request.url.netloc}{path}"
         self.portal.audit(request, f"stripe connect {restaurant.id}")
         return redirect(request, path)
 
     async def stripe_page(self, request: Request) -> Response:
-        return self.portal.render(request, "portal_stripe.html")
+        return self.portal.page(request, "portal_stripe.html")
 
 
-def r_service(restaurant: Restaurant, name: str) -> ServiceSettings:
-    return restaurant.services[name]
+def _typed(row: Row, form: FormData, current: Any) -> Any:
+    if row.kind == "toggle":
+        return form_bool(form, row.name)
+    if isinstance(current, bool):
+        return form_bool(form, row.name)
+    if isinstance(current, int):
+        return form_int(form, row.name, current)
+    if isinstance(current, float):
+        return form_float(form, row.name, current)
+    value = form.get(row.name)
+    if not isinstance(value, str):
+        return current
+    keep_spaces = row.kind == "textarea" or row.name == "header_title"  # a title " " hides it (WD:1061)
+    return value if keep_spaces else value.strip()
 
 
-def _typed(form: FormData, name: str, kind: str, current: Any) -> Any:
-    if kind == "bool":
-        return form_bool(form, name)
-    if kind == "int":
-        return form_int(form, name, current)
-    return form_float(form, name, current)
+def _apply_rows(target: Any, form: FormData, rows: tuple[Row, ...]) -> None:
+    """Set ``target``'s attributes from the rows the posted form showed (stand-in rows save nothing)."""
+    for row in rows:
+        if row.parts:
+            _apply_rows(target, form, row.parts)
+        elif row.kind == "checkout":
+            setattr(target, row.name, [str(v) for v in form.getlist(row.name)])
+        elif row.name and hasattr(target, row.name):
+            setattr(target, row.name, _typed(row, form, getattr(target, row.name)))
 
 
-def routes(portal: Portal) -> list[BaseRoute]:
+def routes(portal: PortalPages) -> list[BaseRoute]:
     settings = Settings(portal)
     base = "/restaurant/{rid}/settings"
     guard = portal.guard
     return [
         Route(base, guard(settings.page), methods=["GET"]),
-        Route(base + "/website/{section}", guard(settings.save_website), methods=["POST"]),
+        Route(base + "/website/{block}", guard(settings.save_website), methods=["POST"]),
         Route(base + "/services/{service}", guard(settings.save_service), methods=["POST"]),
-        Route(base + "/services/{service}/checkout-fields/delete", guard(settings.delete_checkout_field),
-              methods=["POST"]),
+        Route(base + "/system/{block}", guard(settings.save_system), methods=["POST"]),
+        Route(base + "/integrations/{index:int}", guard(settings.save_integration), methods=["POST"]),
         Route(base + "/payments/add", guard(settings.add_payment), methods=["POST"]),
         Route(base + "/payments/{index:int}", guard(settings.save_payment), methods=["POST"]),
-        Route(base + "/payments/stripe-connect", guard(settings.stripe_connect), methods=["POST"]),
+        Route(base + "/payments/stripe-connect", guard(settings.stripe_connect), methods=["GET"]),
         Route("/stripe/{rest:path}", settings.stripe_page, methods=["GET"]),
     ]

@@ -19,6 +19,7 @@ __all__ = [
     "HUB_ADMIN_EMAIL",
     "HUB_ADMIN_PASSWORD",
     "SERVICE_NAMES",
+    "THEME_COLOURS",
     "Category",
     "CodeConfig",
     "HubUser",
@@ -67,6 +68,17 @@ class Theme(enum.StrEnum):
     LIGHT = "light"  # "Light Theme" button
 
 
+# What a theme button writes over (the confirm says "will overwrite your existing colors", §11.1).
+THEME_COLOURS = {
+    "dark": {"primary_text_colour": "#FFFFFF", "background_colour": "#121212", "text_colour": "#FFFFFF",
+             "box_background_colour": "#1E1E1E", "box_text_colour": "#FFFFFF",
+             "nav_background_colour": "#121212", "nav_text_colour": "#FFFFFF"},
+    "light": {"primary_text_colour": "#FFFFFF", "background_colour": "#FFFFFF", "text_colour": "#323232",
+              "box_background_colour": "#FFFFFF", "box_text_colour": "#323232",
+              "nav_background_colour": "#FFFFFF", "nav_text_colour": "#323232"},
+}
+
+
 @dataclass
 class TimeSlot:
     day: str  # "Monday" … "Sunday"
@@ -76,14 +88,17 @@ class TimeSlot:
 
 @dataclass
 class WebsiteSettings:
-    theme: str = Theme.DARK.value
+    theme: str = Theme.DARK.value  # the theme last applied (its colours are the Colors section's)
     primary_colour: str = "#000000"
-    secondary_colour: str = "#FFFFFF"
-    background_colour: str = "#FFFBF2"
-    box_text_colour: str = ""
+    primary_text_colour: str = "#FFFFFF"
+    background_colour: str = "#121212"
+    text_colour: str = "#FFFFFF"
+    box_background_colour: str = "#1E1E1E"
+    box_text_colour: str = "#FFFFFF"
     heading_font: str = "Inter"
     body_font: str = "Inter"
-    nav_text_colour: str = ""
+    nav_background_colour: str = "#121212"
+    nav_text_colour: str = "#FFFFFF"
     nav_logo_url: str = ""
     header_enabled: bool = False
     header_background_url: str = ""
@@ -119,6 +134,7 @@ class ServiceSettings:
     map_picker: bool = False
     force_street_number: bool = False
     force_specific_address: bool = False
+    delivery_provider: str = "restaurant"  # deliveries: restaurant | uber | doordash
     min_order: float = 0.0
     checkout_fields: list[str] = field(default_factory=list)
 
@@ -216,6 +232,7 @@ class Restaurant:
     services: dict[str, ServiceSettings] = field(default_factory=default_services)
     payments: list[PaymentMethod] = field(default_factory=list)
     stripe_connect_url: str = ""
+    integrations: dict[str, dict[str, str]] = field(default_factory=dict)  # card index → last saved form
     menus: list[Menu] = field(default_factory=list)
     option_sets: list[OptionSet] = field(default_factory=list)
     item_tags: list[ItemTag] = field(default_factory=list)

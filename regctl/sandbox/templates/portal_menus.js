@@ -4,26 +4,21 @@
 // them) and its shared colour picker. Delegated handlers only: the markup arrives by swapping.
 (function () {
   'use strict';
-  if (window.__portalMenus) return;  // included by the page and by the portal's base: wire once
+  if (window.__portalMenus) return;  // wire once
   window.__portalMenus = true;
   function group() { return document.querySelector('div.group__ButtonGroupComponent-dVAWMN[data-menus-url]'); }
   function menusUrl() { return group().dataset.menusUrl; }
   function currentTab() { var b = group().querySelector('button.active'); return b ? b.dataset.menusTab : 'menus'; }
   function show(tab) {
     var url = menusUrl() + (tab === 'menus' ? '' : '?tab=' + tab);
-    if (window.portalGo) return window.portalGo(url, 'replace');
-    return fetch(url, {credentials: 'same-origin'}).then(function (r) { return r.text(); }).then(function (html) {
-      var next = new DOMParser().parseFromString(html, 'text/html');  // without the portal's client: swap the page
-      group().parentElement.innerHTML = next.querySelector('div.group__ButtonGroupComponent-dVAWMN').parentElement.innerHTML;
-      document.querySelectorAll('[data-dialog]').forEach(function (d) { d.parentElement.remove(); });
-    });
+    return window.portalGo(url, 'replace');
   }
 
   function openDialog(kind) {
     if (document.querySelector('[data-dialog]')) return;
     var tpl = document.getElementById('dialog-' + kind);
     var node = tpl.content.firstElementChild.cloneNode(true);
-    (document.getElementById('root') || document.body).appendChild(node);
+    document.getElementById('root').appendChild(node);
     var dialog = node.querySelector('[data-dialog]');
     dialog._panes = {};
     dialog.querySelectorAll('form [data-pane]').forEach(function (p) { dialog._panes[p.dataset.pane] = p; });
@@ -69,7 +64,7 @@
 
   function post(dialog, url, data) {
     var error = dialog.querySelector('[data-error]');
-    var loader = document.querySelector('.cover-loader') || document.createElement('div');
+    var loader = document.querySelector('.cover-loader');
     error.textContent = '';
     loader.classList.add('active');
     return fetch(url, {method: 'POST', body: data, credentials: 'same-origin'})
@@ -165,35 +160,5 @@
     if (!dialog || !dialog._panes) return;
     e.preventDefault();
     post(dialog, dialog.dataset.action, formData(dialog));
-  });
-
-  // Until the portal's client (portal_spa.js) is on the page: its modal close, Escape and colour picker.
-  if (window.portalGo) return;
-  document.addEventListener('click', function (e) {
-    var dialog = e.target.closest('[data-dialog]');
-    if (dialog && e.target.closest('.modal__CloseButton-ciHmJi')) { dialog.parentElement.remove(); return; }
-    var swatch = e.target.closest('.colorpicker__SwatchWrapper-kmfhwV');
-    if (!swatch || swatch.parentNode.querySelector('.colorpicker__DropWrapper-hDQMcy')) return;
-    var hidden = swatch.parentNode.querySelector('input[type=hidden]');
-    var drop = document.createElement('div');
-    drop.className = 'colorpicker__DropWrapper-hDQMcy cAaOXs';
-    drop.innerHTML = '<div><div class="saturation-black"></div><div><div class="hue-horizontal"></div>' +
-      '<div><div class="flexbox-fix"><div><div><input type="text" spellcheck="false"></div></div></div></div></div></div>';
-    swatch.parentNode.appendChild(drop);
-    var input = drop.querySelector('input');
-    input.value = hidden.value;
-    input.addEventListener('input', function () {
-      if (/^#[0-9a-fA-F]{6}$/.test(input.value)) {
-        hidden.value = input.value.toUpperCase();
-        swatch.firstElementChild.style.background = input.value;
-      }
-    });
-  });
-  document.addEventListener('keydown', function (e) {
-    if (e.key !== 'Escape') return;
-    var drop = document.querySelector('.colorpicker__DropWrapper-hDQMcy');
-    if (drop) { drop.remove(); return; }
-    var dialog = document.querySelector('[data-dialog]');
-    if (dialog) dialog.parentElement.remove();
   });
 })();

@@ -33,10 +33,7 @@ def wanted_stripe(ctx: StepContext) -> StripeSettings:
 
 def _as_shown(settings: StripeSettings) -> dict[str, str]:
     """The wanted settings as the block's controls show them."""
-    return {"Enabled": "on" if settings.enabled else "off", "Currency": settings.currency,
-            "Layout": settings.layout, "Theme": settings.theme, "Label": settings.label,
-            "Delivery Label": settings.delivery_label, "Print Label": settings.print_label,
-            "Max Order": f"{settings.max_order:g}", "Min Order": f"{settings.min_order:g}"}
+    return settings.as_shown()
 
 
 async def _stripe_link(ctx: StepContext, page: Page) -> tuple[str | None, bool]:

@@ -24,26 +24,16 @@ from regctl.steps.onboarding.extract_branding import in_this_sandbox
 from regctl.steps.onboarding.portal_session import enter_restaurant
 from regctl.steps.onboarding.registration_common import JSON, config_section
 from regctl.steps.portal.navigation import open_settings_tab
-from regctl.steps.portal.settings_website import (
-    section_values,
-    set_colours,
-    set_custom_code,
-    set_fonts,
-    set_header,
-    set_items_layout,
-    set_seo,
-    set_theme,
-    set_top_nav,
-    upload_favicon,
-)
+from regctl.steps.portal.settings_website import save_section, set_theme
 from regctl.steps.portal.website_state import header_enabled, hosted_url
 
 __all__ = ["configure_website", "seo_text", "text_colour"]
 
 FONT = "Gabarito"
 LIGHT_BACKGROUND = "#FFFBF2"
-LAYOUT_INDEX = {"list": 0, "grid": 1, "card": 2}
-TAG_POSITION = ("inner-bottom", 1)  # value, option index
+LAYOUT_LABEL = {"list": "List", "grid": "Grid", "card": "Card"}  # Item Style options (WD:1132)
+TAG_POSITION = "Inner Bottom"  # the 2nd option of Item Tag Position (WD:1141)
+LIGHT_TEXT = "#323232"  # WL:634-670
 _NAMED = {"white": "#FFFFFF", "black": "#000000"}
 
 
@@ -94,10 +84,6 @@ def _local_file(ctx: StepContext, source: Any) -> Path | None:
     return None
 
 
-def _differs(current: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
-    return any(current.get(k, "").strip().lower() != v.strip().lower() for k, v in wanted.items())
-
-
 class _Run:
     """One configuration pass: the page, the config, and the sections it changed."""
 
@@ -106,50 +92,54 @@ class _Run:
         self.website = config_section(ctx, "website")
         self.changed: list[str] = []
 
-    async def section(self, title: str, wanted: Mapping[str, str]) -> bool:
-        if not _differs(await section_values(self.page, title), wanted):
-            return False
-        self.changed.append(title)
-        return True
+    async def section(self, title: str, wanted: Mapping[str, str | Path]) -> None:
+        if await save_section(self.page, title, dict(wanted)) and title not in self.changed:
+            self.changed.append(title)
+
+    def colours(self, theme: str) -> dict[str, str | Path]:
+        """The prior system's colours per theme (WD:628-668 dark, WL:634-693 light)."""
+        primary = str(self.website.get("primary_color") or "#000000")
+        if theme != "light":
+            return {"Primary": primary, "Box & Popup Text": "#FFFFFF"}
+        box_text = str(self.website.get("secondary_color") or primary)
+        return {"Primary": primary, "Primary Text": LIGHT_BACKGROUND, "Background": LIGHT_BACKGROUND,
+                "Text": LIGHT_TEXT, "Box & Popup Background": LIGHT_BACKGROUND, "Box & Popup Text": box_text}
 
     async def theme_and_colours(self) -> None:
         theme = str(self.website.get("theme") or "dark")
         if await set_theme(self.page, theme):
             self.changed.append("Themes")
-        colours = {"Primary Color": str(self.website.get("primary_color") or "#000000"),
-                   "Secondary Color": str(self.website.get("secondary_color") or "#FFFFFF")}
-        if theme == "light":
-            colours["Background Color"] = LIGHT_BACKGROUND
-        if await self.section("Colors", colours):
-            await set_colours(self.page, colours["Primary Color"], colours["Secondary Color"],
-                              colours.get("Background Color"))
-        if await self.section("Fonts", {"Heading Font": FONT, "Body Font": FONT}):
-            await set_fonts(self.page, FONT, FONT)
+        await self.section("Colors", self.colours(theme))
+        await self.section("Fonts", {"Heading Font": FONT, "Normal Font": FONT})
 
     async def nav_and_header(self) -> str | None:
         colour = text_colour(self.website.get("nav_text_color"), self.website)
-        logo = await hosted_url(self.page, "nav_logo_url")
-        upload = None if logo else _local_file(self.ctx, self.website.get("nav_logo_source"))
-        if await self.section("Top Nav Bar", {"Text Color": colour}) or upload:
-            logo = await set_top_nav(self.page, colour, upload) or logo
-            if "Top Nav Bar" not in self.changed:
-                self.changed.append("Top Nav Bar")
+        wanted: dict[str, str | Path] = {"Text": colour}
+        if str(self.website.get("theme") or "dark") == "light":
+            wanted["Background"] = LIGHT_BACKGROUND  # WL:838
+        upload = None if await hosted_url(self.page, "nav_logo_url") else _local_file(
+            self.ctx, self.website.get("nav_logo_source"))
+        if upload is not None:
+            wanted["Logo"] = upload
+        await self.section("Top Nav Bar", wanted)
         if self.website.get("configure_header") and not await header_enabled(self.page):
-            background = _local_file(self.ctx, self.website.get("header_image_source"))
-            header_logo = _local_file(self.ctx, self.website.get("header_logo_source"))
-            await set_header(self.page, True, background, header_logo)
-            self.changed.append("Header")
-        return logo
+            header: dict[str, str | Path] = {"Show Header": "on", "Title": " "}
+            for label, key in (("Background Image", "header_image_source"),
+                               ("Header Logo", "header_logo_source")):
+                source = _local_file(self.ctx, self.website.get(key))
+                if source is not None:
+                    header[label] = source
+            await self.section("Header", header)
+        return await hosted_url(self.page, "nav_logo_url")
 
     async def items_and_favicon(self) -> str | None:
-        layout = str(self.website.get("item_layout") or "card")
-        if await self.section("Items", {"Card Layout": layout, "Tag Position": TAG_POSITION[0]}):
-            await set_items_layout(self.page, LAYOUT_INDEX.get(layout, 2), TAG_POSITION[1])
+        layout = LAYOUT_LABEL.get(str(self.website.get("item_layout") or "card"), "Card")
+        await self.section("Items", {"Item Style": layout, "Item Tag Position": TAG_POSITION})
         favicon = await hosted_url(self.page, "favicon_url")
         source = None if favicon else _local_file(self.ctx, self.website.get("favicon_source"))
         if source is not None:
-            favicon = await upload_favicon(self.page, source)
-            self.changed.append("Favicon")
+            await self.section("Favicon", {"Favicon": source})
+            favicon = await hosted_url(self.page, "favicon_url")
         return favicon
 
     async def seo_and_code(self) -> None:
@@ -157,12 +147,11 @@ class _Run:
         title, meta = seo_text(str(restaurant.get("name") or self.ctx.restaurant.get("name") or ""),
                                str(restaurant.get("address") or self.ctx.restaurant.get("address") or ""),
                                str(restaurant.get("phone") or ""), list(self.website.get("cuisines") or []))
-        if await self.section("SEO", {"Page Title": title, "Meta Description": meta}):
-            await set_seo(self.page, title, meta)
+        await self.section("SEO", {"Store Page Title": title, "Meta Description": meta})
         code = self.ctx.results.get("generate_code") or {}
-        if code.get("head") and await self.section("Custom Code", {"Head Code": str(code["head"]),
-                                                                   "Body Code": str(code.get("body") or "")}):
-            await set_custom_code(self.page, str(code["head"]), str(code.get("body") or ""))
+        if code.get("head"):
+            await self.section("Custom Code", {"Head Code": str(code["head"]),
+                                               "Body Code": str(code.get("body") or "")})
 
 
 @browser_step_type("configure_website", timeout=240.0,

@@ -71,7 +71,7 @@ async def register_restaurant(ctx: StepContext, page: Page) -> JSON:
             raise PermanentStepError(f"the portal accepted the form but {wanted.name!r} is not in the "
                                      "account's restaurant list")
     await open_restaurant(page, wanted.name, minimum=1000)
-    shown = await read_dashboard(page)
-    return {"restaurant_id": shown.restaurant_id, "name": shown.name, "subdomain": shown.subdomain,
+    shown = await read_dashboard(page, "" if adopted else wanted.chosen_subdomain())
+    return {"restaurant_id": shown.restaurant_id, "name": wanted.name, "subdomain": shown.subdomain,
             "store_url": shown.store_url, **portal_urls(admin_url, shown.restaurant_id),
             "adopted": adopted, "created": not adopted, "warnings": warnings}

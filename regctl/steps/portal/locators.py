@@ -244,54 +244,52 @@ UPLOADCARE = register(PageTable("uploadcare", "Uploadcare dialog (shared)", "§1
         probe=False),
 )))
 
+def _rows(row: str, evidence: str) -> tuple[Loc, ...]:
+    """The row controls of a settings form whose rows are ``{row}:nth-child(N)`` (§1.8, §9):
+    found by their label text first, by position second."""
+    at = f"{row}:nth-child({{row}}) > div > {GROUP}"
+    return (
+        Loc("input", "the {label} input", field("{label}", evidence),
+            (css(f"{at} input", evidence),), probe=False),
+        Loc("toggle", "the {label} toggle", field("{label}", evidence, "label"),
+            (css(f"{at} > div > label", evidence),), probe=False),
+        Loc("selectadv", "the {label} dropdown", field("{label}", evidence, SA_WRAPPER),
+            (css(f"{at} > div", evidence),), probe=False),
+        Loc("select", "the {label} select", field("{label}", evidence, "select"),
+            (css(f"{at} > select", evidence),), probe=False),
+        Loc("upload", "the upload button of {label}", field("{label}", evidence, "button"),
+            (css(f"{at} button:nth-child(1)", evidence),), probe=False),
+        Loc("textarea", "the code textareas", css("textarea", "[P] §11.1 WD:1357"), probe=False),
+    )
+
+
 WEBSITE = register(PageTable("settings.website", "Settings → Website", "§11", (
     Loc("themes", "the Themes section header", text("Themes", "[P] §11 WD:576"),
         (css(f"{SECTION_WRAPPER} > div > div:nth-child(2)", "[P] §11 WD:580"),)),
     Loc("theme_button", "the {theme} button", role("button", "{theme}", "[P] §11.1 WL:588"),
         (css(f"{OPEN_BLOCK} > div > div > div > div > button:nth-child({{n}})", "[P] §11.1 WL:588"),),
         probe_params={"theme": "Light Theme", "n": 2}, probe=False),
-    Loc("font", "the {label} font dropdown",
-        field("{label}", "[I] §11.1", SA_INNER),
+    Loc("font", "the {label} font dropdown", field("{label}", "[I] §11.1", SA_INNER),
         (css(f"form > div > div:nth-child({{row}}) > div > {GROUP} > div > "
-             "div.selectadv__WrapperInner-iDIBDX.WOtfi",
-             "[P] §11.1 WD:717"),), probe=False),
-    Loc("upload", "the upload button of {label}", field("{label}", "[I] §11.1", "button"),
-        (css(f"form > div > div:nth-child({{row}}) > div > {GROUP} button:nth-child(1)",
-             "[P] §11.1 WD:827"),),
-        probe=False),
+             "div.selectadv__WrapperInner-iDIBDX.WOtfi", "[P] §11.1 WD:717"),), probe=False),
     Loc("logo_preview", "the uploaded logo", css(f"form > div > div:nth-child(3) > div > {GROUP} > a > img",
                                                  "[P] §11.1 WD:935"), probe=False),
-    Loc("input", "the {label} input", field("{label}", "[I] §11.1"),
-        (css(f"form > div > div:nth-child({{row}}) > div > {GROUP} input", "[P] §11.1 WD:1239"),),
-        probe=False),
-    Loc("select", "the {label} select", field("{label}", "[I] §11.1", "select"),
-        (css(f"form > div > div:nth-child({{row}}) > div > {GROUP} > select", "[P] §11.1 WD:1132"),),
-        probe=False),
-    Loc("toggle", "the {label} toggle", field("{label}", "[I] §11.1", "label"),
-        (css(f"form > div > div:nth-child({{row}}) > div > {GROUP} > div > label", "[P] §11.1 WD:1016"),),
-        probe=False),
-    Loc("textarea", "the code textareas", css("textarea", "[P] §11.1 WD:1357"), probe=False),
+    *_rows("form > div > div", "[P] §11.1 WD:628"),
 )))
 
 SERVICES = register(PageTable("settings.services", "Settings → Services", "§12", (
     Loc("pickups", "the Pickups section header", text("Pickups", "[P] §12 SV:432"),
         (css(f"{SECTION_WRAPPER} > div > div:nth-child(1)", "[P] §12 SV:432"),)),
-    Loc("input", "the {label} input", field("{label}", "[P] §12 SV:457"),
-        (css(f"{SERVICE_ROW} > {GROUP} > input",
-             "[P] §12 SV:457 U"),), probe=False),
-    Loc("toggle", "the {label} toggle", field("{label}", "[P] §12 SV:589", "label"),
-        (css(f"{SERVICE_ROW} > {GROUP} > div > label",
-             "[P] §12 SV:589"),), probe=False),
-    Loc("auto_status", "the {label} auto-status toggle", field("{label}", "[P] §12 SV:519", "label"),
+    Loc("auto_status", "the {label} auto-status toggle", field("{label}", "[P] §12 SV:519", "div"),
         (css(f"form > div > div > div > div > div > div:nth-child(2) > div > {GROUP} > "
-             "div:nth-child({k}) > div",
-             "[P] §12 SV:519"),), probe=False),
+             "div:nth-child({k}) > div", "[P] §12 SV:519"),), probe=False),
     Loc("provider", "the Default Delivery Provider dropdown",
         field("Default Delivery Provider", "[P] §12 FO:514", SA_WRAPPER),
         (css("div.selectadv__Wrapper-cKWklP > div.selectadv__InputIcon-dZhktu.PrPXn", "[P] §12 FO:514"),),
         probe=False),
-    Loc("checkout_delete", "the first action button of the first checkout field",
-        css("div.preview__FieldActions-fEoEZR.jZeUTf > button", "[P] §12 SV:807"), probe=False),
+    Loc("checkout_delete", "the delete buttons of the checkout fields",
+        css("div.preview__FieldActions-fEoEZR.jZeUTf > button:first-child", "[P] §12 SV:807"), probe=False),
+    *_rows("form > div > div > div > div > div > div", "[P] §12 SV:457"),
 )))
 
 PAYMENTS = register(PageTable("settings.payments", "Settings → Payments", "§13", (
@@ -308,8 +306,7 @@ PAYMENTS = register(PageTable("settings.payments", "Settings → Payments", "§1
         (css(f"{SECTION_WRAPPER} > div > div:nth-child(4)", "[P] §13 ST:476"),), probe=False),
     Loc("connect", "the Connect to Stripe button", role("button", "Connect to Stripe", "[P] §13 ST:589"),
         (css("form > div > div:nth-child(2) > div > div > button", "[P] §13 ST:589 U"),), probe=False),
-    Loc("row", "row {n} of the Stripe form", css(f"form > div > div:nth-child({{n}}) > div > {GROUP}",
-                                                "[P] §13 ST:483"), probe=False),
+    *_rows("form > div > div", "[P] §13 ST:483"),
 )))
 
 INTEGRATIONS = register(PageTable("settings.integrations", "Settings → Integrations", "§14", (

@@ -1,4 +1,9 @@
-"""The admin portal's login page and the dashboard's loading cover (reference §5)."""
+"""The admin portal's login page (real-portal-pages.md §3.2) and the dashboard's loading cover.
+
+Submitting does not load a page: the single-page app stays on ``/login`` until the restaurant list
+is ready, then shows ``/`` (§1.3). We wait for the URL to leave ``/login`` (or an error to show),
+then for ``.cover-loader`` to lose ``active`` — never ``networkidle`` (the dashboard polls forever).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,12 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from regctl.errors import PermanentStepError, RetryableStepError
 from regctl.steps.portal.common import alert_text
+from regctl.steps.portal.locators import LOADER_TIMEOUT_MS, LOGIN, wait_loader_gone
 
 __all__ = ["LOADER_TIMEOUT_MS", "login", "wait_dashboard_ready"]
 
-EMAIL = "input[type=email]"
-PASSWORD = "input[type=password]"
-SUBMIT = "button[type=submit]"
-ACTIVE_LOADER = ".cover-loader.active"
-LOADER_TIMEOUT_MS = 20_000  # the real cover clears in a few seconds; longer means the portal is stuck
+LOGIN_TIMEOUT_MS = 30_000
+LEFT_LOGIN = "() => location.pathname !== '/login' || !!document.querySelector('[role=alert]')"
 
 
 async def login(page: Page, admin_url: str, email: str, password: str, *,
@@ -22,10 +25,14 @@ async def login(page: Page, admin_url: str, email: str, password: str, *,
     """Log in and wait until the restaurant list is usable. Bad credentials → PermanentStepError
     (naming the e-mail, never the password)."""
     await page.goto(f"{admin_url.rstrip('/')}/login", wait_until="domcontentloaded")
-    await page.locator(EMAIL).fill(email)
-    await page.locator(PASSWORD).fill(password)
-    async with page.expect_navigation(wait_until="domcontentloaded"):
-        await page.locator(SUBMIT).click()
+    await (await LOGIN.find(page, "email")).fill(email)
+    await (await LOGIN.find(page, "password")).fill(password)
+    await (await LOGIN.find(page, "submit")).click()
+    try:
+        await page.wait_for_function(LEFT_LOGIN, timeout=LOGIN_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        raise RetryableStepError(f"the portal did not finish logging in {email} within "
+                                 f"{LOGIN_TIMEOUT_MS / 1000:.0f} s") from None
     if page.url.rstrip("/").endswith("/login"):
         said = await alert_text(page) or "login refused"
         raise PermanentStepError(f"admin portal login failed for {email}: {said}")
@@ -35,8 +42,4 @@ async def login(page: Page, admin_url: str, email: str, password: str, *,
 async def wait_dashboard_ready(page: Page, timeout_ms: float = LOADER_TIMEOUT_MS) -> None:
     """Wait until the ``.cover-loader`` is no longer ``.active`` (never ``networkidle``: the real
     dashboard polls continuously)."""
-    try:
-        await page.wait_for_selector(ACTIVE_LOADER, state="detached", timeout=timeout_ms)
-    except PlaywrightTimeout:
-        raise RetryableStepError(
-            f"the portal's loading cover did not clear within {timeout_ms / 1000:.0f} s") from None
+    await wait_loader_gone(page, timeout_ms)

@@ -1,4 +1,7 @@
-"""The portal's restaurant list: cards, name matching (reference §5 scoring) and "Manage".
+"""The portal's restaurant list: names, name matching (reference §5 scoring) and "Manage".
+
+The list is read as the real scripts read it (real-portal-pages.md §3.3): every ``h4`` on the
+dashboard is a restaurant name, and the i-th belongs to ``#restaurant-list-item-{i}``.
 
 Matching normalises both names (lowercase, apostrophes removed, accents/macrons folded, spaces
 collapsed) and scores: exact name 1000; else per search word longer than one character: same word
@@ -16,13 +19,11 @@ from dataclasses import dataclass
 from playwright.async_api import Page
 
 from regctl.errors import PermanentStepError
-from regctl.steps.portal.common import click_and_wait_load
-from regctl.steps.portal.login import wait_dashboard_ready
+from regctl.steps.portal.locators import DASHBOARD, wait_loader_gone, wait_url_on_host
 
 __all__ = ["RestaurantCard", "best_match", "list_restaurants", "match_score", "normalise_name",
            "open_restaurant", "restaurant_id_from_url"]
 
-CARDS = "[id^=restaurant-list-item-]:not([id*=view-store])"
 RESTAURANT_URL = re.compile(r"/restaurant/(RES[A-Za-z0-9]+)")
 
 
@@ -81,16 +82,11 @@ def best_match(term: str, names: list[str], minimum: int = 1) -> tuple[int, int]
 
 
 async def list_restaurants(page: Page) -> list[RestaurantCard]:
-    """The cards on the restaurant list, in page order (waits for the loading cover first)."""
-    await wait_dashboard_ready(page)
-    cards = page.locator(CARDS)
-    found = []
-    for i in range(await cards.count()):
-        card = cards.nth(i)
-        card_id = await card.get_attribute("id") or ""
-        name = (await card.locator("h4").inner_text()).strip()
-        found.append(RestaurantCard(index=int(card_id.rsplit("-", 1)[-1]), name=name))
-    return found
+    """The restaurants on the list, in page order (waits for the loading cover first)."""
+    await wait_loader_gone(page)
+    names = DASHBOARD["names"].primary.build(page)
+    return [RestaurantCard(index=i, name=name.strip())
+            for i, name in enumerate(await names.all_text_contents())]
 
 
 def restaurant_id_from_url(url: str) -> str:
@@ -107,6 +103,9 @@ async def open_restaurant(page: Page, name: str, *, minimum: int = 1) -> str:
     if chosen is None:
         raise PermanentStepError(f"no restaurant like {name!r} in the portal's list "
                                  f"({len(cards)} restaurants)")
-    card = page.locator(f"#restaurant-list-item-{cards[chosen[0]].index}")
-    await click_and_wait_load(page, card.get_by_role("button", name="Manage"))
+    item = await DASHBOARD.find(page, "item", i=cards[chosen[0]].index)
+    manage = await DASHBOARD.find(item, "manage")
+    await manage.first.click()
+    await wait_url_on_host(page, page.url, "/restaurant/**")
+    await wait_loader_gone(page)
     return restaurant_id_from_url(page.url)

@@ -1,8 +1,9 @@
-"""Settings → Services (reference §1 step 7): pickups, deliveries, dine-ins and table bookings.
+"""Settings → Services (real-portal-pages.md §12): pickups, deliveries, dine-ins and table bookings.
 
-Toggles are *set*, never flipped: :func:`toggle_state` reads one, :func:`configure_service` sets
-each wanted toggle with ``set_checked`` and fills timings, then saves and verifies by reading back.
-``PICKUPS`` / ``DELIVERIES`` / ``OFF`` are the prior system's settings.
+Each service is a section with an inner tab bar (``#section-tab-options-tab-select-content``; tabs
+chosen by text) and one form per tab. Toggles are *set*, never flipped blindly: each row is read
+first (a toggle reads On/Off), and a tab is saved only when something in it differs, then read back.
+``PICKUPS`` / ``DELIVERIES`` / ``OFF`` are the prior system's settings (SV:432-898).
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from dataclasses import asdict, dataclass
 from playwright.async_api import Locator, Page
 
 from regctl.errors import PermanentStepError
-from regctl.steps.portal.common import click_and_wait_load, expect_no_alert
+from regctl.steps.portal.common import click_and_settle
+from regctl.steps.portal.locators import SERVICES
+from regctl.steps.portal.settings_form import (
+    Field,
+    open_section,
+    open_tab_in_section,
+    read_field,
+    save_open_section,
+    write_field,
+)
 
 __all__ = ["DELIVERIES", "OFF", "PICKUPS", "ServiceChanges", "checkout_fields", "configure_service",
            "delete_checkout_field", "toggle_state"]
@@ -58,64 +68,136 @@ DELIVERIES = ServiceChanges(enabled=True, first_order_offset=0, last_order_offse
 OFF = ServiceChanges(enabled=False)
 
 
+# service → (section title, its place: S(N))
+SECTION_PLACES = {"pickups": 1, "deliveries": 2, "dine_ins": 3, "table_bookings": 4}
+TABS = {"pickups": ("General", "Order Timing", "Conditions", "Wait Times & Auto Statuses",
+                    "Custom Checkout Fields"),
+        "deliveries": ("General", "Conditions", "Fees", "Wait Times & Auto Statuses", "Order Timing",
+                       "Zones", "Availability", "Custom Checkout Fields"),
+        "dine_ins": ("General", "Order Timing"), "table_bookings": ("General",)}
+
+
+def _status(label: str, k: int) -> Field:
+    return Field(label, "status", index=k)
+
+
+def fields_of(service: str) -> dict[str, tuple[str, Field]]:
+    """ServiceChanges attribute → (inner tab, row) for ``service`` (SV:457-898)."""
+    delivery = service == "deliveries"
+    done = 4 if delivery else 3
+    found = {
+        "enabled": ("General", Field("Enabled", "toggle", 1)),
+        "first_order_offset": ("Order Timing", Field("First Order Offset", "text", 2)),
+        "last_order_offset": ("Order Timing", Field("Last Order Offset", "text", 3)),
+        "max_days_ahead": ("Order Timing", Field("Maximum Days Ahead", "text", 5)),
+        "min_order": ("Conditions", Field("Minimum Order Amount", "text", 1)),
+        "auto_confirm": ("Wait Times & Auto Statuses", _status("Auto Confirm", 1)),
+        "auto_ready": ("Wait Times & Auto Statuses", _status("Auto Ready", 2)),
+        "auto_complete": ("Wait Times & Auto Statuses", _status("Auto Complete", done)),
+        "auto_confirm_minutes": ("Wait Times & Auto Statuses", Field("Time Till Confirm", "text", 3)),
+        "auto_ready_minutes": ("Wait Times & Auto Statuses", Field("Time Till Ready", "text", 4)),
+        "auto_complete_minutes": ("Wait Times & Auto Statuses",
+                                  Field("Time Till Complete", "text", done + 2)),
+    }
+    if delivery:
+        found |= {
+            "auto_on_route": ("Wait Times & Auto Statuses", _status("Auto On Route", 3)),
+            "auto_on_route_minutes": ("Wait Times & Auto Statuses", Field("Time Till On Route", "text", 5)),
+            "map_picker": ("General", Field("Enable Map picker", "toggle", 6)),
+            "force_street_number": ("General", Field("Force Street Number", "toggle", 10)),
+            "force_specific_address": ("General", Field("Force Specific street address", "toggle", 11)),
+        }
+    return {name: where for name, where in found.items() if where[0] in TABS[service]}
+
+
 async def _section(page: Page, service: str) -> Locator:
     if service not in SECTIONS:
         raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SECTIONS)}")
-    section = page.locator(f"details.settings-section#section-{service}")
-    if await section.get_attribute("open") is None:
-        await section.locator("summary").click()
-    return section
+    return await open_section(page, SECTIONS[service], SECTION_PLACES[service])
+
+
+async def _tab(page: Page, service: str, tab: str) -> Locator:
+    block = await _section(page, service)
+    await open_tab_in_section(page, block, tab, "section", TABS[service].index(tab) + 1)
+    return block
+
+
+def _shown(value: bool | int | float) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:g}"
+
+
+def _same(shown: str, value: bool | int | float) -> bool:
+    if isinstance(value, bool):
+        return shown == _shown(value)
+    try:
+        return float(shown or "nan") == float(value)
+    except ValueError:
+        return False
 
 
 async def toggle_state(page: Page, service: str, name: str) -> bool:
     """Whether a service's toggle (e.g. ``auto_confirm``) is on now."""
-    section = await _section(page, service)
-    return await section.locator(f"#{service}-{name}").is_checked()
+    tab, found = fields_of(service)[name]
+    block = await _tab(page, service, tab)
+    return await read_field(page, block, SERVICES, found) == "on"
 
 
 Value = bool | int | float
 
 
-async def _current(section: Locator, service: str, name: str, value: Value) -> Value:
-    control = section.locator(f"#{service}-{name}")
-    if isinstance(value, bool):
-        return await control.is_checked()
-    return type(value)(float(await control.input_value()))
-
-
-async def configure_service(page: Page, service: str, changes: ServiceChanges) -> bool:
-    """Apply ``changes`` to one service; False (and no save) when everything already matched."""
-    section = await _section(page, service)
-    wanted = changes.wanted()
-    current = {name: await _current(section, service, name, value) for name, value in wanted.items()}
-    if current == wanted:
+async def _apply_tab(page: Page, service: str, tab: str, wanted: dict[str, Value]) -> bool:
+    fields = fields_of(service)
+    block = await _tab(page, service, tab)
+    differs = {n: v for n, v in wanted.items()
+               if not _same(await read_field(page, block, SERVICES, fields[n][1]), v)}
+    if not differs:
         return False
-    for name, value in wanted.items():
-        control = section.locator(f"#{service}-{name}")
-        if isinstance(value, bool):
-            await control.set_checked(value)
-        else:
-            await control.fill(str(value))
-    await click_and_wait_load(page, section.get_by_role("button", name="Save"))
-    await expect_no_alert(page, f"saving {SECTIONS[service]}")
-    section = await _section(page, service)
-    after = {name: await _current(section, service, name, value) for name, value in wanted.items()}
-    if after != wanted:
-        raise PermanentStepError(
-            f"{SECTIONS[service]} did not keep the settings: wanted {wanted}, got {after}")
+    for name, value in differs.items():
+        await write_field(page, block, SERVICES, fields[name][1], _shown(value))
+    await save_open_section(page, f"saving {SECTIONS[service]} → {tab}")
+    block = await _tab(page, service, tab)
+    after = {n: await read_field(page, block, SERVICES, fields[n][1]) for n in differs}
+    wrong = {n: shown for n, shown in after.items() if not _same(shown, differs[n])}
+    if wrong:
+        raise PermanentStepError(f"{SECTIONS[service]} → {tab} did not keep the settings: {wrong}")
     return True
 
 
+async def configure_service(page: Page, service: str, changes: ServiceChanges) -> bool:
+    """Apply ``changes`` to one service, tab by tab; False (and no save) when everything matched."""
+    fields = fields_of(service)
+    by_tab: dict[str, dict[str, Value]] = {}
+    for name, value in changes.wanted().items():
+        if name in fields:
+            by_tab.setdefault(fields[name][0], {})[name] = value
+    changed = False
+    for tab in TABS[service]:
+        if tab in by_tab and await _apply_tab(page, service, tab, by_tab[tab]):
+            changed = True
+    return changed
+
+
+async def _checkout_cards(page: Page, service: str) -> list[tuple[str, Locator]]:
+    block = await _tab(page, service, "Custom Checkout Fields")
+    buttons = SERVICES["checkout_delete"].primary.build(block)
+    cards = []
+    for i in range(await buttons.count()):
+        card = buttons.nth(i).locator("xpath=../..")
+        cards.append(((await card.inner_text()).strip().splitlines()[-1].strip(), buttons.nth(i)))
+    return cards
+
+
 async def checkout_fields(page: Page, service: str) -> list[str]:
-    section = await _section(page, service)
-    return [t.strip() for t in await section.locator(".checkout-field span").all_inner_texts()]
+    return [name for name, _ in await _checkout_cards(page, service)]
 
 
 async def delete_checkout_field(page: Page, service: str, label: str) -> bool:
-    """Delete a custom checkout field by its label; False when it is not there."""
-    section = await _section(page, service)
-    row = section.locator(".checkout-field").filter(has_text=label)
-    if not await row.count():
+    """Delete a custom checkout field by its label and Save; False when it is not there."""
+    found = [button for name, button in await _checkout_cards(page, service) if name == label]
+    if not found:
         return False
-    await click_and_wait_load(page, row.first.get_by_role("button", name="Delete"))
+    await click_and_settle(page, found[0])
+    await save_open_section(page, f"removing the checkout field {label!r}")
     return label not in await checkout_fields(page, service)

@@ -1,7 +1,7 @@
 """Reading Settings → Website before changing it: hosted images and the header switch.
 
-Complements settings_website (which saves sections) so a step uploads an image only once.
-Values are read from the DOM, so a collapsed section need not be opened.
+Complements settings_website (which saves sections) so a step uploads an image only once. The
+hosted URL is the uploaded preview's ``a > img`` in the row (WD:935-945).
 """
 
 from __future__ import annotations
@@ -10,21 +10,23 @@ from urllib.parse import urljoin
 
 from playwright.async_api import Page
 
-__all__ = ["header_enabled", "hosted_url"]
+from regctl.steps.portal.settings_website import section_values
 
-UPLOAD_FIELDS = ("nav_logo_url", "header_background_url", "header_logo_url", "favicon_url")
+__all__ = ["UPLOADS", "header_enabled", "hosted_url"]
+
+# state name → (section, row label)
+UPLOADS = {"nav_logo_url": ("Top Nav Bar", "Logo"), "header_background_url": ("Header", "Background Image"),
+           "header_logo_url": ("Header", "Header Logo"), "favicon_url": ("Favicon", "Favicon")}
 
 
 async def hosted_url(page: Page, field: str) -> str | None:
     """The hosted (absolute) URL of an uploaded image (``nav_logo_url``, ``favicon_url``, …); None if none."""
-    if field not in UPLOAD_FIELDS:
-        raise ValueError(f"unknown upload field {field!r}; expected one of {', '.join(UPLOAD_FIELDS)}")
-    shown = page.locator(f"#upload-{field} .uploaded-url")
-    if not await shown.count():
-        return None
-    value = (await shown.first.input_value()).strip()
+    if field not in UPLOADS:
+        raise ValueError(f"unknown upload field {field!r}; expected one of {', '.join(UPLOADS)}")
+    section, label = UPLOADS[field]
+    value = (await section_values(page, section, (label,)))[label].strip()
     return urljoin(page.url, value) if value else None
 
 
 async def header_enabled(page: Page) -> bool:
-    return await page.locator("#header_enabled").is_checked()
+    return (await section_values(page, "Header", ("Show Header",)))["Show Header"] == "on"
