@@ -16,7 +16,7 @@ from playwright.async_api import Locator, Page
 
 from regctl.sandbox.portal_state import HUB_ADMIN_EMAIL, HUB_ADMIN_PASSWORD
 from regctl.steps.portal.hub_locators import HUB_ADD_USER, HUB_APP, HUB_LOGIN, HUB_ORDERING
-from regctl.steps.portal.hub_login import hub_login, open_hub_page, walk_hub
+from regctl.steps.portal.hub_login import hub_login, open_hub_page
 from regctl.steps.portal.locators import PageTable, probe
 
 pytestmark = pytest.mark.browser
@@ -143,16 +143,3 @@ def test_the_real_hub_selectors_hold_on_every_view(browser: BrowserRunner, porta
         CARD_TITLES, True)
     assert out["url"].endswith("/ordering-page") and "://manage." in out["url"]
 
-
-def test_the_drift_walk_visits_every_hub_view_and_changes_nothing(browser: BrowserRunner,
-                                                                  portal_site: PortalSite) -> None:
-    async def flow(page: Page) -> dict[str, list[str]]:
-        seen: dict[str, list[str]] = {}
-        async for table, root in walk_hub(page, portal_site.hub_url, HUB_ADMIN_EMAIL, HUB_ADMIN_PASSWORD):
-            seen[table.name] = await _drift(root, table)
-        return seen
-
-    seen = browser.run(flow)
-    assert seen == {"hub.login": [], "hub.app": [], "hub.add_user": [], "hub.ordering_page": []}
-    assert portal_site.state.hub_users == [] and portal_site.state.code_configs == []
-    assert [s for s in portal_site.audit_summaries() if not s.startswith("login ")] == []

@@ -16,10 +16,10 @@ from regctl.sandbox.portal_menus import CSV_COLUMNS, parse_menu_csv
 from regctl.sandbox.portal_state import Category, Menu, MenuItem
 from regctl.steps.portal import menus_item_tags as tags
 from regctl.steps.portal import menus_option_sets as option_sets
-from regctl.steps.portal.locators import probe, set_drift_hook
+from regctl.steps.portal.locators import set_drift_hook
 from regctl.steps.portal.login import login
 from regctl.steps.portal.menus_import import import_menu_csv
-from regctl.steps.portal.menus_state import existing_menus, open_menus_tab, walk_menus
+from regctl.steps.portal.menus_state import existing_menus, open_menus_tab
 from regctl.steps.portal.navigation import open_restaurant_page
 
 pytestmark = pytest.mark.browser
@@ -170,31 +170,6 @@ def test_a_bad_tag_colour_fails_that_tag_only(browser: BrowserRunner, portal_sit
     report = browser.run(flow)
     assert report.created == ["New"] and "must be a hex colour" in report.failed["Odd"]
     assert [t.name for t in r.item_tags] == ["New"]
-
-
-def test_the_drift_walk_opens_every_menus_view_and_dialog_and_changes_nothing(
-        browser: BrowserRunner, portal_site: PortalSite) -> None:
-    r = _restaurant_with_menu(portal_site)
-
-    async def flow(page: Page) -> list[tuple[str, list[str]]]:
-        await login(page, portal_site.admin_url, OWNER_EMAIL, OWNER_PASSWORD)
-        await open_restaurant_page(page, portal_site.admin_url, r.id)
-        seen = []
-        async for table, root in walk_menus(page):
-            misses = []
-            for loc in table:
-                if loc.probe:
-                    found = await probe(root, loc, timeout_ms=5_000, **dict(loc.probe_params))
-                    if not found.found or found.by_fallback:
-                        misses.append(loc.key)
-            seen.append((table.name, misses))
-        return seen
-
-    seen = browser.run(flow)
-    assert seen == [("menus", []), ("menus.csv_import", []), ("menus", []), ("menus.option_set", []),
-                    ("menus", []), ("menus.item_tag", [])]
-    assert (len(r.menus), r.option_sets, r.item_tags) == (1, [], [])
-    assert [s for s in portal_site.audit_summaries() if not s.startswith("login ")] == []
 
 
 def test_a_renamed_create_button_is_found_by_fallback_and_named_as_drift(browser: BrowserRunner,

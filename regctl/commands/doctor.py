@@ -11,7 +11,10 @@ from regctl.commands._common import console, db_url, emit_json, json_option, sql
 from regctl.engine import api
 from regctl.errors import RegctlError
 
-__all__ = ["COMMANDS", "Check", "check_browser", "check_database", "check_secret_key", "check_target"]
+__all__ = ["COMMANDS", "Check", "check_browser", "check_database", "check_portal", "check_secret_key",
+           "check_target"]
+
+PORTAL_EMAIL_ENV, PORTAL_PASSWORD_ENV = "REGCTL_PORTAL_EMAIL", "REGCTL_PORTAL_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -83,17 +86,76 @@ def check_target(name: str) -> Check:
     return Check(f"target {name}", True, "every credential and URL is set")
 
 
+def _portal_login(name: str, email: str | None) -> tuple[str, str, str]:
+    """(admin URL, e-mail, password) to probe with: the options/env, or the sandbox's seeded owner."""
+    from regctl import targets
+
+    target = targets.resolve_target(name)
+    admin_url = target.system("admin_portal").url
+    email = email or os.environ.get(PORTAL_EMAIL_ENV)
+    password = os.environ.get(PORTAL_PASSWORD_ENV, "")
+    if name == targets.SANDBOX and not email:
+        import httpx
+
+        from regctl.sandbox.world import EXISTING_ACCOUNT_PASSWORD
+
+        api = target.system("platform_api").url.removesuffix("/platform-api")
+        accounts = httpx.get(f"{api}/_sandbox/state", timeout=10).raise_for_status().json()["accounts"]
+        email, password = accounts[0]["email"], EXISTING_ACCOUNT_PASSWORD
+    if not email or not password:
+        raise RegctlError(f"--portal needs a portal login: --portal-email (or {PORTAL_EMAIL_ENV}) and "
+                          f"{PORTAL_PASSWORD_ENV}")
+    return admin_url, email, password
+
+
+def _hub_login(name: str) -> dict[str, str]:
+    """The marketing hub's URL and login for the probe's hub pages ({} when the target has none)."""
+    from regctl import targets
+
+    try:
+        hub = targets.resolve_target(name).system("marketing_hub")
+        return {"hub_url": hub.url, "hub_email": hub.credential("email"),
+                "hub_password": hub.credential("password")}
+    except RegctlError:
+        return {}
+
+
+def check_portal(name: str, email: str | None = None) -> list[Check]:
+    """The drift probe (regctl.steps.portal.drift_probe): one check per page, read-only."""
+    import asyncio
+
+    from regctl.steps.portal import hub_locators, menus_locators  # noqa: F401  (their tables and visits)
+    from regctl.steps.portal.drift_probe import ProbeContext, probe_with_browser
+
+    admin_url, email, password = _portal_login(name, email)
+    ctx = ProbeContext(admin_url, email, password, extra=_hub_login(name))
+    reports = asyncio.run(probe_with_browser(ctx))
+    return [Check(f"portal {r.page}", r.ok,
+                  r.error or ("; ".join(f.line() for f in r.findings) or f"{r.checked} locators found"))
+            for r in reports]
+
+
 @click.command("doctor")
 @click.option("--target", default=lambda: os.environ.get("REGCTL_TARGET", "sandbox"), show_default="sandbox",
               help="Target whose credentials to check (env REGCTL_TARGET).")
+@click.option("--portal", is_flag=True,
+              help="Instead: log in to the target's admin portal read-only, visit every page the pipeline "
+                   "uses and resolve every locator; one line per page naming what drifted or is missing.")
+@click.option("--portal-email", default=None,
+              help=f"Portal login for --portal (env {PORTAL_EMAIL_ENV}; password from "
+                   f"{PORTAL_PASSWORD_ENV}); the sandbox's seeded owner by default on the sandbox.")
 @json_option
 @click.pass_context
-def doctor(ctx: click.Context, target: str, as_json: bool) -> None:
-    """Check the database (reachable, migrated), the browser, the secret key and the target's credentials.
+def doctor(ctx: click.Context, target: str, portal: bool, portal_email: str | None, as_json: bool) -> None:
+    """Check the database (reachable, migrated), the browser, the secret key and the target's
+    credentials; with --portal, check the admin portal's pages against regctl's locators instead.
 
-    Exit 0 when everything is ready, 2 when something is missing.
+    Exit 0 when everything is ready (every locator found by its primary), 2 when something is missing.
     """
-    checks = [check_database(db_url(ctx)), check_browser(), check_secret_key(), check_target(target)]
+    if portal:
+        checks = check_portal(target, portal_email)
+    else:
+        checks = [check_database(db_url(ctx)), check_browser(), check_secret_key(), check_target(target)]
     ok = all(c.ok for c in checks)
     if as_json:
         emit_json({"ok": ok, "checks": [asdict(c) for c in checks]})

@@ -18,7 +18,7 @@ from regctl.commands._common import (
     resolve_batch,
     store_for,
 )
-from regctl.db.views import batch_progress
+from regctl.db.views import batch_progress, portal_drift
 from regctl.render import (
     batch_detail,
     batch_lines,
@@ -50,7 +50,14 @@ def batch_status(store: Store, ref: str) -> dict[str, Any]:
     view = batch_progress(store, resolve_batch(store, ref)["id"])
     view["decisions_waiting"] = sum(1 for j in view["jobs"] for s in j["steps"]
                                     if s["status"] == "action_required")
+    view["portal_drift"] = portal_drift(store, view["id"])
     return view
+
+
+def drift_lines(view: dict[str, Any]) -> list[str]:
+    """The batch's portal-drift warnings, a line each (seen before they break a batch)."""
+    return [f"warning: job {d['job_id']} {d['step']}: {line}" for d in view.get("portal_drift", [])
+            for line in d["warnings"]]
 
 
 def _watch(store: Store, ref: str | None, interval: float) -> None:
@@ -114,8 +121,10 @@ def status(ctx: click.Context, batch: str | None, as_json: bool, watch: bool, in
             emit_json(view, redacted=False)  # statuses, counts and errors only: nothing to mask
         elif is_terminal():
             console().print(batch_detail(view))
+            for line in drift_lines(view):
+                console().print(line, style="yellow", markup=False, highlight=False)
         else:
-            click.echo("\n".join(batch_lines(view)))
+            click.echo("\n".join(batch_lines(view) + drift_lines(view)))
 
 
 COMMANDS = [status]

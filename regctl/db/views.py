@@ -17,7 +17,7 @@ from regctl.errors import NotFound
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["batch_progress"]
+__all__ = ["batch_progress", "portal_drift"]
 
 _BATCH = (batches.c.id, batches.c.name, batches.c.organisation_id, batches.c.target, batches.c.status,
           batches.c.total_jobs, batches.c.created_at, batches.c.started_at, batches.c.finished_at,
@@ -49,3 +49,14 @@ def batch_progress(store: Store, batch_id: int) -> dict[str, Any]:
         job["steps"] = by_job.get(job["id"], [])
         job_list.append(job)
     return {**dict(batch._mapping), "jobs": job_list}
+
+
+def portal_drift(store: Store, batch_id: int) -> list[dict[str, Any]]:
+    """The portal-drift warnings browser steps of the batch recorded in their results
+    (``result["portal_drift"]``, regctl.steps.browser_step): job id, step key, the warnings."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(steps.c.job_id, steps.c.key, steps.c.result)
+                            .where(steps.c.batch_id == batch_id, steps.c.result.is_not(None))
+                            .order_by(steps.c.job_id, steps.c.position)).all()
+    return [{"job_id": job_id, "step": key, "warnings": list(result["portal_drift"])}
+            for job_id, key, result in rows if isinstance(result, dict) and result.get("portal_drift")]

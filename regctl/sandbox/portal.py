@@ -152,6 +152,25 @@ class Portal(WebContext):
         taken = any(r.subdomain == subdomain for owned in self.state.restaurants.values() for r in owned)
         return [f"Subdomain {subdomain!r} is already taken"] if taken else []
 
+    # -- Developers (account level, §15) -------------------------------------------------------------
+    async def developers(self, request: Request, email: str) -> Response:
+        await self.enter("developers")
+        restaurants = self.state.restaurants_of(email)
+        keys = list(reversed(self.state.api_keys_of(email)))  # the newest first (AK:295)
+        return self.page(request, "portal_developers.html", keys=keys, restaurants=restaurants,
+                         restaurant_options=[{"value": r.id, "label": r.name} for r in restaurants])
+
+    async def create_api_key(self, request: Request, email: str) -> Response:
+        form = await request.form()
+        name = form_text(form, "name")
+        if not name:
+            return JSONResponse({"error": "Name is required"}, status_code=400)
+        restaurants = self.state.restaurants_of(email)
+        chosen = form_text(form, "restaurant") or (restaurants[0].id if restaurants else "")
+        self.state.add_api_key(email, name, [chosen] if chosen else [])
+        self.audit(request, f"create api key {name!r} for {email}")
+        return redirect(request, "/developers")
+
     async def notifications(self, request: Request, email: str) -> Response:
         return JSONResponse({"unread": 0})
 
@@ -260,6 +279,8 @@ def routes(world: PortalWorld) -> list[BaseRoute]:
         Route("/api/notifications", portal.guard(portal.notifications), methods=["GET"]),
         Route("/api/address-search", portal.guard(portal.address_search), methods=["GET"]),
         Route("/restaurant/{rid}", portal.guard(portal.dashboard), methods=["GET"]),
+        Route("/developers", portal.guard(portal.developers), methods=["GET"]),
+        Route("/developers/api-keys", portal.guard(portal.create_api_key), methods=["POST"]),
         Route("/store/{subdomain}", portal.store, methods=["GET"]),
         Route("/uploads/{file_id}/{name}", portal.upload, methods=["GET"]),
         *portal_settings.routes(portal),

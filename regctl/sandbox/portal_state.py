@@ -20,6 +20,7 @@ __all__ = [
     "HUB_ADMIN_PASSWORD",
     "SERVICE_NAMES",
     "THEME_COLOURS",
+    "ApiKey",
     "Category",
     "CodeConfig",
     "HubUser",
@@ -242,6 +243,16 @@ class Restaurant:
 
 
 @dataclass
+class ApiKey:
+    """An account-level API key (Developers page)."""
+
+    owner_email: str
+    name: str
+    key: str
+    restaurants: list[str] = field(default_factory=list)
+
+
+@dataclass
 class HubUser:
     name: str
     email: str
@@ -285,6 +296,7 @@ class PortalState:
         self.restaurants: dict[str, list[Restaurant]] = {}
         self.hub_users: list[HubUser] = []
         self.code_configs: list[CodeConfig] = []
+        self.api_keys: list[ApiKey] = []
         self.sessions: dict[str, str] = {}  # cookie token → e-mail (portal and hub); not in to_json
         self.uploads: dict[str, tuple[str, str, bytes]] = {}  # id → (file name, content type, bytes)
         self._hub_admins: dict[str, str] = {}
@@ -296,6 +308,7 @@ class PortalState:
         self.restaurants = {}
         self.hub_users = []
         self.code_configs = []
+        self.api_keys = []
         self.sessions = {}
         self.uploads = {}
         self._hub_admins = {HUB_ADMIN_EMAIL.lower(): _hash_password(HUB_ADMIN_PASSWORD)}
@@ -321,6 +334,15 @@ class PortalState:
                     return restaurant
         return None
 
+    def api_keys_of(self, email: str) -> list[ApiKey]:
+        return [k for k in self.api_keys if k.owner_email == email.lower()]
+
+    def add_api_key(self, email: str, name: str, restaurants: list[str]) -> ApiKey:
+        digest = hashlib.sha256(f"{email.lower()}:{name}:{len(self.api_keys)}".encode()).hexdigest()
+        key = ApiKey(email.lower(), name, f"cwk_{digest[:32]}", restaurants)
+        self.api_keys.append(key)
+        return key
+
     # -- marketing hub -------------------------------------------------------------------------
     def check_hub_login(self, email: str, password: str) -> bool:
         return self._hub_admins.get(email.lower()) == _hash_password(password)
@@ -340,4 +362,6 @@ class PortalState:
             "restaurants": {email: [asdict(r) for r in owned] for email, owned in self.restaurants.items()},
             "hub_users": [user.to_json() for user in self.hub_users],
             "code_configs": [asdict(config) for config in self.code_configs],
+            "api_keys": [{"owner_email": k.owner_email, "name": k.name, "restaurants": k.restaurants}
+                         for k in self.api_keys],
         }

@@ -9,7 +9,10 @@ manifest's ``limits.browser``. Around the flow this module:
 - opens a fresh context (viewport 1280×800, en-NZ, Pacific/Auckland) with tracing on;
 - watches ``ctx.cancelled`` and closes the context within the grace period when it turns true;
 - on failure saves a full-page screenshot and the Playwright trace under ``ctx.data_dir``, records
-  both as artifacts, and turns Playwright's errors into retryable/permanent step errors.
+  both as artifacts, and turns Playwright's errors into retryable/permanent step errors;
+- routes the page's portal-drift warnings (a locator found only by its fallback, see
+  regctl.steps.portal.locate) into the step's result as ``portal_drift`` — ``regctl show`` prints
+  them with the results and ``regctl status BATCH`` lists them under the batch.
 
 ``REGCTL_HEADED=1`` and ``REGCTL_SLOW_MO=<ms>`` show a run in a visible, slowed-down browser.
 """
@@ -33,9 +36,11 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from regctl.browser import CONTEXT_OPTIONS, BrowserOptions, launch
 from regctl.errors import Cancelled, ConfigError, PermanentStepError, RetryableStepError, StepError
 from regctl.steps.base import SHARED_CLOSERS, StepContext
+from regctl.steps.portal.locate import set_drift_hook
 from regctl.steps.registry import step_type
 
-__all__ = ["BROWSER_RESOURCES", "Flow", "browser_step_type", "close_shared_browser", "run_in_browser"]
+__all__ = ["BROWSER_RESOURCES", "DRIFT_KEY", "Flow", "browser_step_type", "close_shared_browser",
+           "run_in_browser"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,7 @@ SHARED_KEY = "regctl.browser"
 CANCEL_POLL_S = 0.2
 CLOSE_GRACE_S = 5.0
 DEFAULT_ACTION_TIMEOUT_MS = 20_000  # well under every browser step's own timeout (≥ 120 s)
+DRIFT_KEY = "portal_drift"  # result key of the drift warnings a step saw
 
 
 # ---------------------------------------------------------------- the shared browser ----------
@@ -156,6 +162,13 @@ def classify(exc: BaseException, step_key: str) -> BaseException:
     return PermanentStepError(f"{step_key}: {type(exc).__name__}: {exc}")
 
 
+def _drifted(ctx: StepContext, seen: list[str], line: str) -> None:
+    """Keep one portal-drift warning (once per text) and log it."""
+    if line not in seen:
+        seen.append(line)
+        log.warning("%s: %s", ctx.step_key, line)
+
+
 async def _close(context: BrowserContext) -> None:
     with contextlib.suppress(PlaywrightError, asyncio.TimeoutError):
         await asyncio.wait_for(context.close(), CLOSE_GRACE_S)
@@ -171,9 +184,12 @@ async def run_in_browser(ctx: StepContext, flow: Flow) -> JSON:
         # DOM snapshots only: screencast frames cost CPU on every step; a failure takes its own screenshot
         await context.tracing.start(screenshots=False, snapshots=True)
         page = await context.new_page()
+        drift: list[str] = []
+        set_drift_hook(page, lambda line: _drifted(ctx, drift, line))
         work = asyncio.ensure_future(flow(ctx, page))
         try:
-            return await _watch_cancel(ctx, work)
+            result = await _watch_cancel(ctx, work)
+            return {**result, DRIFT_KEY: drift} if drift else result
         except (Cancelled, asyncio.CancelledError):
             raise
         except Exception as exc:

@@ -9,6 +9,9 @@ shadcn/ui on Radix: tab triggers are ``role=tab`` with ids ``radix-:rN:-trigger-
 
 from __future__ import annotations
 
+from playwright.async_api import Page
+
+from regctl.steps.portal.drift_probe import ProbeContext, visit
 from regctl.steps.portal.locators import Loc, PageTable, css, field, register, role, text, xpath
 
 __all__ = ["HUB_ADD_USER", "HUB_APP", "HUB_LOGIN", "HUB_ORDERING"]
@@ -23,7 +26,7 @@ HUB_LOGIN = register(PageTable("hub.login", "Hub login (manage. host, /)", "§17
         role("button", "Login", "[P] §17.1 OU:130 NAV-manage-dashboard:105"),
         (css("button.bg-brand-yellow", "[P] §17.1 OP:98 OU:129"),
          css('button[type="submit"]', "[P] §17.1 OU:132"),
-         role("button", "Sign In", "[P] §17.1 OU:131"))),
+         role("button", "Sign In", "[F] §17.1 OU:131 (another label the script tries)"))),
 )))
 
 HUB_APP = register(PageTable("hub.app", "Hub (signed in): the nav and Super Admin", "§17.1, §17.2", (
@@ -42,10 +45,11 @@ HUB_APP = register(PageTable("hub.app", "Hub (signed in): the nav and Super Admi
 )))
 
 HUB_ADD_USER = register(PageTable("hub.add_user", "Hub → Super Admin → Add User dialog", "§17.2", (
-    Loc("name", "the new user's Name input", field("Name", "[P] §17.2 OU:217 (label)"),
+    # by role: a page-wide "Name" text also heads the users table (a field() would start there)
+    Loc("name", "the new user's Name input", role("textbox", "Name", "[P] §17.2 OU:217 (label)"),
         (css('label:has-text("Name") + input', "[P] §17.2 OU:217"),
          css('input[placeholder*="Name"]', "[P] §17.2 OU:217"))),
-    Loc("email", "the new user's Email input", field("Email", "[P] §17.2 OU:232 (label)"),
+    Loc("email", "the new user's Email input", role("textbox", "Email", "[P] §17.2 OU:232 (label)"),
         (css('label:has-text("Email") + input', "[P] §17.2 OU:232"),
          css('input[type="email"]', "[P] §17.2 OU:232"))),
     Loc("password", "the new user's Password input", field("Password", "[P] §17.2 OU:257 (label)"),
@@ -83,11 +87,50 @@ HUB_ORDERING = register(PageTable("hub.ordering_page", "Hub → Ordering Page co
         css("div.mt-6.pt-4.border-t.border-gray-200 div.space-y-6 > div:nth-child(1) > div:nth-child(6) "
             "> input",
             "[P] §17.3 OP:427 U"), probe=False),
-    Loc("head", "the head code", css('[id*="content-head"] pre', "[P] §17.3 OP:459"),
-        (css('[id*="content-head"] code', "[P] §17.3 OP:459"),)),
+    Loc("head", "the head code",
+        css('[id*="content-head"] pre, [id*="content-head"] code', "[P] §17.3 OP:459")),
     Loc("body_tab", "the Body tab of the code", role("tab", "Body", "[P] §17.3 OP:479 (text, Radix tab)"),
         (css('[id*="trigger-body"]', "[P] §17.3 OP:479"),
          css('button:has-text("Body")', "[P] §17.3 OP:479"))),
-    Loc("body", "the body code", css('[id*="content-body"] pre', "[P] §17.3 OP:486"),
-        (css('[id*="content-body"] code', "[P] §17.3 OP:486"),), probe=False),
+    Loc("body", "the body code",
+        css('[id*="content-body"] pre, [id*="content-body"] code', "[P] §17.3 OP:486"), probe=False),
 )))
+
+
+# ---------------------------------------------------------------- doctor --portal visits -------
+# The hub is reached with ctx.extra "hub_url", "hub_email", "hub_password" (regctl doctor fills them
+# from the target's marketing_hub system). Read-only: the Add User dialog is opened, never saved.
+
+def _hub(ctx: ProbeContext) -> str:
+    url = ctx.extra.get("hub_url", "")
+    if not url:
+        raise RuntimeError("no marketing hub URL/login for the probe (target system marketing_hub)")
+    return url.rstrip("/")
+
+
+@visit("hub.login")
+async def _visit_login(page: Page, ctx: ProbeContext) -> None:
+    await page.goto(_hub(ctx) + "/", wait_until="domcontentloaded")
+
+
+@visit("hub.app")
+async def _visit_super_admin(page: Page, ctx: ProbeContext) -> None:
+    from regctl.steps.portal.hub_login import hub_login
+    from regctl.steps.portal.hub_super_admin import open_super_admin
+
+    await hub_login(page, _hub(ctx), ctx.extra.get("hub_email", ""), ctx.extra.get("hub_password", ""))
+    await open_super_admin(page)
+
+
+@visit("hub.add_user")
+async def _visit_add_user(page: Page, ctx: ProbeContext) -> None:
+    await (await HUB_APP.find(page, "add_user")).first.click()
+    await page.get_by_role("dialog").wait_for()
+
+
+@visit("hub.ordering_page")
+async def _visit_ordering_page(page: Page, ctx: ProbeContext) -> None:
+    from regctl.steps.portal.hub_login import open_hub_page
+
+    await page.keyboard.press("Escape")  # the Add User dialog, unsaved
+    await open_hub_page(page, "Ordering Page")

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 
-from playwright.async_api import Locator, Page
+from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from regctl.errors import PermanentStepError, RetryableStepError
 from regctl.steps.portal.hub_locators import HUB_APP, HUB_LOGIN
-from regctl.steps.portal.locators import PageTable
 
-__all__ = ["hub_login", "open_hub_page", "walk_hub"]
+__all__ = ["hub_login", "open_hub_page"]
 
 SIGN_IN_TIMEOUT_MS = 30_000
 
@@ -51,25 +49,3 @@ async def open_hub_page(page: Page, name: str) -> None:
     """A ``nav`` button by its text ("Ordering Page", "Super Admin"); the view switches in place."""
     await (await HUB_APP.find(page, "nav", name=name)).first.click()
 
-
-async def walk_hub(page: Page, hub_url: str, email: str, password: str
-                   ) -> AsyncIterator[tuple[PageTable, Locator | Page]]:
-    """For the drift probe (``regctl doctor --portal``): each hub view in turn with the table to probe
-    there — the login, Super Admin (and its Add User dialog, opened and closed with Escape, never
-    saved), the Ordering Page. Signing in and opening views change nothing."""
-    from regctl.steps.portal.hub_locators import HUB_ADD_USER, HUB_ORDERING
-
-    await page.goto(hub_url.rstrip("/") + "/", wait_until="domcontentloaded")
-    yield HUB_LOGIN, page
-    await hub_login(page, hub_url, email, password)
-    await open_hub_page(page, "Super Admin")
-    await HUB_APP.find(page, "super_admin")
-    yield HUB_APP, page
-    await (await HUB_APP.find(page, "add_user")).first.click()
-    dialog = page.get_by_role("dialog")
-    await dialog.wait_for()
-    yield HUB_ADD_USER, dialog
-    await page.keyboard.press("Escape")
-    await dialog.wait_for(state="hidden")
-    await open_hub_page(page, "Ordering Page")
-    yield HUB_ORDERING, page

@@ -56,6 +56,7 @@ __all__ = [
     "LOADER_TIMEOUT_MS",
     "LOGIN",
     "MODAL",
+    "OPEN_SECTION",
     "PAYMENTS",
     "RESTAURANT",
     "SELECTADV",
@@ -212,7 +213,8 @@ SETTINGS = register(PageTable("settings", "Settings shell (tabs, sections, the o
 
 MODAL = register(PageTable("modal", "Modals (id ending in -content)", "§1.10, §20.8", (
     Loc("modal", "the open modal", css('[id$="-content"]', "[P] §13 ST:445")),
-    Loc("content", "the modal's content", css("div.content__Content-hOzsB.UWPkM", "[P] §6.2 IM:476")),
+    Loc("content", "the modal's content", css("div.content__Content-hOzsB.UWPkM", "[P] §6.2 IM:476"),
+        probe=False),
     Loc("close", "the modal's close button", css(".modal__CloseButton-ciHmJi", "[P] §14 FO:459 U")),
 )))
 
@@ -307,6 +309,16 @@ PAYMENTS = register(PageTable("settings.payments", "Settings → Payments", "§1
     Loc("connect", "the Connect to Stripe button", role("button", "Connect to Stripe", "[P] §13 ST:589"),
         (css("form > div > div:nth-child(2) > div > div > button", "[P] §13 ST:589 U"),), probe=False),
     *_rows("form > div > div", "[P] §13 ST:483"),
+)))
+
+# A state of the Website tab: its Colors section open (what a save needs). Copies of the shared
+# locators with sample parameters, so that the drift probe checks them read-only.
+OPEN_SECTION = register(PageTable("settings.open_section", "Settings → Website, Colors open", "§9, §11", (
+    Loc("open_block", "the open section's content", SETTINGS["open_block"].primary,
+        SETTINGS["open_block"].fallbacks),
+    Loc("save", "the Save button of the open section", SETTINGS["save"].primary, SETTINGS["save"].fallbacks),
+    Loc("swatch", "the colour swatch of Primary", COLOUR_PICKER["swatch"].primary,
+        COLOUR_PICKER["swatch"].fallbacks, probe_params={"label": "Primary", "k": 1}),
 )))
 
 INTEGRATIONS = register(PageTable("settings.integrations", "Settings → Integrations", "§14", (

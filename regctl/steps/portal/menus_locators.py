@@ -13,7 +13,10 @@ script; their shape is [I] (documented in docs/sandbox.md, "Menus page").
 
 from __future__ import annotations
 
-from regctl.steps.portal.locators import Loc, PageTable, css, field, register, role, text
+from playwright.async_api import Page
+
+from regctl.steps.portal.drift_probe import ProbeContext, visit
+from regctl.steps.portal.locators import Loc, PageTable, css, field, register, role, text, wait_loader_gone
 
 __all__ = ["CONTENT", "CSV_IMPORT", "ITEM_TAG_DIALOG", "MENUS", "OPTION_SET_DIALOG", "css_string"]
 
@@ -45,7 +48,7 @@ MENUS = register(PageTable("menus", "Menus (/restaurant/RES…/menus)", "§6.1",
         role("button", "Create New {what}", "[P] §7 §8 (dialog titles) OS:117 IT:95"),
         (css(f"{CONTENT} > {GRID} > div:nth-child(1) > div > button",
              "[P] §6.1 OS:117,486-488 IT:95,503-505"),),
-        probe_params={"what": "Option Set"}, probe=False),
+        probe_params={"what": "Option Set"}),
     Loc("cards", "the cards of the existing {what}s",
         css(f"{GRID} > div:nth-child(n+2)", "[I] §6.1 (the grid after its Create card; read by no script)"),
         probe_params={"what": "Option Set"}, probe=False),
@@ -56,7 +59,7 @@ MENUS = register(PageTable("menus", "Menus (/restaurant/RES…/menus)", "§6.1",
 CSV_IMPORT = register(PageTable("menus.csv_import", "Menus → CSV import dialog", "§6.2", (
     Loc("dialog", "the CSV import dialog", css(f'[id$="-content"]:has(> {MODAL_CONTENT})', "[P] §6.2 IM:583 "
                                                "(#Os_dpmgVLp-content) §1.10"),
-        (css(MODAL_CONTENT, "[P] §6.2 IM:476"),)),
+        (css('[id$="-content"]', "[P] §1.10 §6.2 IM:583", nth=0),)),
     Loc("confirm", "the box to type import into", css(f"{MODAL_CONTENT} input", "[P] §6.2 IM:476", nth=0),
         (css('div[class*="content__Content"] input', "[P] §6.2 IM:486", nth=0),)),
     Loc("proceed", "the Proceed button", role("button", "Proceed", "[P] §6.2 IM:508"),
@@ -117,3 +120,39 @@ ITEM_TAG_DIALOG = register(PageTable("menus.item_tag", "Menus → Create New Ite
 CATEGORY_EXPANDERS = "form div.m-l-2 > div > div > div.cursor.flex-center > svg"  # [P] §7 OS:663
 ITEM_ENTRY = "span.m-l-2:text-is({name})"  # [P] §7 OS:684 — then xpath=ancestor::label (OS:691)
 ERROR_WORDS = r"Error|Failed|Invalid|Blocked|limit|rejected"  # [P] §6.2 IM:594
+
+
+# ---------------------------------------------------------------- doctor --portal visits -------
+# How the drift probe (regctl/steps/portal/drift_probe.py) brings each state into view, read-only:
+# navigation, a tab, a dialog opened (never saved; the next visit's page load drops it). Registered
+# with the tables, so wherever the tables are, their visits are too.
+
+async def _menus_tab(page: Page, ctx: ProbeContext, tab: str) -> None:
+    from regctl.steps.portal.menus_state import open_menus_tab
+
+    await page.goto(f"{ctx.admin_url}/restaurant/{ctx.restaurant_id}", wait_until="domcontentloaded")
+    await wait_loader_gone(page)
+    await open_menus_tab(page, tab)
+
+
+@visit("menus")
+async def _visit_menus(page: Page, ctx: ProbeContext) -> None:
+    await _menus_tab(page, ctx, "Option Sets")  # the header, the tab group and a Create button
+
+
+@visit("menus.csv_import")
+async def _visit_csv_import(page: Page, ctx: ProbeContext) -> None:
+    await _menus_tab(page, ctx, "Menus")
+    await (await MENUS.find(page, "csv")).first.click()  # the confirmation box is left empty
+
+
+@visit("menus.option_set")
+async def _visit_option_set(page: Page, ctx: ProbeContext) -> None:
+    await _menus_tab(page, ctx, "Option Sets")
+    await (await MENUS.find(page, "create", what="Option Set")).first.click()
+
+
+@visit("menus.item_tag")
+async def _visit_item_tag(page: Page, ctx: ProbeContext) -> None:
+    await _menus_tab(page, ctx, "Item Tags")
+    await (await MENUS.find(page, "create", what="Item Tag")).first.click()

@@ -9,16 +9,15 @@ from their cards (shape [I], see menus_locators) so a re-run can adopt what is a
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from playwright.async_api import Locator, Page
 
-from regctl.steps.portal.locators import MODAL, RESTAURANT, PageTable, resolve, wait_loader_gone
+from regctl.steps.portal.locators import RESTAURANT, resolve, wait_loader_gone
 from regctl.steps.portal.menus_locators import MENUS
 
 __all__ = ["MENU_TABS", "MenuSummary", "existing_item_tags", "existing_menus", "existing_option_sets",
-           "item_tag_item_counts", "open_menus_tab", "option_set_item_counts", "walk_menus"]
+           "item_tag_item_counts", "open_menus_tab", "option_set_item_counts"]
 
 MENU_TABS = {"Menus": 1, "Option Sets": 2, "Item Tags": 3}  # [P] §6.1 button order
 WHAT = {"Option Sets": "Option Set", "Item Tags": "Item Tag"}
@@ -90,28 +89,3 @@ async def existing_menus(page: Page) -> list[MenuSummary]:
             found.append(MenuSummary(name=lines[0], items=int(match.group(1)) if match else 0))
     return found
 
-
-async def walk_menus(page: Page) -> AsyncIterator[tuple[PageTable, Locator | Page]]:
-    """For the drift probe (``regctl doctor --portal``): from a restaurant's page, each Menus view and
-    dialog in turn with the table to probe there. Read-only: a dialog is opened and closed with Escape
-    (never saved); the CSV dialog is not taken past its confirmation box."""
-    from regctl.steps.portal.menus_locators import CSV_IMPORT, ITEM_TAG_DIALOG, OPTION_SET_DIALOG
-
-    await open_menus_tab(page, "Menus")
-    yield MENUS, page
-    await (await MENUS.find(page, "csv")).first.click()
-    dialog = (await CSV_IMPORT.find(page, "dialog")).first
-    yield CSV_IMPORT, page  # the table holds the dialog itself
-    await _escape(page, dialog)
-    for tab, table in (("Option Sets", OPTION_SET_DIALOG), ("Item Tags", ITEM_TAG_DIALOG)):
-        await open_menus_tab(page, tab)
-        yield MENUS, page
-        await (await MENUS.find(page, "create", what=WHAT[tab])).first.click()
-        dialog = (await MODAL.find(page, "content")).first.locator("xpath=..")
-        yield table, dialog
-        await _escape(page, dialog)
-
-
-async def _escape(page: Page, dialog: Locator) -> None:
-    await page.keyboard.press("Escape")  # OS:726, IT:635
-    await dialog.wait_for(state="hidden")
