@@ -31,7 +31,6 @@ CARDS = {"serviceChoiceStyles": ("Service Choice Styles", 5, 2),
 NAV_EFFECTS = ("navBarTextEffects-nav-logo-gradient", "navBarTextEffects-nav-logo-text-glow",
                "navBarTextEffects-nav-logo-glow")
 GREETING = "welcomeMessages-welcome-greeting-basic"
-CODE_READY = ':not([aria-busy="true"]) > pre'  # the sandbox marks a panel busy while regenerating [I]
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ async def _card(page: Page, group: str) -> None:
     """Open a component card (a click expands its options) unless its options already show."""
     title, c, k = CARDS[group]
     card = (await HUB_ORDERING.find(page, "card", title=title, c=c, k=k)).first
-    option = page.locator(f"[id^='{group}-']").first
+    option = HUB_ORDERING["options_of"].primary.build(page, {"group": group}).first
     if not await option.is_visible():
         await card.click()
 
@@ -89,7 +88,8 @@ async def _configure(page: Page, request: CodeRequest) -> None:
 
 
 async def _code(page: Page, key: str) -> str:
-    await page.locator(f'[id*="content-{key}"]{CODE_READY}').first.wait_for(state="attached")
+    ready = HUB_ORDERING["code_ready"].primary.build(page, {"key": key})
+    await ready.first.wait_for(state="attached")
     alert = page.get_by_role("alert").filter(has_text=re.compile(r"\S"))
     if await alert.count():
         raise PermanentStepError(f"the code generator said: {(await alert.first.inner_text()).strip()}")

@@ -42,6 +42,10 @@ HUB_APP = register(PageTable("hub.app", "Hub (signed in): the nav and Super Admi
         (css('button[class*="bg-primary"]:has-text("Add User")', "[P] §17.2 OU:190"),)),
     Loc("user", "the user {email} in the users table", text("{email}", "[P] §17.2 OU:332"),
         probe_params={"email": "-"}, probe=False),
+    Loc("nav_any", "a button of the hub's nav (signed in)",
+        css("nav button", "[P] §17.1 NAV-manage-dashboard:134-150 (looks for nav)"), probe=False),
+    Loc("user_cells", "the cells of the users table",
+        css("table td", "[I] §17.2 (OU:332 finds the e-mail's text)"), probe=False),
 )))
 
 HUB_ADD_USER = register(PageTable("hub.add_user", "Hub → Super Admin → Add User dialog", "§17.2", (
@@ -80,6 +84,13 @@ HUB_ORDERING = register(PageTable("hub.ordering_page", "Hub → Ordering Page co
         probe_params={"title": "Welcome Messages", "c": 6, "k": 3}, probe=False),
     Loc("option", "the {option_id} option", css("#{option_id}", "[P] §17.3 OP:267-399"),
         probe_params={"option_id": "navBarTextEffects-nav-logo-gradient"}, probe=False),
+    Loc("options_of", "the options of the {group} card", css("[id^='{group}-']", "[P] §17.3 OP:267-399 "
+                                                             "(option ids begin with the card's group)"),
+        probe_params={"group": "welcomeMessages"}, probe=False),
+    Loc("code_ready", "the {key} code, not being regenerated",
+        css('[id*="content-{key}"]:not([aria-busy="true"]) > pre', "[I] §17.3 (the sandbox marks a panel "
+                                                                     "aria-busy while regenerating)"),
+        probe_params={"key": "head"}, probe=False),
     Loc("remove_gradient", "the Remove Gradient button",
         role("button", "Remove Gradient", "[P] §17.3 OP:408"),
         (css('button:has-text("Remove Gradient")', "[P] §17.3 OP:408"),), probe=False),

@@ -27,7 +27,7 @@ async def hub_login(page: Page, hub_url: str, email: str, password: str) -> None
     await (await HUB_LOGIN.find(page, "email")).first.fill(email)
     await (await HUB_LOGIN.find(page, "password")).first.fill(password)
     await (await HUB_LOGIN.find(page, "submit")).first.click()
-    nav = page.locator("nav button").first
+    nav = HUB_APP["nav_any"].primary.build(page).first
     refused = page.get_by_role("alert").filter(has_text=re.compile(r"\S")).first  # the form's message [I]
     signed_in = asyncio.ensure_future(nav.wait_for(timeout=SIGN_IN_TIMEOUT_MS))
     failed = asyncio.ensure_future(refused.wait_for(timeout=SIGN_IN_TIMEOUT_MS))

@@ -38,7 +38,7 @@ async def open_super_admin(page: Page) -> None:
 
 async def existing_users(page: Page) -> list[str]:
     """E-mails in the users table (lower-cased) [I: a table whose cells hold the e-mails]."""
-    cells = await page.locator("table td").all_inner_texts()
+    cells = await HUB_APP["user_cells"].primary.build(page).all_inner_texts()
     return [c.strip().lower() for c in cells if _EMAIL.fullmatch(c.strip())]
 
 

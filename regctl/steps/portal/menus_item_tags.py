@@ -25,7 +25,7 @@ __all__ = ["TAG_PRESETS", "ItemTagInput", "create_item_tag", "ensure_item_tags",
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 ITEMS_TAB = "2"  # [P] §8 IT:104: "Add / Remove From Items" is the 2nd tab (ITI:33-34, user-confirmed)
 TAG_PRESETS = {
-    "Popular": "#b400fa", "New": "#3f92ff", "Deal": "#4fc060", "Vegan": "#36AB36",
+    "Popular": "#B400FA", "New": "#3f92ff", "Deal": "#4fc060", "Vegan": "#36AB36",
     "Vegetarian": "#32CD32", "Gluten Free": "#FF8C00", "Dairy Free": "#4682B4", "Nut Free": "#DEB887",
     "Halal": "#8B7355", "Spicy": "#FF3333",
 }
