@@ -95,3 +95,37 @@ def test_the_fault_file_rejects_an_unknown_drift() -> None:
 
     with pytest.raises(UsageError, match="layout_drift: unknown renamed_everything"):
         faults_from_dict({"faults": {"portal.layout": {"layout_drift": ["renamed_everything"]}}})
+
+
+def test_status_lists_each_drift_warning_of_the_batch() -> None:
+    from regctl.commands.status import drift_lines
+
+    view = {"portal_drift": [{"job_id": 3, "step": "configure_services",
+                              "warnings": ["portal drift: the Save button …", "portal drift: the Stripe …"]}]}
+    assert drift_lines(view) == ["warning: job 3 configure_services: portal drift: the Save button …",
+                                 "warning: job 3 configure_services: portal drift: the Stripe …"]
+    assert drift_lines({"portal_drift": []}) == []
+
+
+def test_status_and_show_surface_a_recorded_drift(store: Any, database_url: str, tmp_path: Path) -> None:
+    """A step result carrying portal_drift (as run_in_browser writes it) shows in `status` and `show`."""
+    import json
+
+    from cli_support import NOOP_STEPS, manifest, regctl
+    from sqlalchemy import update
+
+    from regctl.db.schema import steps
+
+    assert regctl("run", str(manifest(tmp_path, NOOP_STEPS)), db=database_url).code == 0
+    batch = int(store.find_batch("cli-test")["id"])
+    line = ("portal drift: the Save button of the open section (settings.save) found by fallback "
+            "css=form > div > button")
+    with store.engine.begin() as conn:
+        step = conn.execute(steps.select().where(steps.c.batch_id == batch, steps.c.key == "first")).first()
+        conn.execute(update(steps).where(steps.c.id == step.id)
+                     .values(result={"ok": True, "portal_drift": [line]}))
+    plain = regctl("status", "cli-test", db=database_url)
+    assert f"warning: job {step.job_id} first: {line}" in plain.out
+    data = json.loads(regctl("status", "cli-test", "--json", db=database_url).out)
+    assert data["portal_drift"] == [{"job_id": step.job_id, "step": "first", "warnings": [line]}]
+    assert line in regctl("show", str(step.job_id), db=database_url).out.replace("\n", "")

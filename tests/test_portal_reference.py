@@ -181,3 +181,142 @@ def test_developers_page(browser: BrowserRunner, portal_site: PortalSite) -> Non
         return wrong + await _counts(page, API_MODAL)
 
     assert browser.run(flow) == []
+
+
+C = 'xpath=//*[contains(@id, "-content")]'
+GENERAL_OPEN = [(f"{OPEN} > form > div > div:nth-child(8) > div > {G} > div > div > button", 1, "[P] §10 SY:430")]
+TAX_ROW = [(f"{OPEN} > form > div > div:nth-child(8) > div > {G} > div > div > div > div.flex-line > div.flex-line > div:nth-child(1) > div > {G} > input", 1, "[P] §10 SY:449"),
+           (f"{OPEN} > form > div > div:nth-child(8) > div > {G} > div > div > div > div.flex-line > div.flex-line > div:nth-child(2) > div > {G} > input", 1, "[P] §10 SY:455"),
+           (f"{OPEN} > form > div > button", 1, "[P] §10 SY:466")]
+LOCATION_OPEN = [(f"{OPEN} > form > div > div:nth-child(4) > div > {G} > input", 1, "[P] §10 SY:493")]
+PRINTING_OPEN = [(f"{OPEN} > div > div.p-4 > div.flex > button.button__ButtonComponent-igFjHP.kkCuBg.p-lr-2.m-r-2", 1, "[P] §10 SY:570")]
+PRINTER_MODAL = [(f"{C}/form/div/div[1]/div[1]/div/div[2]/input", 1, "[P] §10 SY:582 U"),
+                 (f"{C}/form/div/div[1]/div[2]/div/div[2]/div/label", 1, "[P] §10 SY:594"),
+                 (f"{C}/div[2]/p/span", 1, "[P] §10 SY:738"), (f"{C}/form/div/div[2]/button", 1, "[P] §10 SY:748")]
+PRINTER_CUSTOMIZATION = [(f"{C}/form/div/div[1]/div[1]/div/div[2]/div", 1, "[P] §10 SY:627"),
+                         (f"{C}/form/div/div[1]/div[1]/div/div[2]/div/div[19]/div[1]/div/label", 1, "[P] §10 SY:638"),
+                         (f"{C}/form/div/div[1]/div[2]/div/div[2]", 1, "[P] §10 SY:648")]
+PRINTER_HEADER = [(f"{C}/form/div/div[1]/div[1]/div/div[2]/div[1]/label", 1, "[P] §10 SY:713"),
+                  ('xpath=//*[@id="receipt-footer-html-editor"]/div[1]', 1, "[P] §10 SY:725")]
+AUDIO_OPEN = [(f"{OPEN} > div > form > div > div:nth-child(1) > div > {G} > div > div.selectadv__InputIcon-dZhktu.PrPXn", 1, "[P] §10 SY:1022"),
+              (f"{OPEN} > div > form > div > div:nth-child(2) > div > {G} input", 1, "[P] §10 SY:1032"),
+              (f"{OPEN} > div > form > div > div:nth-child(3) > div > {G} > div > label", 1, "[P] §10 SY:1038"),
+              (f"{OPEN} > div > form > div > button", 1, "[P] §10 SY:1042")]
+ACCOUNTS_OPEN = [("#accounts-tab-options-tab-select-content > div.components__TabSelectOptionsComponent-USxIn.cCRcoK > div:nth-child(3) > div", 1, "[P] §10 SY:1059")]
+GOOGLE_TAB = [(f"{OPEN} > div > form > div > div > div > div > div > div > div > {G} > input", 1, "[P] §10 SY:1064"),
+              (f"{OPEN} > div > form > div > button", 1, "[P] §10 SY:1071")]
+WEBHOOKS_OPEN = [(f"{OPEN} > div > button", 1, "[P] §10 SY:1084")]
+WEBHOOK_MODAL = [(f"{C}/form/div/div[1]/div[2]/div/div[2]/input", 1, "[P] §10 SY:1096"), (f"{C}/div[2]/p/span", 1, "[P] §10 SY:1102"),
+                 ("#webhook-tab-options-tab-select-content > div.components__TabSelectOptionsComponent-USxIn.cCRcoK > div:nth-child(2) > div", 1, "[P] §10 SY:1108")]
+WEBHOOK_EVENTS = [(f"{C}/form/div/div[1]/div[{n}]/div/div[2]/div/label", 1, "[P] §10 SY:1113") for n in (2, 4, 5, 6, 7)] + [
+                  (f"{C}/form/div/div[2]/button", 1, "[P] §10 SY:1133")]
+
+
+def test_system_tab(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    portal_site.state.add_restaurant(OWNER_EMAIL, "Kai Kitchen", address="1 Queen Street, Auckland")
+
+    async def block(page: Page, n: int) -> None:
+        await page.click(f"{S} > div > div:nth-child({n})")
+
+    async def flow(page: Page) -> list[Any]:
+        wrong = await _login(page, portal_site)
+        await page.click('#restaurant-list-item-0 button:has-text("Manage")')
+        await page.wait_for_url("**/restaurant/**")
+        await page.click("#nav-link-settings")
+        await _settle(page)
+        await block(page, 2)
+        wrong += await _counts(page, GENERAL_OPEN)
+        await page.click(GENERAL_OPEN[0][0])
+        wrong += await _counts(page, TAX_ROW)
+        await block(page, 3)
+        wrong += await _counts(page, LOCATION_OPEN)
+        await block(page, 8)
+        wrong += await _counts(page, PRINTING_OPEN)
+        await page.click(PRINTING_OPEN[0][0])
+        wrong += await _counts(page, PRINTER_MODAL)
+        await page.locator(".components__TabSelectOptionsComponent-USxIn > div", has_text="Customization").click()
+        wrong += await _counts(page, PRINTER_CUSTOMIZATION)
+        await page.locator('div:has-text("Header & Footer"):not(:has-text("Customization"))').last.click()
+        wrong += await _counts(page, PRINTER_HEADER)
+        await page.keyboard.press("Escape")
+        await block(page, 10)
+        wrong += await _counts(page, AUDIO_OPEN)
+        await block(page, 11)
+        wrong += await _counts(page, ACCOUNTS_OPEN)
+        await page.click(ACCOUNTS_OPEN[0][0])
+        wrong += await _counts(page, GOOGLE_TAB)
+        await block(page, 14)
+        wrong += await _counts(page, WEBHOOKS_OPEN)
+        await page.click(WEBHOOKS_OPEN[0][0])
+        wrong += await _counts(page, WEBHOOK_MODAL)
+        await page.click(WEBHOOK_MODAL[2][0])
+        return wrong + await _counts(page, WEBHOOK_EVENTS)
+
+    wrong = browser.run(flow)
+    assert wrong == [], '\n'.join(map(str, wrong))
+
+
+def test_the_system_flows_save_what_the_scripts_typed(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    """SY's steps with its own selectors: a GST row, a printer (its key read before Save), a webhook."""
+    r = portal_site.state.add_restaurant(OWNER_EMAIL, "Kai Kitchen", address="1 Queen Street, Auckland")
+
+    async def flow(page: Page) -> dict[str, str]:
+        await _login(page, portal_site)
+        await page.goto(f"{portal_site.admin_url}/restaurant/{r.id}/settings")
+        await _settle(page)
+        await page.click(f"{S} > div > div:nth-child(2)")
+        await page.click(GENERAL_OPEN[0][0])
+        await page.fill(TAX_ROW[0][0], "GST")
+        await page.fill(TAX_ROW[1][0], "15")
+        await page.click(TAX_ROW[2][0])
+        await _settle(page)
+        await page.click(f"{S} > div > div:nth-child(8)")
+        await page.click(PRINTING_OPEN[0][0])
+        await page.fill(PRINTER_MODAL[0][0], "Receipt")
+        key = await page.locator(PRINTER_MODAL[2][0]).inner_text()
+        await page.click(PRINTER_MODAL[3][0])
+        await _settle(page)
+        await page.click(f"{S} > div > div:nth-child(14)")
+        await page.click(WEBHOOKS_OPEN[0][0])
+        await page.fill(WEBHOOK_MODAL[0][0], "https://hooks.example.nz/kai")
+        secret = await page.locator(WEBHOOK_MODAL[1][0]).inner_text()
+        await page.click(WEBHOOK_EVENTS[-1][0])
+        await _settle(page)
+        return {"key": key, "secret": secret}
+
+    shown = browser.run(flow)
+    assert [(t.name, t.rate) for t in r.taxes] == [("GST", 15.0)]
+    assert [(p.name, p.key) for p in r.printers] == [("Receipt", shown["key"])]
+    assert [(w.url, w.secret) for w in r.webhooks] == [("https://hooks.example.nz/kai", shown["secret"])]
+
+
+def test_the_stock_checkout_field_is_where_sv_removes_it(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    r = portal_site.state.add_restaurant(OWNER_EMAIL, "Kai Kitchen", address="1 Queen Street, Auckland")
+    delete = (f"{OPEN} > div > form > div > div > div > div > div > div > div > div:nth-child(1) > div:nth-child(1) > "
+              "div.preview__FieldActions-fEoEZR.jZeUTf > button")  # [P] §12 SV:807
+
+    async def flow(page: Page) -> int:
+        await _login(page, portal_site)
+        await page.goto(f"{portal_site.admin_url}/restaurant/{r.id}/settings?tab=services")
+        await _settle(page)
+        await page.click(f"{S} > div > div:nth-child(2)")
+        await page.click("#section-tab-options-tab-select-content > div.components__TabSelectOptionsComponent-USxIn.cCRcoK > div:nth-child(8) > div")
+        count = await page.locator(delete).count()
+        await page.locator(delete).first.click()
+        await page.click(f"{OPEN} > div > form > div > button")
+        await _settle(page)
+        return count
+
+    assert browser.run(flow) == 2  # the field's actions: delete, edit — the script clicks the first
+    assert r.services["deliveries"].checkout_fields == []
+
+
+def test_lr_types_the_subdomain_after_clicking_its_field(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    async def flow(page: Page) -> str:
+        await _login(page, portal_site)
+        await page.click('button:has-text("Create New Restaurant")')
+        await page.click("div.inputgroup__InputGroupField-cWVTlp.ezKAHp")  # [R] §4 LR:286 U, then keyboard.type
+        await page.keyboard.type("kaikitchen")
+        return await page.locator("div.inputgroup__InputGroupField-cWVTlp.ezKAHp input").input_value()
+
+    assert browser.run(flow) == "kaikitchen"

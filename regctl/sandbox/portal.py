@@ -248,14 +248,15 @@ def _create_errors(fields: dict[str, str], slots: list[TimeSlot | str]) -> list[
 
 
 def _address_suggestions(query: str) -> list[str]:
-    """What the map search offers: the typed address as found, plus two near misses."""
+    """What the map search offers: the typed address as found (first, as Google's best match usually
+    is), then two near misses."""
     query = query.strip()
     if len(query) < 3:
         return []
     first, _, rest = query.partition(",")
     rest = rest.strip() or "Auckland"
     found = f"{first.strip()}, {rest}, New Zealand"
-    return [f"{first.strip()} Extension, {rest}, New Zealand", found, f"{rest}, New Zealand"]
+    return [found, f"{first.strip()} Extension, {rest}, New Zealand", f"{rest}, New Zealand"]
 
 
 def storefront_routes(world: PortalWorld) -> list[BaseRoute]:

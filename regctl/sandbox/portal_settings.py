@@ -35,13 +35,29 @@ from regctl.sandbox.portal_layout import (
     Row,
     stripe_rows,
 )
-from regctl.sandbox.portal_state import SERVICE_NAMES, THEME_COLOURS, PaymentMethod, PortalState, Restaurant
+from regctl.sandbox.portal_state import (
+    SERVICE_NAMES,
+    THEME_COLOURS,
+    PaymentMethod,
+    PortalState,
+    Printer,
+    Restaurant,
+    Tax,
+    Webhook,
+)
 from regctl.sandbox.portal_web import PageFaults, form_bool, form_float, form_int, redirect
 
 __all__ = ["PortalPages", "routes"]
 
 THEME_CONFIRM = "Changing your theme will overwrite your existing colors across your entire store. Proceed?"
 THEME_BUTTONS = (("classic", "Classic Theme"), ("light", "Light Theme"), ("dark", "Dark Theme"))
+PRINTER_DETAILS = ("Order Number", "Order Type", "Order Time", "Due Time", "Table Number", "Number of Guests",
+                   "Delivery Address", "Delivery Notes", "Items", "Item Notes", "Option Sets", "Subtotal",
+                   "Discounts", "Fees", "Taxes", "Tips", "Total", "Payment Method", "Customer Name",
+                   "Customer Phone", "Customer Email", "Order Notes")  # SY:638-640: the 19th is Customer Name
+HIGHLIGHT_FIELDS = ("Order Number", "Origin", "Order Type", "Payment Method", "Due Time", "Customer Name")
+WEBHOOK_EVENTS = ("Order Created", "Order Updated", "Order Ready", "Order Completed", "Order Cancelled",
+                  "Booking Created", "Booking Updated")
 PAYMENT_KINDS = (("stripe", "Stripe"), ("paypal", "PayPal"), ("windcave", "Windcave"), ("poli", "POLi"))
 
 Guarded = Callable[[Request, str], Awaitable[Response]]
@@ -111,6 +127,9 @@ class Settings:
             theme_confirm=THEME_CONFIRM, payment_kinds=PAYMENT_KINDS, modal_id=secrets.token_urlsafe(6),
             save_label="Save Changes" if "save_button_text" in drift else "Save",
             connect_url=f"/restaurant/{restaurant.id}/settings/payments/stripe-connect",
+            printer_key=secrets.token_hex(4).upper(), webhook_secret=f"whsec_{secrets.token_hex(12)}",
+            printer_details=PRINTER_DETAILS, webhook_events=WEBHOOK_EVENTS,
+            highlight_options=[{"value": f, "label": f} for f in HIGHLIGHT_FIELDS],
             connect_started=bool(restaurant.stripe_connect_url),
             section_hash="hXqPzT" if "section_class_hash" in drift else "gVhfCf",
             store_url=self.portal.store_url(request, restaurant))
@@ -149,8 +168,43 @@ class Settings:
         form = await request.form()
         if key in ("general", "location"):
             _apply_rows(restaurant, form, tuple(r for r in block.rows if r.name in ("name", "phone")))
+        if key == "general":
+            pairs = zip(form.getlist("tax_name"), form.getlist("tax_rate"), strict=False)
+            restaurant.taxes = [Tax(str(n).strip(), float(str(v))) for n, v in pairs
+                                if str(n).strip() and _is_number(str(v))]
+        else:
+            restaurant.system[key] = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
         self.portal.audit(request, f"system {key} {restaurant.id}")
         return self.back(request, restaurant, "system", key)
+
+    async def add_printer(self, request: Request, email: str) -> Response:
+        restaurant = self.portal.owned(request)
+        if restaurant is None:
+            return Response("Not found", status_code=404)
+        form = await request.form()
+        name = str(form.get("name", "")).strip()
+        if not name:
+            return JSONResponse({"error": "Name is required"}, status_code=400)
+        restaurant.printers.append(Printer(
+            name, str(form.get("key", "")), form_bool(form, "auto_print"),
+            [str(v) for v in form.getlist("details")],
+            [v for v in str(form.get("highlighted", "")).split("|") if v],
+            form_bool(form, "print_logo"), str(form.get("footer", ""))))
+        self.portal.audit(request, f"create printer {name!r} {restaurant.id}")
+        return self.back(request, restaurant, "system", "receipt_printing")
+
+    async def add_webhook(self, request: Request, email: str) -> Response:
+        restaurant = self.portal.owned(request)
+        if restaurant is None:
+            return Response("Not found", status_code=404)
+        form = await request.form()
+        url = str(form.get("url", "")).strip()
+        if not url.startswith(("http://", "https://")):
+            return JSONResponse({"error": "Enter a valid URL"}, status_code=400)
+        restaurant.webhooks.append(Webhook(str(form.get("name", "")), url, str(form.get("secret", "")),
+                                           [str(v) for v in form.getlist("events")]))
+        self.portal.audit(request, f"create webhook {restaurant.id}")
+        return self.back(request, restaurant, "system", "webhooks")
 
     async def save_integration(self, request: Request, email: str) -> Response:
         """An integration's modal form; the modal stays open after Save (FO:448-459)."""
@@ -215,6 +269,14 @@ class Settings:
         return self.portal.page(request, "portal_stripe.html")
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _typed(row: Row, form: FormData, current: Any) -> Any:
     if row.kind == "toggle":
         return form_bool(form, row.name)
@@ -250,6 +312,8 @@ def routes(portal: PortalPages) -> list[BaseRoute]:
         Route(base, guard(settings.page), methods=["GET"]),
         Route(base + "/website/{block}", guard(settings.save_website), methods=["POST"]),
         Route(base + "/services/{service}", guard(settings.save_service), methods=["POST"]),
+        Route(base + "/system/printers", guard(settings.add_printer), methods=["POST"]),
+        Route(base + "/system/webhooks", guard(settings.add_webhook), methods=["POST"]),
         Route(base + "/system/{block}", guard(settings.save_system), methods=["POST"]),
         Route(base + "/integrations/{index:int}", guard(settings.save_integration), methods=["POST"]),
         Route(base + "/payments/add", guard(settings.add_payment), methods=["POST"]),

@@ -32,9 +32,12 @@ __all__ = [
     "PaymentMethod",
     "PortalState",
     "PortalWorld",
+    "Printer",
     "Restaurant",
     "ServiceSettings",
+    "Tax",
     "TimeSlot",
+    "Webhook",
     "WebsiteSettings",
     "portal_subdomain",
 ]
@@ -216,6 +219,31 @@ class ItemTag:
 
 
 @dataclass
+class Tax:
+    name: str
+    rate: float
+
+
+@dataclass
+class Printer:
+    name: str
+    key: str  # the printer's API key, shown in its modal
+    auto_print: bool = False
+    details: list[str] = field(default_factory=list)  # receipt details switched on
+    highlighted: list[str] = field(default_factory=list)
+    print_logo: bool = False
+    footer: str = ""
+
+
+@dataclass
+class Webhook:
+    name: str
+    url: str
+    secret: str
+    events: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Restaurant:
     id: str  # "RES" + 9 characters, like the real portal
     owner_email: str
@@ -234,6 +262,10 @@ class Restaurant:
     payments: list[PaymentMethod] = field(default_factory=list)
     stripe_connect_url: str = ""
     integrations: dict[str, dict[str, str]] = field(default_factory=dict)  # card index → last saved form
+    taxes: list[Tax] = field(default_factory=list)  # System → General Settings, row 8
+    printers: list[Printer] = field(default_factory=list)  # System → Receipt Printing
+    webhooks: list[Webhook] = field(default_factory=list)  # System → Webhooks
+    system: dict[str, dict[str, Any]] = field(default_factory=dict)  # other System blocks' last save
     menus: list[Menu] = field(default_factory=list)
     option_sets: list[OptionSet] = field(default_factory=list)
     item_tags: list[ItemTag] = field(default_factory=list)

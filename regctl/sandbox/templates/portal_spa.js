@@ -165,6 +165,17 @@
     Array.prototype.forEach.call(option.parentNode.children, function (o, i) {
       o.classList.toggle('active', i === index);
     });
+    if (bar.dataset.swap === 'front') {  // a modal's tabs: the chosen pane becomes the form's first div
+      var box = bar.parentNode.closest('[id$="-content"]').querySelector('form > div');
+      var save = box.querySelector(':scope > :not([data-pane])');
+      box.querySelectorAll(':scope > [data-pane]').forEach(function (pane) {
+        var chosen = String(pane.dataset.pane) === String(index);
+        pane.classList.toggle('hidden', !chosen);
+        if (chosen) box.insertBefore(pane, box.firstChild); else box.appendChild(pane);
+      });
+      box.insertBefore(save, box.children[1] || null);
+      return;
+    }
     var holder = bar.parentNode;
     var live = holder.querySelector(':scope > form');
     var tpl = holder.querySelector(':scope > template[data-tab-pane="' + index + '"]');
@@ -235,6 +246,7 @@
       closeDropdowns(null);
       return;
     }
+    if (e.target.closest('[data-multi]') || e.target.closest('[data-multi-options]')) return;
     var wrapper = e.target.closest('.selectadv__Wrapper-cKWklP') ||
       (e.target.closest('.group__FormGroupContent-ccjnpO') &&
        e.target.closest('.group__FormGroupContent-ccjnpO').querySelector(':scope > .selectadv__Wrapper-cKWklP'));
@@ -243,7 +255,56 @@
   });
   document.addEventListener('input', function (e) {
     var w = e.target.closest('.selectadv__Wrapper-cKWklP');
-    if (w && e.target.matches('input[data-search]')) renderOptions(w);
+    if (w && !w.hasAttribute('data-multi') && e.target.matches('input[data-search]')) renderOptions(w);
+  });
+
+  // multi-select selectadv (printer "Highlighted Fields", SY:648-687): the options list is the next
+  // sibling of the control; a click on the control opens or closes it, an option adds its value.
+  document.addEventListener('click', function (e) {
+    var option = e.target.closest('[data-multi-options] > div');
+    if (option) {
+      var list = option.parentNode, w = list.previousElementSibling;
+      var hidden = w.querySelector('input[type=hidden]');
+      var values = hidden.value ? hidden.value.split('|') : [];
+      if (values.indexOf(option.dataset.value) < 0) values.push(option.dataset.value);
+      hidden.value = values.join('|');
+      w.querySelector('[data-display]').textContent = values.join(', ');
+      w.querySelector('input[data-search]').value = '';
+      return;
+    }
+    var multi = e.target.closest('[data-multi]');
+    if (!multi) return;
+    var open = multi.nextElementSibling && multi.nextElementSibling.hasAttribute('data-multi-options');
+    if (open) { multi.nextElementSibling.remove(); return; }
+    var dropdown = document.createElement('div');
+    dropdown.setAttribute('data-multi-options', '');
+    dropdown.className = 'selectadv__Dropdown-eSUwYi dtQnDO';
+    multi.parentNode.insertBefore(dropdown, multi.nextSibling);
+    multi.querySelector('input[data-search]').focus();
+    renderMulti(multi);
+  });
+  function renderMulti(multi) {
+    var dropdown = multi.nextElementSibling;
+    var q = multi.querySelector('input[data-search]').value.toLowerCase();
+    dropdown.innerHTML = '';
+    JSON.parse(multi.dataset.options).forEach(function (o) {
+      if (q && o.label.toLowerCase().indexOf(q) < 0) return;
+      var div = document.createElement('div');
+      div.textContent = o.label; div.dataset.value = o.value;
+      dropdown.appendChild(div);
+    });
+  }
+  document.addEventListener('input', function (e) {
+    var multi = e.target.closest('[data-multi]');
+    if (multi && multi.nextElementSibling && multi.nextElementSibling.hasAttribute('data-multi-options')) {
+      renderMulti(multi);
+    }
+  });
+
+  // the subdomain input group: a click anywhere on the field focuses its input (LR:286-300)
+  document.addEventListener('click', function (e) {
+    var group = e.target.closest('.inputgroup__InputGroupField-cWVTlp');
+    if (group && e.target === group) group.querySelector('input').focus();
   });
 
   // ------------------------------------------------------------------ selectasync (address search)
