@@ -30,7 +30,8 @@ from regctl.steps.portal import settings_website
 from regctl.steps.portal.create_restaurant import NewRestaurant, PortalSlot, create_restaurant
 from regctl.steps.portal.login import login
 from regctl.steps.portal.menus_import import import_menu_csv
-from regctl.steps.portal.navigation import open_menus_tab, open_restaurant_page, open_settings_tab
+from regctl.steps.portal.menus_state import open_menus_tab
+from regctl.steps.portal.navigation import open_restaurant_page, open_settings_tab
 from regctl.steps.portal.restaurants import open_restaurant
 
 EMAIL, PASSWORD = "bench@portal.example.nz", "Bench-portal-pass-1"

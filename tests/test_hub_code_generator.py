@@ -35,7 +35,7 @@ def test_dark_theme_with_gradients(browser: BrowserRunner, portal_site: PortalSi
     assert config.restaurant_name == "Kai Kitchen" and config.head_code == code.head
     on = {k for k, v in config.components.items() if v}
     assert on == {"serviceChoiceStyles-service-minimal", "priceTagEnhancements-price-tag-gradient",
-                  "welcomeMessages-welcome-greeting-basic"}
+                  "welcomeMessages-welcome-greeting-basic"}  # the preset's nav effects unticked (OP:341)
 
 
 def test_light_theme_without_gradients(browser: BrowserRunner, portal_site: PortalSite) -> None:

@@ -16,9 +16,11 @@ from regctl.sandbox.portal_menus import CSV_COLUMNS, parse_menu_csv
 from regctl.sandbox.portal_state import Category, Menu, MenuItem
 from regctl.steps.portal import menus_item_tags as tags
 from regctl.steps.portal import menus_option_sets as option_sets
+from regctl.steps.portal.locators import set_drift_hook
 from regctl.steps.portal.login import login
-from regctl.steps.portal.menus_import import existing_menus, import_menu_csv
-from regctl.steps.portal.navigation import open_menus_tab, open_restaurant_page
+from regctl.steps.portal.menus_import import import_menu_csv
+from regctl.steps.portal.menus_state import existing_menus, open_menus_tab
+from regctl.steps.portal.navigation import open_restaurant_page
 
 pytestmark = pytest.mark.browser
 
@@ -125,6 +127,7 @@ def test_option_sets_are_created_once_and_attached(browser: BrowserRunner, porta
         return first, second
 
     first, second = browser.run(flow)
+    assert first.failed == {}
     assert first.created == ["Sauces", "Size"] and first.missing_items == {"Sauces": ["Pavlova"]}
     assert second.created == [] and second.adopted == ["Sauces", "Size"]
     assert [s.name for s in r.option_sets] == ["Sauces", "Size"]
@@ -149,9 +152,9 @@ def test_item_tags_are_created_once_with_colours(browser: BrowserRunner, portal_
 
     first, second = browser.run(flow)
     assert first.created == ["Vegetarian", "Popular"] and second.adopted == ["Vegetarian", "Popular"]
-    assert [(t.name, t.text, t.colour, t.items) for t in r.item_tags] == [
+    assert [(t.name, t.text, t.colour.upper(), t.items) for t in r.item_tags] == [
         ("Vegetarian", "Vegetarian", "#32CD32", ["Kūmara Burger"]),
-        ("Popular", "Popular", "#b400fa", ["Beef Burger", "Chips"])]
+        ("Popular", "Popular", "#B400FA", ["Beef Burger", "Chips"])]
     assert tags.preset_tag("most liked") == "Popular" and tags.preset_tag("GF") == "Gluten Free"
     assert tags.preset_tag("pineapple") is None
 
@@ -167,3 +170,22 @@ def test_a_bad_tag_colour_fails_that_tag_only(browser: BrowserRunner, portal_sit
     report = browser.run(flow)
     assert report.created == ["New"] and "must be a hex colour" in report.failed["Odd"]
     assert [t.name for t in r.item_tags] == ["New"]
+
+
+def test_a_renamed_create_button_is_found_by_fallback_and_named_as_drift(browser: BrowserRunner,
+                                                                         portal_site: PortalSite) -> None:
+    r = _restaurant_with_menu(portal_site)
+    portal_site.set_faults({"portal.layout": {"layout_drift": ["menus_create_text"]}})
+    warnings: list[str] = []
+
+    async def flow(page: Page) -> Any:
+        set_drift_hook(page, warnings.append)
+        await _menus(page, portal_site, r.id, "Option Sets")
+        return await option_sets.ensure_option_sets(page, [option_sets.OptionSetInput(name="Size")])
+
+    report = browser.run(flow)
+    assert report.created == ["Size"] and [s.name for s in r.option_sets] == ["Size"]
+    assert warnings and all(w == warnings[0] for w in warnings)
+    assert warnings[0].startswith("portal drift: the Create New Option Set button (menus.create) found by "
+                                  "fallback css=#scroll-root > div > div > div > div > div > div.m-t-8")
+    assert 'primary role=button "Create New Option Set" did not match' in warnings[0]

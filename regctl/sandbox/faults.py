@@ -16,8 +16,9 @@ A fault file (YAML or JSON) maps an endpoint or page name to a :class:`FaultSpec
 ``layout_drift`` kinds (LAYOUT_DRIFTS): ``create_button_text`` ("Create New Restaurant" reads "Add
 Restaurant"), ``save_button_text`` (every settings "Save" reads "Save Changes"), ``section_class_hash``
 (``section__SettingsSectionWrapper-VLcLJ gVhfCf`` gets another hash) and ``moved_section`` (Website's
-Themes and Colors sections swap places). ``stripe_form``: ``connect`` (default, ST) or ``no_connect``
-(SN), the two live versions of the Stripe form (real-portal-pages.md §2 #1).
+Themes and Colors sections swap places), ``menus_create_text`` (the Menus page's "Create New Option
+Set" / "Create New Item Tag" read "New Option Set" / "New Item Tag"). ``stripe_form``: ``connect``
+(default, ST) or ``no_connect`` (SN), the two live versions of the Stripe form (real-portal-pages.md §2 #1).
 
 Names are looked up exactly, then by system prefix (the part before the first dot), then ``*``
 (``*`` never applies to portal./hub. pages). Every random choice comes from a generator seeded
@@ -54,7 +55,8 @@ CSV_IMPORT_FAILURE_TEXT = (
 )
 
 PAGE_PREFIXES = ("portal.", "hub.")
-LAYOUT_DRIFTS = ("create_button_text", "save_button_text", "section_class_hash", "moved_section")
+LAYOUT_DRIFTS = ("create_button_text", "save_button_text", "section_class_hash", "moved_section",
+                 "menus_create_text")
 STRIPE_FORMS = ("connect", "no_connect")
 
 

@@ -1,10 +1,13 @@
-"""The sandbox marketing hub (manage.pumpd.co.nz), mounted at ``/hub`` (reference §1 steps 2 and 3).
+"""The sandbox marketing hub ("Pump'd Marketing Hub", manage.pumpd.co.nz) at the root of its host (§17).
 
-Login (``#email`` / ``#password``, a yellow submit), the "Ordering Page" code generator (two
-``input.font-mono.text-sm`` colours, ``#light-mode``, Presets → "Interactive Showcase", component
-toggles ``#<group>-<key>``, head/body code in ``#content-head`` / ``#content-body`` ``pre code``) and
-"Super Admin" → "Add User". The generator's code is computed server-side on every change and the
-latest configuration per session is kept in ``PortalState.code_configs``.
+A single-page app: ``/`` shows the login (a Radix Tabs panel ``radix-:r0:-content-login`` with
+``#email``, ``#password`` and the yellow shadcn button) until signed in, then the app — a sidebar
+``nav`` of buttons (Dashboard, SMS Campaigns, Restaurants, Ordering Page, Super Admin) switching
+views client-side, the account button with its role badge outside the nav. Super Admin → "Add User"
+is a Radix dialog saved with ``fetch``; the Ordering Page is the code generator (Radix tabs Presets /
+Components / Head / Body, Radix checkboxes with the real option ids). The generator's code is
+computed server-side on every change and the latest configuration per session is kept in
+``PortalState.code_configs``. Deep links (``/super-admin``, ``/ordering-page``) open that view.
 """
 
 from __future__ import annotations
@@ -18,27 +21,47 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from regctl.sandbox.portal_state import CodeConfig, PortalWorld
-from regctl.sandbox.portal_web import WebContext, form_text, redirect
+from regctl.sandbox.portal_state import HUB_ADMIN_EMAIL, CodeConfig, PortalWorld
+from regctl.sandbox.portal_web import WebContext
+from regctl.sandbox.routing import read_json
 
-__all__ = ["COMPONENTS", "PRESETS", "generate_code", "routes"]
+__all__ = ["COMPONENTS", "COMPONENT_CATEGORIES", "PRESETS", "PRESET_CATEGORIES", "VIEWS", "generate_code",
+           "routes"]
 
-COMPONENTS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    ("serviceChoiceStyles", "Service Choice Styles",
-     (("service-minimal", "Minimal"), ("service-comprehensive", "Comprehensive"))),
-    ("priceTagEnhancements", "Price Tag Enhancements",
-     (("price-tag-gradient", "Gradient"), ("price-tag-single-color", "Single Colour"))),
-    ("navBarTextEffects", "Nav Bar Text Effects",
-     (("logo-gradient", "Logo Gradient"), ("text-glow", "Text Glow"), ("glow", "Glow"))),
-    ("welcomeMessages", "Welcome Messages",
-     (("welcome-greeting-basic", "Basic Greeting"), ("welcome-greeting-animated", "Animated Greeting"))),
+Options = tuple[tuple[str, str], ...]
+Card = tuple[str, str, Options]
+# [P] §17.3 OP:247-391: card (C, K) = category C, card K. C=5 K=2 Service Choice Styles; C=6 K=1..3
+# Price Tag Enhancements, Nav Bar Text Effects, Welcome Messages; option ids as OP:267-399. The other
+# categories and cards are [I] fillers so those positions hold.
+COMPONENT_CATEGORIES: tuple[tuple[str, tuple[Card, ...]], ...] = (
+    ("Layout", (("heroBanner", "Hero Banner", (("hero-simple", "Simple Hero"),)),)),
+    ("Typography", (("headingStyles", "Heading Styles", (("heading-bold", "Bold Headings"),)),)),
+    ("Menu", (("menuCards", "Menu Card Styles", (("menu-card-shadow", "Card Shadows"),)),)),
+    ("Checkout", (("checkoutBanner", "Checkout Banner", (("checkout-trust", "Trust Badges"),)),)),
+    ("Services", (("serviceIcons", "Service Icons", (("service-icons-outline", "Outline Icons"),)),
+                  ("serviceChoiceStyles", "Service Choice Styles",
+                   (("service-minimal", "Minimal"), ("service-comprehensive", "Comprehensive"))))),
+    ("Branding", (("priceTagEnhancements", "Price Tag Enhancements",
+                   (("price-tag-gradient", "Gradient"), ("price-tag-single-color", "Single Colour"))),
+                  ("navBarTextEffects", "Nav Bar Text Effects",
+                   (("nav-logo-gradient", "Logo Gradient"), ("nav-logo-text-glow", "Logo Text Glow"),
+                    ("nav-logo-glow", "Logo Glow"))),
+                  ("welcomeMessages", "Welcome Messages",
+                   (("welcome-greeting-basic", "Time-based Greeting"),
+                    ("welcome-greeting-animated", "Animated Greeting"))))),
 )
-PRESETS: dict[str, list[str]] = {
-    "Interactive Showcase": ["serviceChoiceStyles-service-minimal", "priceTagEnhancements-price-tag-gradient",
-                             "navBarTextEffects-logo-gradient", "navBarTextEffects-text-glow",
-                             "navBarTextEffects-glow", "welcomeMessages-welcome-greeting-basic"],
-    "Minimal": [],
-}
+COMPONENTS: tuple[Card, ...] = tuple(card for _, cards in COMPONENT_CATEGORIES for card in cards)
+# [P] §17.3 OP:176-221: "Interactive Showcase" is the 2nd preset card of the 3rd category.
+PRESET_CATEGORIES = (("Essentials", ("Classic", "Clean")), ("Bold", ("Vibrant", "High Contrast")),
+                     ("Interactive", ("Modern Minimal", "Interactive Showcase")))
+PRESETS: dict[str, list[str]] = {name: [] for _, names in PRESET_CATEGORIES for name in names}
+PRESETS["Interactive Showcase"] = [  # nav effects ticked by default (OP:341-358 unticks them)
+    "serviceChoiceStyles-service-minimal", "priceTagEnhancements-price-tag-gradient",
+    "navBarTextEffects-nav-logo-gradient", "navBarTextEffects-nav-logo-text-glow",
+    "navBarTextEffects-nav-logo-glow", "welcomeMessages-welcome-greeting-basic"]
+VIEWS = (("dashboard", "Dashboard", "/"), ("sms-campaigns", "SMS Campaigns", "/sms-campaigns"),
+         ("restaurants", "Restaurants", "/restaurants"), ("ordering-page", "Ordering Page", "/ordering-page"),
+         ("super-admin", "Super Admin", "/super-admin"))  # HUBN:89-93 names the nav's entries
 ROLES = ("New Sign Up", "Restaurant Owner", "Staff", "Admin", "Super Admin")
 ORGANISATIONS = ("None", "Pumpd NZ", "Pumpd AU")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -78,29 +101,33 @@ class Hub(WebContext):
 
     async def login(self, request: Request) -> Response:
         await self.enter("login")
-        form = await request.form()
-        email = form_text(form, "email")
-        if not self.state.check_hub_login(email, str(form.get("password", ""))):
-            return self.render(request, "hub_login.html", status=401, typed_email=email,
-                               error="Invalid login credentials")
-        response = redirect(request, "/")
-        self.sessions.start(email, response, str(request.scope.get("root_path", "")) or "/")
+        body = _object(await read_json(request))
+        email, password = str(body.get("email", "")).strip(), str(body.get("password", ""))
+        if not self.state.check_hub_login(email, password):
+            return JSONResponse({"error": "Invalid login credentials"}, status_code=401)
+        response = JSONResponse({"ok": True})
+        self.sessions.start(email, response, "/")
         self.audit(request, f"login {email.lower()}")
         return response
 
-    async def home(self, request: Request) -> Response:
+    async def app(self, request: Request) -> Response:
+        """Any view's URL: the login until signed in, else the app showing that view."""
         email = self.sessions.email(request)
         if email is None:
-            return redirect(request, "/login")
-        return self.render(request, "hub_home.html", email=email)
-
-    async def ordering_page(self, request: Request) -> Response:
-        email = self.sessions.email(request)
-        if email is None:
-            return redirect(request, "/login")
-        await self.enter("ordering_page")
-        return self.render(request, "hub_ordering.html", email=email, components=COMPONENTS,
-                           presets=list(PRESETS), preset_defaults=PRESETS)
+            return await self.login_page(request)
+        view = next((key for key, _, path in VIEWS if path == request.url.path), "dashboard")
+        if view in ("super-admin", "ordering-page"):
+            await self.enter(view.replace("-", "_"))
+        admin = email == HUB_ADMIN_EMAIL.lower()
+        user = self.state.hub_user(email)
+        account = {"email": email, "name": "Hub Admin" if admin else (user.name if user else email),
+                   "role": "Super Admin" if admin else (user.role if user else "New Sign Up")}
+        return self.render(request, "hub_app.html", view=view, account=account,
+                           views=[(key, title) for key, title, _ in VIEWS],
+                           paths={key: path for key, _, path in VIEWS},
+                           users=self.state.hub_users, roles=ROLES, organisations=ORGANISATIONS,
+                           component_categories=COMPONENT_CATEGORIES, preset_categories=PRESET_CATEGORIES,
+                           preset_defaults=PRESETS)
 
     async def generate(self, request: Request) -> Response:
         email = self.sessions.email(request)
@@ -111,7 +138,8 @@ class Hub(WebContext):
         if bad:
             return JSONResponse({"error": f"Invalid colour: {', '.join(bad)} must look like #1a2b3c"})
         head, body = generate_code(config)
-        self.remember(request, config, head, body)
+        if not config.get("initial"):  # the code shown on arrival is nobody's configuration
+            self.remember(request, config, head, body)
         return JSONResponse({"head": head, "body": body})
 
     def remember(self, request: Request, config: dict[str, Any], head: str, body: str) -> None:
@@ -131,32 +159,32 @@ class Hub(WebContext):
             configs[index] = entry
         self._latest[token] = entry
 
-    async def super_admin(self, request: Request, error: str = "", status: int = 200) -> Response:
-        email = self.sessions.email(request)
-        if email is None:
-            return redirect(request, "/login")
-        await self.enter("super_admin")
-        return self.render(request, "hub_super_admin.html", status=status, email=email, error=error,
-                           users=self.state.hub_users, roles=ROLES, organisations=ORGANISATIONS,
-                           notice=request.query_params.get("created"))
-
     async def add_user(self, request: Request) -> Response:
         if self.sessions.email(request) is None:
-            return redirect(request, "/login")
-        form = await request.form()
-        name, email = form_text(form, "name"), form_text(form, "email")
-        password = str(form.get("password", ""))
+            return JSONResponse({"error": "Not signed in"}, status_code=401)
+        await self.enter("super_admin")
+        body = _object(await read_json(request))
+        name, email = str(body.get("name", "")).strip(), str(body.get("email", "")).strip()
+        password = str(body.get("password", ""))
         error = _user_error(name, email, password) or (
             "A user with this email already exists" if self.state.hub_user(email) else "")
         if error:
-            return await self.super_admin(request, error=error, status=400)
-        self.state.add_hub_user(name, email, password, form_text(form, "role") or "New Sign Up",
-                                form_text(form, "organisation") or "None")
+            return JSONResponse({"error": error}, status_code=400)
+        role = str(body.get("role") or "")
+        role = role if role in ROLES else "New Sign Up"
+        organisation = str(body.get("organisation") or "")
+        organisation = organisation if organisation in ORGANISATIONS else "None"
+        self.state.add_hub_user(name, email, password, role, organisation)
         mirror = getattr(self.world, "create_onboarding_user", None)
         if callable(mirror):
             mirror(name, email)
         self.audit(request, f"add user {email.lower()}")
-        return redirect(request, f"/super-admin?created={email}")
+        return JSONResponse({"user": {"name": name, "email": email, "role": role,
+                                      "organisation": organisation}})
+
+
+def _object(body: Any) -> dict[str, Any]:
+    return body if isinstance(body, dict) else {}
 
 
 def _user_error(name: str, email: str, password: str) -> str:
@@ -168,14 +196,12 @@ def _user_error(name: str, email: str, password: str) -> str:
 
 
 def routes(world: PortalWorld) -> list[BaseRoute]:
-    """The hub's routes, to be mounted at ``/hub`` by the sandbox app."""
+    """The hub's routes, served at the root of the ``manage.`` host."""
     hub = Hub(world)
     return [
+        *(Route(path, hub.app, methods=["GET"]) for _, _, path in VIEWS),
         Route("/login", hub.login_page, methods=["GET"]),
-        Route("/login", hub.login, methods=["POST"]),
-        Route("/", hub.home, methods=["GET"]),
-        Route("/ordering-page", hub.ordering_page, methods=["GET"]),
+        Route("/api/login", hub.login, methods=["POST"]),
         Route("/api/generate", hub.generate, methods=["POST"]),
-        Route("/super-admin", hub.super_admin, methods=["GET"]),
-        Route("/super-admin/users", hub.add_user, methods=["POST"]),
+        Route("/api/users", hub.add_user, methods=["POST"]),
     ]

@@ -1,4 +1,4 @@
-"""The portal's Menus page: tab group Menus | Option Sets | Item Tags (reference §1 steps 9, 11, 12; §5).
+"""The portal's Menus page: tab group Menus | Option Sets | Item Tags (real-portal-pages.md §6–§8).
 
 The CSV import validates the portal's columns and reports problems on the page in the portal's own
 words ("Error: …"); under the ``csv_import_fails`` fault it rejects every upload with the portal's
@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+import secrets
+import string
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from regctl.sandbox.portal_settings import PortalPages
 from regctl.sandbox.portal_state import Category, ItemTag, Menu, MenuItem, Option, OptionSet, Restaurant
-from regctl.sandbox.portal_web import form_bool, form_file, form_int, form_text, redirect
-
-if TYPE_CHECKING:
-    from regctl.sandbox.portal import Portal
+from regctl.sandbox.portal_web import form_bool, form_file, form_int, form_text
 
 __all__ = ["CSV_COLUMNS", "IMPORT_FAILED_TEXT", "parse_menu_csv", "routes"]
 
@@ -93,16 +92,15 @@ def _item(row: dict[str, str], line: int) -> MenuItem:
 
 
 class Menus:
-    """Handlers of /restaurant/{rid}/menus."""
+    """Handlers of /restaurant/{rid}/menus: the page (one tab's content), and the in-place saves.
 
-    def __init__(self, portal: Portal) -> None:
+    The page is a single-page app: the dialogs post with ``fetch`` and get JSON back — ``{"ok": true}``
+    (the page then re-reads the tab and closes the dialog, showing no message) or ``{"error": …}`` in
+    the portal's words, shown inside the still-open dialog.
+    """
+
+    def __init__(self, portal: PortalPages) -> None:
         self.portal = portal
-
-    def show(self, request: Request, restaurant: Restaurant, tab: str, status: int = 200,
-             import_error: str = "", errors: list[str] | None = None) -> Response:
-        return self.portal.render(request, "portal_menus.html", status=status, r=restaurant, tab=tab,
-                                  import_error=import_error, errors=errors or [],
-                                  notice=request.query_params.get("saved"))
 
     async def page(self, request: Request, email: str) -> Response:
         await self.portal.enter("menus")
@@ -110,13 +108,15 @@ class Menus:
         if restaurant is None:
             return Response("Restaurant not found", status_code=404)
         tab = request.query_params.get("tab", "menus")
-        return self.show(request, restaurant, tab if tab in TABS else "menus")
+        return self.portal.page(request, "portal_menus.html", r=restaurant,
+                                store_url=self.portal.store_url(request, restaurant),
+                                tab=tab if tab in TABS else "menus", modal_ids=_modal_ids())
 
     async def import_csv(self, request: Request, email: str) -> Response:
         faults = await self.portal.enter("menu_import")
         restaurant = self.portal.owned(request)
         if restaurant is None:
-            return Response("Restaurant not found", status_code=404)
+            return _refused("Error: Restaurant not found", 404)
         try:
             async with request.form() as form:
                 upload = form_file(form, "file")
@@ -127,35 +127,45 @@ class Menus:
                 menu = parse_menu_csv((await upload.read()).decode("utf-8-sig", errors="replace"))
         except CsvImportError as exc:
             self.portal.audit(request, f"csv import rejected {restaurant.id}")
-            return self.show(request, restaurant, "menus", status=400, import_error=str(exc))
+            return _refused(str(exc))
         restaurant.menus.append(menu)
         self.portal.audit(request, f"csv import {restaurant.id} menu {menu.name!r} "
                                    f"{len(menu.item_names())} items")
-        return redirect(request, f"/restaurant/{restaurant.id}/menus?tab=menus")
+        return JSONResponse({"ok": True})
 
     async def create_option_set(self, request: Request, email: str) -> Response:
+        await self.portal.enter("menus")
         restaurant = self.portal.owned(request)
         if restaurant is None:
-            return Response("Restaurant not found", status_code=404)
-        form = await request.form()
-        option_set, errors = _option_set_from(form, restaurant)
+            return _refused("Error: Restaurant not found", 404)
+        option_set, errors = _option_set_from(await request.form(), restaurant)
         if option_set is None:
-            return self.show(request, restaurant, "option-sets", status=400, errors=errors)
+            return _refused("Error: " + "; ".join(errors))
         restaurant.option_sets.append(option_set)
         self.portal.audit(request, f"create option set {option_set.name!r} {restaurant.id}")
-        return redirect(request, f"/restaurant/{restaurant.id}/menus?tab=option-sets&saved=Saved")
+        return JSONResponse({"ok": True})
 
     async def create_item_tag(self, request: Request, email: str) -> Response:
+        await self.portal.enter("menus")
         restaurant = self.portal.owned(request)
         if restaurant is None:
-            return Response("Restaurant not found", status_code=404)
-        form = await request.form()
-        tag, errors = _item_tag_from(form, restaurant)
+            return _refused("Error: Restaurant not found", 404)
+        tag, errors = _item_tag_from(await request.form(), restaurant)
         if tag is None:
-            return self.show(request, restaurant, "item-tags", status=400, errors=errors)
+            return _refused("Error: " + "; ".join(errors))
         restaurant.item_tags.append(tag)
         self.portal.audit(request, f"create item tag {tag.name!r} {restaurant.id}")
-        return redirect(request, f"/restaurant/{restaurant.id}/menus?tab=item-tags&saved=Saved")
+        return JSONResponse({"ok": True})
+
+
+def _modal_ids() -> list[str]:
+    """Random ids for the option-set and item-tag modals (the real ones are random: §1.10)."""
+    alphabet = string.ascii_letters + string.digits + "_"
+    return ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(2)]
+
+
+def _refused(message: str, status: int = 400) -> Response:
+    return JSONResponse({"error": message}, status_code=status)
 
 
 def _ticked_items(form: FormData, restaurant: Restaurant) -> list[str]:
@@ -201,7 +211,7 @@ def _item_tag_from(form: FormData, restaurant: Restaurant) -> tuple[ItemTag | No
                    items=_ticked_items(form, restaurant)), []
 
 
-def routes(portal: Portal) -> list[BaseRoute]:
+def routes(portal: PortalPages) -> list[BaseRoute]:
     menus = Menus(portal)
     base = "/restaurant/{rid}/menus"
     return [

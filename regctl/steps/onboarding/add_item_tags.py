@@ -20,8 +20,7 @@ from regctl.steps.onboarding.add_option_sets import verify_report
 from regctl.steps.onboarding.portal_session import enter_restaurant
 from regctl.steps.onboarding.registration_common import JSON, selected_menu_id
 from regctl.steps.portal.menus_item_tags import TAG_PRESETS, ItemTagInput, ensure_item_tags, preset_tag
-from regctl.steps.portal.menus_state import item_tag_item_counts
-from regctl.steps.portal.navigation import open_menus_tab
+from regctl.steps.portal.menus_state import item_tag_item_counts, open_menus_tab
 
 __all__ = ["add_item_tags", "item_tag_inputs"]
 

@@ -25,8 +25,7 @@ from regctl.steps.portal.menus_option_sets import (
     OptionSetInput,
     ensure_option_sets,
 )
-from regctl.steps.portal.menus_state import option_set_item_counts
-from regctl.steps.portal.navigation import open_menus_tab
+from regctl.steps.portal.menus_state import open_menus_tab, option_set_item_counts
 
 __all__ = ["add_option_sets", "option_set_inputs", "verify_report"]
 

@@ -20,8 +20,8 @@ from regctl.steps.browser_step import browser_step_type
 from regctl.steps.onboarding import menu_records
 from regctl.steps.onboarding.portal_session import enter_restaurant
 from regctl.steps.onboarding.registration_common import JSON, selected_menu_id
-from regctl.steps.portal.menus_import import existing_menus, import_menu_csv
-from regctl.steps.portal.navigation import open_menus_tab
+from regctl.steps.portal.menus_import import import_menu_csv
+from regctl.steps.portal.menus_state import existing_menus, open_menus_tab
 
 __all__ = ["import_menu", "write_menu_csv"]
 

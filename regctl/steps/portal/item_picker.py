@@ -1,47 +1,53 @@
-"""The "Add / Remove From Items" picker shared by option sets and item tags (reference §1 step 11).
+"""The "Add / Remove From Items" tree shared by the option-set and item-tag dialogs (§7 "Items tree", §8).
 
-Every menu and category is expanded, then for each item name the ``label`` around every
-``span.m-l-2`` with exactly that text is ticked — an item listed twice (e.g. also under "Featured
-Items") is ticked in both places.
+Open the dialog's "Add / Remove From Items" tab, expand the root(s) and every category
+(``div.cursor.flex-center > svg`` chevrons), then for each item name every ``span.m-l-2`` with exactly
+that text → its ``label``. Clicking a label *toggles* its box (OS:61-62: a second click unticks), and
+an item may be listed twice (under "Featured Items" too), so each box is read before it is clicked:
+idempotent, and an item listed twice is never unticked by its second entry.
 """
 
 from __future__ import annotations
 
-import re
-
 from playwright.async_api import Locator
 
-__all__ = ["tick_items"]
+from regctl.steps.portal.locators import PageTable
+from regctl.steps.portal.menus_locators import CATEGORY_EXPANDERS, ITEM_ENTRY, css_string
 
-TOGGLE = "Add / Remove From Items"
-EXPANDERS = (".picker-menu-name", ".picker-category-name")
+__all__ = ["ITEMS_TAB", "tick_items"]
 
-
-async def _expand_all(picker: Locator) -> None:
-    for selector in EXPANDERS:
-        buttons = picker.locator(selector)
-        for i in range(await buttons.count()):
-            button = buttons.nth(i)
-            if not await button.locator("xpath=following-sibling::div[1]").is_visible():
-                await button.click()
+ITEMS_TAB = "Add / Remove From Items"  # [P] §7 OS:138, §8 IT:104
 
 
-async def tick_items(form: Locator, names: list[str]) -> list[str]:
-    """Open the picker inside ``form``, tick every item called one of ``names``; names not found."""
+async def _expand(dialog: Locator, chevrons: Locator) -> None:
+    """Click every chevron whose children are not shown (a click toggles; an open one is left alone)."""
+    for i in range(await chevrons.count()):
+        chevron = chevrons.nth(i)
+        node = chevron.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cursor ')][1]/..")
+        children = node.locator("xpath=following-sibling::div[1]")
+        if not await children.count() or not await children.is_visible():  # unmounted or hidden
+            await chevron.click()
+
+
+async def tick_items(dialog: Locator, table: PageTable, tab: str, names: list[str]) -> list[str]:
+    """Tick every item called one of ``names`` in the dialog's tree; the names not found."""
     if not names:
         return []
-    toggle = form.get_by_role("button", name=TOGGLE)
-    picker = form.locator(".item-picker")
-    if not await picker.is_visible():
-        await toggle.click()
-    await _expand_all(picker)
+    await (await table.find(dialog, "tab", name=ITEMS_TAB, n=tab)).first.click()
+    root = await table.find(dialog, "tree_root")
+    await _expand(dialog, root)
+    await _expand(dialog, dialog.locator(CATEGORY_EXPANDERS))
+    await _expand(dialog, dialog.locator(CATEGORY_EXPANDERS))  # categories nested under menus
     missing = []
     for name in dict.fromkeys(names):
-        exact = re.compile(rf"^\s*{re.escape(name)}\s*$")
-        labels = picker.locator("label").filter(has=picker.page.locator("span.m-l-2", has_text=exact))
+        labels = dialog.locator(ITEM_ENTRY.format(name=css_string(name))).locator("xpath=ancestor::label[1]")
         count = await labels.count()
         if not count:
             missing.append(name)
         for i in range(count):
-            await labels.nth(i).locator("input[type=checkbox]").set_checked(True)
+            label = labels.nth(i)
+            box = label.locator("input[type=checkbox]")
+            if await box.count() and await box.first.is_checked():
+                continue
+            await label.click()
     return missing

@@ -1,30 +1,47 @@
-"""Menus → Option Sets (reference §1 step 11): read the existing sets, create missing ones with
-conditions, options and attached items. :func:`ensure_option_sets` adopts sets that exist by name."""
+"""Menus → Option Sets (§7): create missing option sets in the tabbed "Create New Option Set" dialog.
+
+Per set, as the production script does it (OS:478-731): Create → Name and Display Name → "Options"
+(Add Option per row: Name, Print Name = name, Price with 2 decimals when > 0) → "Conditions"
+(Required / Select Multiple / Enable Option Quantity toggles, Min / Max) → "Add / Remove From Items"
+(the items tree) → Save. The dialog closes without a message; on an error it stays open and is closed
+with Escape (OS:724-730). :func:`ensure_option_sets` adopts sets that already exist by name.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from regctl.errors import PermanentStepError, StepError
-from regctl.steps.portal.common import alert_text, click_and_wait_load, wait_visible
+from regctl.errors import PermanentStepError, RetryableStepError, StepError
 from regctl.steps.portal.item_picker import tick_items
+from regctl.steps.portal.locators import MODAL, wait_loader_gone
+from regctl.steps.portal.menus_locators import ERROR_WORDS, MENUS, OPTION_SET_DIALOG
+from regctl.steps.portal.menus_state import existing_option_sets
 
 __all__ = [
     "EnsureReport",
     "OptionInput",
     "OptionSetInput",
+    "close_dialogs",
     "create_option_set",
     "ensure_by_name",
     "ensure_option_sets",
     "existing_option_sets",
+    "open_dialog",
+    "save_dialog",
+    "set_toggle",
 ]
 
-DIALOG = "#option-set-dialog"
-OPTION_ROWS = "form table tbody tr"
+TAB = {"General": 1, "Options": 2, "Conditions": 3, "Add / Remove From Items": 4}  # [P] §7 OS:124-138
+CONDITIONS = {"Required": 1, "Select Multiple": 2, "Enable Option Quantity": 3,
+              "Min Options Required": 4, "Max Options Required": 5}  # [P] §7 OS:128-132 (rows)
+DIALOG_TIMEOUT_MS = 30_000  # §18.1: the dialog must close within about 30 s of Save
 
 
 @dataclass(frozen=True)
@@ -57,41 +74,97 @@ class EnsureReport:
                 "missing_items": self.missing_items}
 
 
-async def existing_option_sets(page: Page) -> list[str]:
-    """Names of the option sets on the Option Sets tab."""
-    return [t.strip() for t in await page.locator(".option-set-name").all_inner_texts()]
+async def open_dialog(page: Page, what: str) -> Locator:
+    """Click "Create New {what}" and return the modal that opened (its id ends in ``-content``)."""
+    await (await MENUS.find(page, "create", what=what)).first.click()
+    return (await MODAL.find(page, "content")).first.locator("xpath=..")
 
 
-async def _fill_options(page: Page, options: tuple[OptionInput, ...]) -> None:
-    dialog = page.locator(DIALOG)
-    rows = dialog.locator(OPTION_ROWS)
+async def set_toggle(toggle: Locator, on: bool) -> None:
+    """A toggle is a clicked label (§1.8) showing "On"/"Off" ([F] RP:640): click only to change it."""
+    box = toggle.locator("input[type=checkbox]")
+    if await box.count():
+        state = await box.first.is_checked()
+    else:
+        state = "on" in (await toggle.inner_text()).strip().lower().split()
+    if state != on:
+        await toggle.click()
+
+
+async def close_dialogs(page: Page) -> None:
+    """Close an open dialog: Escape (OS:726), else its close button (§1.10)."""
+    content = page.locator(MODAL["content"].primary.value)
+    if not await content.count():
+        return
+    await page.keyboard.press("Escape")
+    try:
+        await content.first.wait_for(state="hidden", timeout=5_000)
+    except PlaywrightTimeout:
+        await page.locator(MODAL["close"].primary.value).first.click()
+
+
+async def _conditions(dialog: Locator, spec: OptionSetInput) -> None:
+    await (await OPTION_SET_DIALOG.find(dialog, "tab", name="Conditions", n=TAB["Conditions"])).first.click()
+    wanted = {"Required": spec.required, "Select Multiple": spec.select_multiple,
+              "Enable Option Quantity": spec.max_options > 1}
+    for label, on in wanted.items():
+        toggle = await OPTION_SET_DIALOG.find(dialog, "toggle", label=label, k=CONDITIONS[label])
+        await set_toggle(toggle.first, on)
+    limits = (("Min Options Required", spec.min_options), ("Max Options Required", spec.max_options))
+    for label, value in limits:
+        box = (await OPTION_SET_DIALOG.find(dialog, "number", label=label, k=CONDITIONS[label])).first
+        await box.fill(str(value))
+
+
+async def _options(dialog: Locator, options: tuple[OptionInput, ...]) -> None:
+    if not options:
+        return
+    await (await OPTION_SET_DIALOG.find(dialog, "tab", name="Options", n=TAB["Options"])).first.click()
+    add = (await OPTION_SET_DIALOG.find(dialog, "add_option")).first
+    rows = dialog.locator(OPTION_SET_DIALOG["option_rows"].primary.value)
     for i, option in enumerate(options):
-        await dialog.get_by_role("button", name="Add Option").click()
-        inputs = rows.nth(i).locator("input")
-        await inputs.nth(0).fill(option.name)
-        await inputs.nth(1).fill(option.name)  # print name = name
-        if option.price > 0:
-            await inputs.nth(2).fill(f"{option.price:.2f}")
+        await add.click()
+        row = rows.nth(i)
+        await row.wait_for()
+        texts = row.locator('input[type="text"]')  # [P] §7 OS:596-629: Name, Print Name; then the price
+        await texts.nth(0).fill(option.name)
+        await texts.nth(1).fill(option.name)  # print name = name
+        if option.price > 0:  # OS:625 leaves the price empty when it is 0
+            await row.locator('input[type="number"]').first.fill(f"{option.price:.2f}")
+
+
+async def save_dialog(page: Page, dialog: Locator, save: Locator, what: str, name: str) -> None:
+    """Save; the dialog closes (then the list shows ``name``) or shows the portal's words (an error)."""
+    await save.first.click()
+    error = dialog.get_by_text(re.compile(ERROR_WORDS, re.IGNORECASE)).first
+    closed = asyncio.ensure_future(dialog.wait_for(state="hidden", timeout=DIALOG_TIMEOUT_MS))
+    failed = asyncio.ensure_future(error.wait_for(state="visible", timeout=DIALOG_TIMEOUT_MS))
+    done, pending = await asyncio.wait({closed, failed}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    if failed in done and failed.exception() is None:
+        said = (await error.inner_text()).strip()
+        await page.keyboard.press("Escape")  # OS:726, IT:635: Escape closes a failed dialog
+        raise PermanentStepError(f"{what} {name!r} was not created: the portal said: {said}")
+    if closed.exception() is not None:
+        raise RetryableStepError(f"the {what} dialog did not close within {DIALOG_TIMEOUT_MS / 1000:.0f} s "
+                                 "of Save")
+    await wait_loader_gone(page)
 
 
 async def create_option_set(page: Page, spec: OptionSetInput) -> list[str]:
-    """Create one option set; returns the item names that were not found to attach."""
-    await page.get_by_role("button", name="Create", exact=True).click()
-    dialog = page.locator(DIALOG)
-    await wait_visible(dialog, "the option-set dialog")
-    await dialog.get_by_label("Name", exact=True).fill(spec.name)
-    await dialog.get_by_label("Display Name", exact=True).fill(spec.display_name or spec.name)
-    await dialog.get_by_label("Required", exact=True).set_checked(spec.required)
-    await dialog.get_by_label("Select Multiple", exact=True).set_checked(spec.select_multiple)
-    await dialog.get_by_label("Enable Option Quantity", exact=True).set_checked(spec.max_options > 1)
-    await dialog.get_by_label("Min Options", exact=True).fill(str(spec.min_options))
-    await dialog.get_by_label("Max Options", exact=True).fill(str(spec.max_options))
-    await _fill_options(page, spec.options)
-    missing = await tick_items(dialog.locator("form"), list(spec.items))
-    await click_and_wait_load(page, dialog.get_by_role("button", name="Save"))
-    said = await alert_text(page)
-    if said or spec.name not in await existing_option_sets(page):
-        raise PermanentStepError(f"option set {spec.name!r} was not created: {said or 'not in the list'}")
+    """Create one option set (Name, Display Name, options, conditions, items); items not found to attach."""
+    dialog = await open_dialog(page, "Option Set")
+    await (await OPTION_SET_DIALOG.find(dialog, "name")).first.fill(spec.name)
+    await (await OPTION_SET_DIALOG.find(dialog, "display_name")).first.fill(spec.display_name or spec.name)
+    await _options(dialog, spec.options)
+    await _conditions(dialog, spec)
+    items_tab = str(TAB["Add / Remove From Items"])
+    missing = await tick_items(dialog, OPTION_SET_DIALOG, items_tab, list(spec.items))
+    await save_dialog(page, dialog, await OPTION_SET_DIALOG.find(dialog, "save"), "option set", spec.name)
+    if spec.name not in await existing_option_sets(page):
+        raise PermanentStepError(f"option set {spec.name!r} was saved but is not in the list")
     return missing
 
 
@@ -106,9 +179,8 @@ S = TypeVar("S", bound=_Named)
 async def ensure_by_name(page: Page, specs: Sequence[S], existing: Iterable[str],
                          create: Callable[[Page, S], Awaitable[list[str]]]) -> EnsureReport:
     """Adopt each spec whose name exists, else ``create`` it (returning items it could not attach);
-    a failure is recorded, the tab reloaded (dropping a half-filled dialog) and the next one tried."""
+    a failure is recorded (its dialog closed with Escape, as the scripts do) and the next one tried."""
     report = EnsureReport()
-    tab_url = page.url
     names = set(existing)
     for spec in specs:
         if spec.name in names:
@@ -118,7 +190,7 @@ async def ensure_by_name(page: Page, specs: Sequence[S], existing: Iterable[str]
             missing = await create(page, spec)
         except StepError as exc:
             report.failed[spec.name] = str(exc)
-            await page.goto(tab_url, wait_until="domcontentloaded")
+            await close_dialogs(page)
             continue
         report.created.append(spec.name)
         names.add(spec.name)
@@ -128,8 +200,5 @@ async def ensure_by_name(page: Page, specs: Sequence[S], existing: Iterable[str]
 
 
 async def ensure_option_sets(page: Page, specs: list[OptionSetInput]) -> EnsureReport:
-    """Create each set not already present by name; a failure is recorded and the next one tried.
-
-    After a failure the tab is reloaded, dropping a half-filled dialog.
-    """
+    """Create each set not already present by name; a failure is recorded and the next one tried."""
     return await ensure_by_name(page, specs, await existing_option_sets(page), create_option_set)

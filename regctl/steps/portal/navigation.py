@@ -1,4 +1,5 @@
-"""Moving around inside one restaurant: the sidebar, the Settings tabs and the Menus tab group.
+"""Moving around inside one restaurant: the sidebar, the Settings tabs and the Menus tab group
+(``open_menus_tab`` lives in menus_state with the Menus page's table; re-exported here).
 
 All client-side (real-portal-pages.md §18.2): after each click we wait for the portal's loading cover,
 never for a page load. Settings tabs are chosen by their exact text, in the real order System,
@@ -15,17 +16,12 @@ from regctl.steps.portal.locators import (
     RESTAURANT,
     SETTINGS,
     SETTINGS_TABS,
-    Loc,
-    resolve,
-    text,
     wait_loader_gone,
 )
+from regctl.steps.portal.menus_state import open_menus_tab
 
 __all__ = ["SETTINGS_TABS", "open_menus_tab", "open_restaurant_page", "open_settings_tab", "view_store"]
 
-MENU_TABS = ("Menus", "Option Sets", "Item Tags")
-# The Menus page's tab group: real buttons, chosen by text (real-portal-pages.md §6.1, OS:454-461).
-MENU_TAB = Loc("menu_tab", "the {name} button of the Menus tab group", text("{name}", "[P] §6.1 OS:454"))
 
 
 async def open_restaurant_page(page: Page, admin_url: str, restaurant_id: str) -> None:
@@ -45,15 +41,6 @@ async def open_settings_tab(page: Page, tab: str) -> None:
     await click_and_settle(page, (await RESTAURANT.find(page, "nav_settings")).first)
     if tab != "System":
         await click_and_settle(page, (await SETTINGS.find(page, "tab", name=tab)).first)
-
-
-async def open_menus_tab(page: Page, tab: str = "Menus") -> None:
-    """Sidebar Menus, then the tab group button (Menus | Option Sets | Item Tags)."""
-    if tab not in MENU_TABS:
-        raise ValueError(f"unknown menus tab {tab!r}; expected one of {', '.join(MENU_TABS)}")
-    await click_and_settle(page, (await RESTAURANT.find(page, "nav_menus")).first)
-    if tab != "Menus":
-        await click_and_settle(page, (await resolve(page, MENU_TAB, name=tab)).first)
 
 
 async def view_store(page: Page) -> str:
