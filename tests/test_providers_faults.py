@@ -60,10 +60,13 @@ def test_429_burst_is_waited_out_with_retry_after(sandbox: Any, ctx: EnrichCtx) 
 
 @pytest.mark.parametrize("fault", [{"error_rate": 1.0, "error_status": 503}, {"drop_rate": 1.0}])
 def test_5xx_and_dropped_connections_are_retried(sandbox: Any, ctx: EnrichCtx, fault: dict[str, Any]) -> None:
-    sandbox.set_faults({"faults": {"nzbn": fault | {"times": 2}}})
+    # the search endpoint fails twice; the step also reads each candidate's entry (the matcher's
+    # evidence), so a fault on every NZBN endpoint would fail it twice per endpoint it calls
+    sandbox.set_faults({"faults": {"nzbn.search": fault | {"times": 2}}})
     result, errors = _until_done(search_companies, ctx)
     assert result["candidates"] >= 1
     assert len(errors) == 2 and not any(isinstance(e, RateLimited) for e in errors)
+    assert all("GET /entities:" in str(e) for e in errors)
 
 
 def test_401_fails_at_once_naming_the_credential(

@@ -70,7 +70,7 @@ def test_the_errors_are_capped(tmp_path: Path) -> None:
 
 
 def test_every_builtin_step_type_declares_its_parameters() -> None:
-    for name in known():
+    for name in (n for n in known() if ":" not in n):  # module:function types (tests') declare nothing
         schema = lookup(name).params
         assert schema is not None, name
         assert schema.get("additionalProperties") is False, name

@@ -56,6 +56,9 @@ ONBOARDING_PARAMS: dict[str, JSON] = {
         name=_p("string", "search the register for this name instead of the restaurant's"),
         street=_p("string", "…and this street"),
         city=_p("string", "…and this city"),
+        website_source=_p("string", "read the restaurant's website for a printed legal name or NZBN "
+                                    "directly (`native`, the default) or through the extraction API "
+                                    "(`extraction`)", enum=["native", "extraction"]),
     ),
     "configure_registration": params_schema(
         defaults=_p("object", "registration settings for every job of the step, over the manifest's "
