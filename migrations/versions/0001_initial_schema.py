@@ -2,8 +2,8 @@
 """initial schema  (generated: regctl.db.migrate.regenerate)
 
 Revision ID: 0001
-Revises:
-Create Date: 2026-11-29 17:21:41.058703
+Revises: 
+Create Date: 2026-12-05 16:11:44.213214
 """
 from __future__ import annotations
 
@@ -217,6 +217,7 @@ def upgrade() -> None:
     sa.Column('max_attempts', sa.Integer(), nullable=False),
     sa.Column('timeout', sa.Float(), nullable=True),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('recoveries', sa.Integer(), server_default='0', nullable=False),
     sa.Column('next_attempt_at', sa.Float(), nullable=True),
     sa.Column('lease_owner', sa.String(length=100), nullable=True),
     sa.Column('lease_expires_at', sa.Float(), nullable=True),

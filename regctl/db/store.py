@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, Engine, exc, func, select, text, update
 
 from regctl.db import queries
-from regctl.db.admission import BATCH_TRANSITIONS, admit_jobs_txn, refresh_batches_txn
+from regctl.db.admission import admit_jobs_txn
+from regctl.db.batch_status import BATCH_TRANSITIONS, refresh_batches_txn
 from regctl.db.claim import claim_ready_txn, claims_log_events
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
 from regctl.db.progress import (
@@ -308,30 +309,43 @@ class Store(queries.Reads):
             )
         )
 
-    def heartbeat(self, sid: str, *, lease: float) -> list[int]:
-        """Renew our leases; returns ids of our running steps whose job was cancelled."""
+    def heartbeat(
+        self, sid: str, *, lease: float, held: Collection[int] = ()
+    ) -> tuple[list[int], list[int]]:
+        """Renew our leases. Returns our running steps whose job was cancelled, and those of ``held``
+        (the steps we run) whose lease is no longer ours (another supervisor reclaimed it)."""
 
-        def work(conn: Connection) -> list[int]:
+        def work(conn: Connection) -> tuple[list[int], list[int]]:
             now = time.time()
             conn.execute(update(supervisors).where(supervisors.c.id == sid).values(heartbeat_at=now))
-            conn.execute(
-                update(steps)
-                .where(steps.c.lease_owner == sid, steps.c.status == StepStatus.RUNNING.value)
-                .values(lease_expires_at=now + lease)
-            )
-            return list(
-                conn.execute(
-                    select(steps.c.id)
-                    .join(jobs, jobs.c.id == steps.c.job_id)
-                    .where(
-                        steps.c.lease_owner == sid,
-                        steps.c.status == StepStatus.RUNNING.value,
-                        jobs.c.status == "cancelled",
-                    )
-                ).scalars()
-            )
+            ours = (steps.c.lease_owner == sid) & (steps.c.status == StepStatus.RUNNING.value)
+            conn.execute(update(steps).where(ours).values(lease_expires_at=now + lease))
+            rows = conn.execute(
+                select(steps.c.id, jobs.c.status).join(jobs, jobs.c.id == steps.c.job_id).where(ours)
+            ).all()
+            cancelled = [r.id for r in rows if r.status == "cancelled"]
+            still = {r.id for r in rows}
+            return cancelled, [step_id for step_id in held if step_id not in still]
 
         return self.transact(work)
+
+    def not_startable(self, step_ids: Collection[int], sid: str) -> set[int]:
+        """Of steps we just claimed, those that must not start now: their job was cancelled (or
+        the lease is no longer ours). Read at the moment they would start."""
+        if not step_ids:
+            return set()
+        with self._read() as conn:
+            rows = conn.execute(
+                select(steps.c.id)
+                .join(jobs, jobs.c.id == steps.c.job_id)
+                .where(
+                    steps.c.id.in_(list(step_ids)),
+                    steps.c.status == StepStatus.RUNNING.value,
+                    steps.c.lease_owner == sid,
+                    jobs.c.status != "cancelled",
+                )
+            ).scalars()
+            return set(step_ids) - set(rows)
 
     def stop_supervisor(self, sid: str) -> int:
         """Give back the leases we still hold (not a failed attempt) and mark us stopped."""
@@ -376,9 +390,13 @@ class Store(queries.Reads):
 
     # ------------------------------------------------------------ limits -----------------------
 
-    def take_rate_limit(self, name: str, *, default: tuple[int, float]) -> float:
+    def take_rate_limit(
+        self, name: str, *, default: tuple[int, float], override: tuple[int, float] | None = None
+    ) -> float:
         """Take one token of ``name``: 0.0 if taken, else seconds until one is free."""
-        return self.transact(lambda c: take_rate_limit_txn(c, name, now=time.time(), default=default))
+        return self.transact(
+            lambda c: take_rate_limit_txn(c, name, now=time.time(), default=default, override=override)
+        )
 
     def renew_lease(self, step_id: int, supervisor_id: str, *, lease: float) -> None:
         """A step's own heartbeat: extend its lease if we still hold it."""
