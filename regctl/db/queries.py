@@ -152,6 +152,14 @@ class Reads:
         with self._read() as conn:
             return _dicts(conn.execute(stmt))
 
+    def batches_with_policies(self, batch_id: int | None = None) -> dict[int, dict[str, Any]]:
+        """Policies by batch id, of the live batches whose manifest names any."""
+        stmt = select(batches.c.id, batches.c.policies).where(batches.c.cancelled_at.is_(None))
+        if batch_id is not None:
+            stmt = stmt.where(batches.c.id == batch_id)
+        with self._read() as conn:
+            return {row.id: dict(row.policies) for row in conn.execute(stmt) if row.policies}
+
     def waiting_steps(
         self, *, batch_id: int | None = None, job_id: int | None = None, key: str | None = None
     ) -> list[dict[str, Any]]:

@@ -47,6 +47,16 @@ async def call_step(fn: Callable[..., Any], executor: Executor | None, *args: An
     return await value if inspect.isawaitable(value) else value
 
 
+class StepExited(PermanentStepError):
+    """A step's code raised SystemExit or KeyboardInterrupt (argparse-based tools call sys.exit).
+
+    It fails that step; raised as is it would end the supervisor's event loop and process.
+    """
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(f"the step raised {type(error).__name__}({error})")
+
+
 def _in_daemon_thread(
     loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any
 ) -> asyncio.Future[Any]:
@@ -61,10 +71,13 @@ def _in_daemon_thread(
             future.set_result(value)
 
     def body() -> None:
-        value, failure = None, None
+        value: Any = None
+        failure: BaseException | None = None
         try:
             value = fn(*args)
-        except BaseException as error:  # SystemExit too: it belongs to the step, not to the process
+        except (SystemExit, KeyboardInterrupt) as error:  # the step's, not the process's
+            failure = StepExited(error)
+        except BaseException as error:
             failure = error
         with contextlib.suppress(RuntimeError):  # the loop closed: an abandoned step's result is dropped
             loop.call_soon_threadsafe(settle, value, failure)
@@ -87,7 +100,10 @@ async def _call(fn: Callable[..., Any], executor: Executor | None, ctx: EngineCo
     """Call a step's function; its timeout runs from the moment its code starts (``ctx.started_at``)."""
     if inspect.iscoroutinefunction(fn):
         ctx.mark_started()
-        return await fn(ctx)
+        try:
+            return await fn(ctx)
+        except (SystemExit, KeyboardInterrupt) as error:  # asyncio would end the loop with them
+            raise StepExited(error) from error
     ctx.threaded = True
 
     def started(c: EngineContext) -> Any:
@@ -228,7 +244,10 @@ async def run_step(
         if not await _watch(work, ctx, timeout, grace):
             ctx.abandoned = work
             return _abandoned(step, ctx, timeout, grace)
-        return work.result()
+        outcome = work.result()
+        if ctx.timed_out:  # its code returned after the timeout, within grace: still a timed-out attempt
+            return _failure(step, RetryableStepError(f"timed out after {timeout or 0:g}s"), policy)
+        return outcome
     except asyncio.CancelledError:
         task = asyncio.current_task()
         if task is not None and task.cancelling():

@@ -27,7 +27,7 @@ from regctl.db.store import BACKOFF_FIRST, BACKOFF_MAX, Store, connection_lost, 
 from regctl.engine.context import BatchInfo, EngineContext, batch_info
 from regctl.engine.listen import Listener
 from regctl.engine.policy import Leases, RetryPolicy
-from regctl.engine.policy_hook import apply_policy, policy_for
+from regctl.engine.policy_hook import PolicyTask, apply_policy, policy_for, unanswered
 from regctl.engine.runner import run_step
 from regctl.engine.states import StepStatus
 from regctl.steps.base import SHARED_CLOSERS
@@ -90,6 +90,7 @@ class Supervisor:
         self._next_expiry: float | None = None  # when another supervisor's first lease runs out
         self._types_seen: set[str] = set()  # step types already looked up (imported) here
         self._policies: set[asyncio.Future[bool]] = set()  # policy evaluations in flight
+        self._policy_seen: set[tuple[int, int]] = set()  # (step id, attempt) already evaluated here
         self._done: list[tuple[StepOutcome, EngineContext]] = []
         self._batches: dict[int, BatchInfo] = {}
         self._db_pool = ThreadPoolExecutor(1, thread_name_prefix="regctl-db")
@@ -173,6 +174,7 @@ class Supervisor:
             batch_id=self.batch_id,
         )
         listener = Listener.start(self.store, self._notified)
+        await self._unanswered_policies()
         housekeeping = asyncio.create_task(self._housekeeping())
         try:
             await self._work()
@@ -319,13 +321,26 @@ class Supervisor:
     def _after_outcomes(self, done: list[tuple[StepOutcome, EngineContext]]) -> None:
         """Hand newly waiting action steps to their batch's policy, if the manifest names one."""
         for outcome, ctx in done:
-            policy = policy_for(ctx, outcome)
-            if policy is not None:
-                future = self._loop.run_in_executor(
-                    self._steps_pool, apply_policy, self.store, ctx, outcome, policy
-                )
-                self._policies.add(future)
-                future.add_done_callback(self._policy_done)
+            task = policy_for(ctx, outcome)
+            if task is not None:
+                self._hand_to_policy(task)
+
+    def _hand_to_policy(self, task: PolicyTask) -> None:
+        """Evaluate each waiting step's policy once in this process (a person may still be needed)."""
+        if (task.step_id, task.attempt) in self._policy_seen:
+            return
+        self._policy_seen.add((task.step_id, task.attempt))
+        future = self._loop.run_in_executor(self._steps_pool, apply_policy, self.store, task)
+        self._policies.add(future)
+        future.add_done_callback(self._policy_done)
+
+    async def _unanswered_policies(self) -> None:
+        """Policies are durable: a waiting step with a policy and no decision is evaluated again by
+        any supervisor (its first evaluation may have been lost with a crashed one)."""
+        batches = await self._db(self.store.batches_with_policies, self.batch_id)
+        if batches:
+            for task in await self._db(unanswered, self.store, self.batch_id, batches):
+                self._hand_to_policy(task)
 
     def _policy_done(self, future: asyncio.Future[bool]) -> None:
         self._policies.discard(future)
@@ -342,6 +357,7 @@ class Supervisor:
                 await self._heartbeat()
                 if now - last_lease >= self.leases.heartbeat_every:
                     await self._reclaim()
+                    await self._unanswered_policies()
                     last_lease = now
             if self._next_expiry is not None and time.time() >= self._next_expiry:
                 await self._reclaim()  # another supervisor's lease ran out between our heartbeats
