@@ -34,7 +34,11 @@ def retry(ctx: click.Context, target: str, from_step: str | None, failed: bool) 
         if from_step is not None:
             store.step_id_for(job_id, from_step)
         n = api.retry_job(store, job_id, from_step=from_step, actor=actor())
-        click.echo(f"job {job_id}: {n} step(s) ready again; run: regctl resume {job['batch_id']}")
+        if n == 0:
+            click.echo(f"job {job_id}: nothing to retry (its steps have not run since the last retry); "
+                       f"run: regctl resume {job['batch_id']}")
+            return
+        click.echo(f"job {job_id}: {n} step(s) to run again; run: regctl resume {job['batch_id']}")
 
 
 COMMANDS = [retry]

@@ -20,6 +20,7 @@ from regctl.db.admission import admit_jobs_txn
 from regctl.db.batch_status import BATCH_TRANSITIONS, refresh_batches_txn
 from regctl.db.claim import claim_ready_txn, claims_log_events
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
+from regctl.db.plan import Plan, accept_changes_txn, plan_txn
 from regctl.db.progress import (
     lock_jobs_txn,
     record_outcomes_txn,
@@ -39,6 +40,7 @@ from regctl.db.transitions import (
     retry_job_txn,
 )
 from regctl.engine.states import StepStatus
+from regctl.errors import UsageError
 
 if TYPE_CHECKING:
     from regctl.manifest import Manifest
@@ -170,13 +172,32 @@ class Store(queries.Reads):
 
     # ------------------------------------------------------------ batches ----------------------
 
-    def submit_batch(self, manifest: Manifest, *, actor: str) -> tuple[int, bool, int, int]:
+    def submit_batch(
+        self, manifest: Manifest, *, actor: str, accept_changes: bool = False
+    ) -> tuple[int, bool, int, int]:
+        """Create or resume the manifest's batch. Pipeline, execution or policy changes to an existing
+        batch raise UsageError (nothing written) unless ``accept_changes``."""
+
         def work(conn: Connection) -> tuple[int, bool, int, int]:
+            plan = plan_txn(conn, manifest)
+            if plan.refused_changes and not plan.cancelled:
+                if not accept_changes:
+                    raise UsageError(
+                        f"the manifest changes the pipeline, execution or policies of batch "
+                        f"{manifest.batch!r}: see `regctl plan MANIFEST`; run with --accept-changes to apply "
+                        f"them, or give the manifest a new `batch:` name"
+                    )
+                accept_changes_txn(conn, manifest, now=time.time())
             made = submit_batch_txn(conn, manifest, actor=actor, now=time.time())
             notify_txn(conn, "batch")
             return made
 
         return self.transact(work)
+
+    def plan(self, manifest: Manifest) -> Plan:
+        """What running ``manifest`` would change (read-only)."""
+        with self._read() as conn:
+            return plan_txn(conn, manifest)
 
     def cancel(self, *, actor: str, batch_id: int | None = None, job_id: int | None = None) -> int:
         return self.transact(
@@ -329,13 +350,26 @@ class Store(queries.Reads):
 
         return self.transact(work)
 
-    def not_startable(self, step_ids: Collection[int], sid: str) -> set[int]:
-        """Of steps we just claimed, those that must not start now: their job was cancelled (or
-        the lease is no longer ours). Read at the moment they would start."""
-        if not step_ids:
-            return set()
-        with self._read() as conn:
-            rows = conn.execute(
+    def hold_start(
+        self,
+        step_ids: Collection[int],
+        sid: str,
+        hand_over: Callable[[set[int]], None],
+        started: Callable[[], object],
+    ) -> None:
+        """Look once more at steps we just claimed, at the moment they start, and keep `cancel` out
+        until they have: ``hand_over(ids that must not start)`` (their job was cancelled, or the lease
+        is no longer ours), then ``started()`` (it returns once the others' code has begun), then
+        commit. A cancel waits for the job rows (PostgreSQL: ``FOR SHARE`` here, ``FOR UPDATE``
+        there) or the database (SQLite: every transaction is ``BEGIN IMMEDIATE``), so no step starts
+        after `regctl cancel` has returned.
+        """
+
+        def work(conn: Connection) -> None:
+            mine = select(steps.c.job_id).where(steps.c.id.in_(list(step_ids)))
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(jobs.c.id).where(jobs.c.id.in_(mine)).with_for_update(read=True))
+            startable = conn.execute(
                 select(steps.c.id)
                 .join(jobs, jobs.c.id == steps.c.job_id)
                 .where(
@@ -345,7 +379,10 @@ class Store(queries.Reads):
                     jobs.c.status != "cancelled",
                 )
             ).scalars()
-            return set(step_ids) - set(rows)
+            hand_over(set(step_ids) - set(startable))
+            started()
+
+        self.transact(work)
 
     def stop_supervisor(self, sid: str) -> int:
         """Give back the leases we still hold (not a failed attempt) and mark us stopped."""

@@ -110,11 +110,6 @@ def _find_or_create_batch(conn: Connection, m: Manifest, actor: str, now: float)
             batches.c.organisation_id == m.organisation, batches.c.name == m.batch
         )
     ).first()
-    if found is not None and found.cancelled_at is not None:
-        raise UsageError(
-            f"batch {m.batch!r} was cancelled and takes no new jobs: give the manifest a new `batch:` "
-            f"name, or reopen its jobs first with `regctl retry job:ID`"
-        )
     if found is not None:
         return found.id, False
     row = {
@@ -211,11 +206,20 @@ def _create_jobs(
     return len(ids), len(have)
 
 
+def _cancelled(conn: Connection, batch_id: int) -> bool:
+    return conn.execute(select(batches.c.cancelled_at).where(batches.c.id == batch_id)).scalar() is not None
+
+
 def submit_batch_txn(conn: Connection, m: Manifest, *, actor: str, now: float) -> tuple[int, bool, int, int]:
     """``(batch_id, created, jobs_created, jobs_existing)``; raises UsageError before writing on a clash."""
     batch_id, created = _find_or_create_batch(conn, m, actor, now)
     restaurant_ids = _upsert_restaurants(conn, m.organisation, m.restaurants, now)
     made, existing = _create_jobs(conn, batch_id, m, restaurant_ids, now)
+    if made and _cancelled(conn, batch_id):  # raising rolls the whole submission back
+        raise UsageError(
+            f"batch {m.batch!r} was cancelled and takes no new jobs: give the manifest a new `batch:` "
+            f"name, or reopen its jobs first with `regctl retry job:ID`"
+        )
     total = made + existing
     conn.execute(update(batches).where(batches.c.id == batch_id).values(total_jobs=total, updated_at=now))
     if made and not created:  # new jobs in a finished batch make it runnable again

@@ -146,16 +146,22 @@ def cancel_txn(
 # ------------------------------------------------------------------ retry ----------------------
 
 
-def _dependents(rows: Sequence[Any], start: str) -> set[str]:
-    """``start`` and every step that needs or comes after it, transitively."""
+def _dependents(rows: Sequence[Any], start: str, *, relations: tuple[str, ...] = ("needs", "after")
+                ) -> set[str]:
+    """``start`` and every step that needs or comes after it (by ``relations``), transitively."""
     found, frontier = {start}, [start]
     while frontier:
         key = frontier.pop()
         for r in rows:
-            if r.key not in found and key in (list(r.needs or ()) + list(r.after or ())):
+            linked = [k for rel in relations for k in (getattr(r, rel) or ())]
+            if r.key not in found and key in linked:
                 found.add(r.key)
                 frontier.append(r.key)
     return found
+
+
+_NOT_RUN = (S.PENDING.value, S.READY.value, S.RUNNING.value)  # nothing to retry: it has not run (yet)
+_RAN = (S.COMPLETED.value, S.FAILED.value, S.SKIPPED.value, S.CANCELLED.value)
 
 
 def _retry_targets(rows: Sequence[Any], from_step: str | None) -> list[Any]:
@@ -163,13 +169,16 @@ def _retry_targets(rows: Sequence[Any], from_step: str | None) -> list[Any]:
         if from_step not in {r.key for r in rows}:
             raise NotFound(f"the job has no step {from_step!r}")
         keys = _dependents(rows, from_step)
-        return [r for r in rows if r.key in keys and r.status != S.RUNNING.value]
+        return [r for r in rows if r.key in keys and r.status not in _NOT_RUN]
 
     def stuck(r: Any) -> bool:
         node = StepNode(r.id, r.key, S(r.status), (), (), None, bool(r.critical), r.note)
         return r.status in (S.FAILED, S.BLOCKED, S.CANCELLED) or skipped_by_failure(node)
 
-    return [r for r in rows if stuck(r)]
+    targets = {r.key for r in rows if stuck(r)}
+    # an `after:` step that ran past a failure runs again after the retried step (issue 13, finding 8)
+    later = {k for key in targets for k in _dependents(rows, key, relations=("after",))}
+    return [r for r in rows if r.key in targets or (r.key in later and r.status in _RAN)]
 
 
 def _budgets(conn: Connection, batch_id: int) -> dict[str, int]:

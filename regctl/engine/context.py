@@ -94,6 +94,7 @@ class EngineContext:
         self.timed_out = False
         self.threaded = False  # the step's code runs in a thread of its own (it cannot be interrupted)
         self.started_at: float | None = None  # time.monotonic() when its code started (the timeout's clock)
+        self.begun = threading.Event()  # set when its code starts, or when it will not run here
         self.cancelled_at: float | None = None  # … when it was first asked to stop (the grace period's clock)
         self.abandoned: Any = None  # the work of a step that outlived its grace period
         self._data: JSON | None = None
@@ -148,6 +149,7 @@ class EngineContext:
 
     def mark_started(self) -> None:
         self.started_at = time.monotonic()
+        self.begun.set()
 
     def cancel(self, *, stopping: bool = False, lost: bool = False) -> None:
         """Signal the step to stop (job cancelled, timeout, lease lost, or supervisor stopping)."""

@@ -233,6 +233,15 @@ async def run_step(
     Anything the step's code raises — ``SystemExit`` and ``KeyboardInterrupt`` too — is the step's
     failure; only the cancellation of this task (the supervisor's own shutdown) propagates.
     """
+    try:
+        return await _run(ctx, executor, policy, grace)
+    finally:
+        ctx.begun.set()  # whatever happened, nothing more will start here
+
+
+async def _run(
+    ctx: EngineContext, executor: Executor | None, policy: RetryPolicy, grace: float
+) -> StepOutcome:
     step = ctx._step
     if ctx.cancelled:  # cancelled before it started
         return _cancelled(step, ctx, started=False)

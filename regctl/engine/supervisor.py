@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
 TICK = 0.25  # how often the loop looks at the stop flag while idle
+START_WAIT = 2.0  # at most this long a start holds off a cancel (a step's code normally begins in ms)
+
+
+def _settle(future: asyncio.Future[set[int]], value: set[int]) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 def new_supervisor_id() -> str:
@@ -289,15 +295,31 @@ class Supervisor:
         )
 
     async def _start(self, claimed: list[ClaimedStep]) -> None:
-        """Look once more, at the moment they would start, then start the claimed steps at once.
+        """Look once more, at the moment they start, then start the claimed steps.
 
-        Steps of a job cancelled since the claim end cancelled without spending an attempt.
+        The look holds off `regctl cancel` until the steps' code has begun (``Store.hold_start``);
+        steps of a job cancelled since the claim end cancelled without spending an attempt.
         """
         if not claimed:
             return
         await self._import_step_types(claimed)
         contexts = [await self._context(step) for step in claimed]
-        stopped = await self._db(self.store.not_startable, [c.id for c in claimed], self.id)
+        looked: asyncio.Future[set[int]] = self._loop.create_future()
+
+        def hand_over(stopped: set[int]) -> None:
+            self._loop.call_soon_threadsafe(_settle, looked, stopped)
+
+        def started() -> None:
+            deadline = time.monotonic() + START_WAIT
+            for ctx in contexts:
+                ctx.begun.wait(max(0.0, deadline - time.monotonic()))
+
+        held = asyncio.ensure_future(
+            self._db(self.store.hold_start, [c.id for c in claimed], self.id, hand_over, started)
+        )
+        either: set[asyncio.Future[Any]] = {looked, held}
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        stopped = looked.result() if looked.done() else {c.id for c in claimed}
         for ctx in contexts:
             if ctx.step_id in stopped:
                 ctx.cancel()
@@ -305,6 +327,7 @@ class Supervisor:
             slot = asyncio.create_task(self._slot(ctx))
             self._slots.add(slot)
             slot.add_done_callback(self._slots.discard)
+        await held  # its errors are ours; it returns once every step has begun (or START_WAIT passed)
 
     async def _slot(self, ctx: EngineContext) -> None:
         """One slot: run the step; the slot is free again when its code has returned (or was abandoned)."""
