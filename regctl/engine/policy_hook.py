@@ -57,7 +57,7 @@ def unanswered(store: Store, batch_id: int | None, policies: dict[int, dict[str,
     tasks = []
     for row in store.waiting_steps(batch_id=batch_id):
         policy = policies.get(row["batch_id"], {}).get(row["key"])
-        if policy is not None and row["request"]:
+        if policy is not None and policy_label(policy) != "review" and row["request"]:  # review: a person
             tasks.append(
                 PolicyTask(row["step_id"], row["attempt"], row["key"], row["job_id"], row["request"], policy)
             )
