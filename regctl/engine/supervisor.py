@@ -31,7 +31,7 @@ from regctl.engine.policy_hook import PolicyTask, apply_policy, policy_for, unan
 from regctl.engine.runner import run_step
 from regctl.engine.states import StepStatus
 from regctl.steps.base import SHARED_CLOSERS
-from regctl.steps.registry import load_builtins, lookup
+from regctl.steps.registry import lookup
 
 __all__ = ["Stats", "Supervisor", "new_supervisor_id"]
 
@@ -158,8 +158,11 @@ class Supervisor:
         self._loop.call_soon_threadsafe(self._wake_up, payload)
 
     def run(self) -> Stats:
-        """Run until stopped (or idle with ``until_idle``); always releases leases on the way out."""
-        load_builtins()
+        """Run until stopped (or idle with ``until_idle``); always releases leases on the way out.
+
+        Step types are looked up (their modules imported) in a worker thread when first claimed:
+        a supervisor imports only what its steps need.
+        """
         try:
             return asyncio.run(self._main())
         finally:
