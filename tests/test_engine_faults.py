@@ -291,3 +291,34 @@ def test_a_policy_lost_with_its_supervisor_is_applied_by_the_next(store: Store) 
     assert {r["status"] for r in _steps(store, ref.id)} == {"completed"}
     decisions = [d for j in store.batch_view(ref.id)["jobs"] for d in store.job_view(j["id"])["decisions"]]
     assert len(decisions) == 2 and {d["actor"] for d in decisions} == {"policy:accept_defaults"}
+
+
+# ------------------------------------------------------------------ finding 8: the smaller points ----
+
+
+def test_a_heartbeat_reports_a_lease_another_supervisor_took(store: Store) -> None:
+    api.submit_batch(store, manifest([spec("a")]), actor="t")
+    store.cycle([], supervisor_id="s", claim=0, lease=30, admit=True)
+    mine = store.cycle([], supervisor_id="slow", claim=1, lease=-1).claimed  # slow: its lease ran out
+    assert store.reclaim_expired(actor="other") == 1
+    store.cycle([], supervisor_id="other", claim=1, lease=30)
+    cancelled, lost = store.heartbeat("slow", lease=30, held=[mine[0].id])
+    assert (cancelled, lost) == ([], [mine[0].id])
+
+
+def test_resource_slots_hold_across_batches(store: Store, tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    step = spec("browse", "engine_steps:stamped", params={"seconds": 0.2, "log": str(log)},
+                resources={"browser": 1})
+    for n in range(2):
+        rows = [{"name": f"R{n}-{i}", "address": f"{i} Slot St {n}"} for i in range(2)]
+        api.submit_batch(store, manifest([step], batch=f"b{n}", restaurants=rows, limits={"browser": 1}),
+                         actor="t")
+    api.supervise(store, until_idle=True, concurrency=8)
+    assert len(_stamps(log)) == 8 and _most_at_once(_stamps(log)) == 1
+
+
+def test_a_manifest_rate_limit_bounds_its_batch_only(store: Store) -> None:
+    assert store.take_rate_limit("extraction_api", default=(10, 60.0), override=(1, 60.0)) == 0.0
+    assert store.take_rate_limit("extraction_api", default=(10, 60.0), override=(1, 60.0)) > 0
+    assert store.take_rate_limit("extraction_api", default=(10, 60.0)) == 0.0  # others keep 10/60 s
