@@ -5,6 +5,10 @@ Scenarios, each a number of trials with a fixed seed (SPEC §9 "crash safety"):
 - ``kill``      kill -9 of a `regctl supervise` at a random moment, then `regctl resume --all`;
 - ``race``      three supervisors racing over one PostgreSQL database: every step executed once;
 - ``sigterm``   SIGTERM mid-run: graceful stop (leases released), then `regctl resume --all`;
+- ``rekill``    the same run killed (kill -9) three times, steps with `retries: 1`, then resumed:
+                a lost run is a recovery, not an attempt, so no step may fail (issue 13);
+- ``cancel``    `cancel` races a running supervisor: no step may start after `cancel` returned
+                (the effects file has each run's start time) (issue 13);
 - ``sandbox``   registration steps against the sandbox with its faults on, kill -9, resume: the
                 sandbox's state shows no account or upload made twice (bench/chaos_sandbox.py);
 - ``pgrestart`` PostgreSQL restarted mid-run: supervisors reconnect and finish (disruptive: it
@@ -38,7 +42,9 @@ from typing import Any
 import chaos_harness as h
 import chaos_sandbox
 
-DEFAULT_TRIALS = {"kill": 50, "race": 5, "sigterm": 5, "pgrestart": 1, "sandbox": 5}
+DEFAULT_TRIALS = {"kill": 50, "race": 5, "sigterm": 5, "rekill": 5, "cancel": 20, "pgrestart": 1,
+                  "sandbox": 5}
+KILLS = 3  # kills of the same run in a rekill trial
 RESUME_TIMEOUT = 180.0
 
 
@@ -57,7 +63,8 @@ class Outcome:
 # ------------------------------------------------------------------ setting a trial up ----------
 
 
-def submit(trial: h.Trial, rng: random.Random, *, restaurants: int, steps: int, seconds: float) -> None:
+def submit(trial: h.Trial, rng: random.Random, *, restaurants: int, steps: int, seconds: float,
+           retries: int | None = None) -> None:
     """Write the trial's manifest and queue its batch through the library (no supervisor yet)."""
     from regctl.engine import api
     from regctl.manifest import load_manifest
@@ -65,7 +72,7 @@ def submit(trial: h.Trial, rng: random.Random, *, restaurants: int, steps: int, 
     trial.effects = trial.workdir / "effects.log"
     manifest = h.write_manifest(trial.workdir / "manifest.yaml", batch=f"{trial.scenario}-{trial.number}",
                                 restaurants=restaurants, steps=steps, effects=trial.effects,
-                                seconds=seconds)
+                                seconds=seconds, retries=retries)
     store = api.open_store(trial.db_url)
     try:
         api.submit_batch(store, load_manifest(manifest), actor="chaos")
@@ -150,6 +157,54 @@ def sigterm_trial(trial: h.Trial, rng: random.Random) -> None:
     recover(trial)
 
 
+def rekill_trial(trial: h.Trial, rng: random.Random) -> None:
+    """Kill the same run three times with `retries: 1`: no step may fail (recoveries are not attempts)."""
+    from chaos_steps import read_runs
+
+    submit(trial, rng, restaurants=rng.randint(4, 8), steps=5, seconds=0.3, retries=1)
+    trial.effects.touch()
+    for _ in range(KILLS):
+        before = len(read_runs(trial.effects))
+        proc = supervisor(trial)
+        if not h.wait_until(lambda b=before: len(read_runs(trial.effects)) > b, timeout=120):
+            trial.notes.append("a supervisor ran nothing within 120 s")
+        time.sleep(rng.uniform(0.0, 0.25))  # mid-step: the steps take 0.3 s
+        trial.mid_run = proc.poll() is None
+        h.stop(proc, signal.SIGKILL)
+        trial.killed_at = time.monotonic()
+    recover(trial)
+    failed = h.count_steps(trial.db_url, "failed")
+    if failed:
+        trial.failure = f"{failed} step(s) failed after {KILLS} kills with retries: 1"
+
+
+def cancel_trial(trial: h.Trial, rng: random.Random) -> None:
+    """Cancel a running batch: no step may start after `cancel` returned."""
+    from chaos_steps import read_runs
+
+    from regctl.engine import api
+
+    submit(trial, rng, restaurants=rng.randint(20, 40), steps=2, seconds=rng.choice([0.01, 0.05]))
+    proc = supervisor(trial, concurrency=8)
+    started_work(trial)
+    time.sleep(rng.uniform(0.0, 0.5))
+    store = api.open_store(trial.db_url)
+    try:
+        api.cancel(store, batch_id=store.list_batches()[0]["id"], actor="chaos")
+        returned = time.time()
+    finally:
+        store.close()
+    trial.killed_at = time.monotonic()
+    trial.mid_run = proc.poll() is None
+    proc.wait(timeout=RESUME_TIMEOUT)
+    late = [run for run in read_runs(trial.effects) if run[4] > returned]
+    trial.notes.append(f"{len(late)} step(s) started after cancel returned")
+    if late:
+        trial.failure = f"{len(late)} step(s) started after cancel returned"
+    if h.batch_finished(trial.db_url):
+        trial.recovered_at = time.monotonic()
+
+
 def pgrestart_trial(trial: h.Trial, rng: random.Random) -> None:
     submit(trial, rng, restaurants=8, steps=5, seconds=0.1)
     procs = [supervisor(trial) for _ in range(2)]
@@ -174,7 +229,8 @@ def pgrestart_trial(trial: h.Trial, rng: random.Random) -> None:
 
 
 SCENARIOS: dict[str, Callable[[h.Trial, random.Random], None]] = {
-    "kill": kill_trial, "race": race_trial, "sigterm": sigterm_trial, "pgrestart": pgrestart_trial,
+    "kill": kill_trial, "race": race_trial, "sigterm": sigterm_trial, "rekill": rekill_trial,
+    "cancel": cancel_trial, "pgrestart": pgrestart_trial,
     "sandbox": chaos_sandbox.sandbox_trial,
 }
 
@@ -277,7 +333,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7, help="fixed seed: the same trials every run")
-    parser.add_argument("--scenarios", default="kill,race,sigterm,sandbox,pgrestart",
+    parser.add_argument("--scenarios", default="kill,race,sigterm,rekill,cancel,sandbox,pgrestart",
                         help=f"comma-separated subset of {','.join(SCENARIOS)}")
     parser.add_argument("--tag", default="run", type=lambda t: t if re.fullmatch(r"[a-z0-9]{1,12}", t)
                         else parser.error(f"--tag {t!r}: 1-12 lower-case letters or digits"),

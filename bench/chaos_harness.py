@@ -32,7 +32,7 @@ PREFIX = "regctl_chaos_"
 TEMPLATE = f"{PREFIX}template"
 FINISHED_STEPS = ("completed", "skipped", "failed", "cancelled")  # terminal: nothing left to run
 LEASE = 3.0  # seconds: supervisors in kill trials hold leases this long (renewed every LEASE/3)
-FINISHED_BATCHES = ("completed", "completed_with_warnings")
+FINISHED_BATCHES = ("completed", "completed_with_warnings", "cancelled")  # cancelled: only `cancel` trials
 
 __all__ = ["Trial", "Verdict", "check", "postgres_database", "regctl", "spawn_supervisor", "write_manifest"]
 
@@ -132,7 +132,7 @@ def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL, wait: float =
 
 
 def write_manifest(path: Path, *, batch: str, restaurants: int, steps: int, effects: Path,
-                   seconds: float) -> Path:
+                   seconds: float, retries: int | None = None) -> Path:
     """A chain-and-fan pipeline of chaos_steps:record over ``restaurants`` restaurants."""
     specs: list[dict[str, Any]] = []
     for i in range(steps):
@@ -140,6 +140,8 @@ def write_manifest(path: Path, *, batch: str, restaurants: int, steps: int, effe
                                 "with": {"log": str(effects), "seconds": seconds}}
         if i:  # s1..: each needs the one before; every third one fans out from s0 instead
             spec["needs"] = ["s0"] if i % 3 == 0 else [f"s{i - 1}"]
+        if retries is not None:
+            spec["retries"] = retries
         specs.append(spec)
     manifest = {
         "batch": batch, "organisation": "chaos", "target": "sandbox",
@@ -179,7 +181,7 @@ class Verdict:
     steps: int
     steps_lost: int  # left non-terminal (pending, ready, running, blocked) and not waiting on a person
     recorded_twice: int  # steps with more than one "completed" event
-    executed_twice: int  # same (job, step, attempt) executed more than once: two owners at once
+    executed_twice: int  # same (job, step, attempt, recovery) executed more than once: two owners at once
     extra_executions: int  # executions beyond one per step (allowed only after a kill)
     strict: bool = False  # from the trial: extra executions count as duplicates
     external_duplicates: int = 0  # from the trial: effects the sandbox recorded twice
@@ -198,7 +200,7 @@ class Verdict:
 
 def check(trial: Trial) -> Verdict:
     """Judge the trial from the database (statuses, event log) and the effects file."""
-    from chaos_steps import read_effects
+    from chaos_steps import read_runs
 
     engine = sa.create_engine(trial.db_url, poolclass=sa.pool.NullPool)
     try:
@@ -214,9 +216,9 @@ def check(trial: Trial) -> Verdict:
     asking = {job for job, status in rows if status == "action_required"}
     waiting = [(job, status) for job, status in rows
                if job in asking and status in ("action_required", "pending")]
-    effects = read_effects(trial.effects)
-    per_attempt = Counter((job, key, attempt) for job, key, attempt, _ in effects)
-    per_step = Counter((job, key) for job, key, _, _ in effects)
+    effects = read_runs(trial.effects)
+    per_attempt = Counter((job, key, attempt, recoveries) for job, key, attempt, recoveries, _ in effects)
+    per_step = Counter((job, key) for job, key, *_ in effects)
     return Verdict(
         batches=len(batches), batches_finished=sum(s in FINISHED_BATCHES for s in batches),
         steps=len(statuses), waiting=len(waiting),

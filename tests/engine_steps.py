@@ -49,3 +49,34 @@ def holds_params(ctx: StepContext) -> dict[str, Any]:
 def refused_login(ctx: StepContext) -> dict[str, Any]:
     """A login that the far side refuses: fails for good, whatever its ``with:`` holds."""
     raise PermanentStepError("login refused")
+def _stamp(ctx: StepContext, what: str) -> None:
+    """Append ``<what> <time.time()> <step key> <job id> <attempt>`` to the file ``with.log``."""
+    with open(str(ctx.params["log"]), "a") as log:
+        log.write(f"{what} {time.time()!r} {ctx.step_key} {ctx.job_id} {ctx.attempt}\n")
+
+
+def stamped(ctx: StepContext) -> dict[str, Any]:
+    """Log its start and end; sleep ``with.seconds`` cooperatively in between."""
+    _stamp(ctx, "start")
+    deadline = time.monotonic() + float(ctx.params.get("seconds", 0))
+    while time.monotonic() < deadline:
+        ctx.check_cancelled()
+        time.sleep(0.01)
+    _stamp(ctx, "end")
+    return {"pid": os.getpid()}
+
+
+def stubborn(ctx: StepContext) -> dict[str, Any]:
+    """Log its start and end; sleep ``with.seconds`` on its first attempt IGNORING cancellation."""
+    _stamp(ctx, "start")
+    if ctx.attempt == 1:
+        time.sleep(float(ctx.params.get("seconds", 0)))
+    _stamp(ctx, "end")
+    return {"pid": os.getpid()}
+
+
+def exits(ctx: StepContext) -> dict[str, Any]:
+    """What an argparse-based tool does on bad arguments."""
+    import sys
+
+    sys.exit(2)

@@ -1,6 +1,6 @@
 """Step types for test_nightly_resume.py, loaded by `regctl` subprocesses via ``module:function``.
 
-``hang_first_attempt`` never finishes its first attempt (the supervisor running it is killed), so
+``hang_first_attempt`` never finishes its first run (the supervisor running it is killed), so
 the step is left ``running`` under a lease that then expires; any later attempt returns at once.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 
 def hang_first_attempt(ctx: Any) -> dict[str, Any]:
-    if ctx.attempt == 1:
+    if ctx.attempt == 1 and ctx.recoveries == 0:  # its first run (a kill is a recovery, not an attempt)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             ctx.check_cancelled()

@@ -48,5 +48,5 @@ def test_restaurant_fields_are_stored_and_unknown_ones_kept_as_extra(store: Stor
     job = store.job_view(store.batch_view(ref.id)["jobs"][0]["id"])
     assert job["restaurant"]["phone"] == "09 836 1234"
     assert job["restaurant"]["extra"] == {"cuisine_hint": "chicken"}
-    assert job["restaurant"]["key"] == "texas chicken henderson|12 great north road"
+    assert job["restaurant"]["key"] == "texas chicken henderson|12 great north rd"  # "Road" = "Rd"
     assert job["config"] == {}

@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 16:43:15.999422
+Create Date: 2026-12-05 17:47:24.657771
 """
 from __future__ import annotations
 
@@ -225,6 +225,7 @@ def upgrade() -> None:
     sa.Column('max_attempts', sa.Integer(), nullable=False),
     sa.Column('timeout', sa.Float(), nullable=True),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('recoveries', sa.Integer(), server_default='0', nullable=False),
     sa.Column('next_attempt_at', sa.Float(), nullable=True),
     sa.Column('lease_owner', sa.String(length=100), nullable=True),
     sa.Column('lease_expires_at', sa.Float(), nullable=True),

@@ -13,6 +13,7 @@ COMMAND_MODULES: dict[str, str] = {
     "decide": "decide",
     "doctor": "doctor",
     "export": "export",
+    "plan": "plan",
     "resume": "resume",
     "retry": "retry",
     "review": "review",

@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from regctl.commands._common import actor, is_job_ref, parse_job, resolve_batch, store_for
+from regctl.commands._common import actor, is_job_ref, is_terminal, parse_job, resolve_batch, store_for
 from regctl.engine import api
+from regctl.errors import UsageError
 
 __all__ = ["COMMANDS"]
+
+FINISHED = ("completed", "completed_with_warnings", "cancelled")
+
+
+def _confirm(what: str, yes: bool) -> None:
+    """On a terminal, ask before cancelling (``--yes`` skips it); scripts and pipes are not asked."""
+    if yes or not (is_terminal() and sys.stdin.isatty()):
+        return
+    if not click.confirm(f"Cancel {what}? Its running steps stop and nothing more of it runs", default=False):
+        raise click.exceptions.Exit(1)
 
 
 @click.command("cancel")
 @click.argument("target", metavar="BATCH|job:ID")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation on a terminal.")
 @click.pass_context
-def cancel(ctx: click.Context, target: str) -> None:
+def cancel(ctx: click.Context, target: str, yes: bool) -> None:
     """Cancel a batch (name or id) or one job (job:ID): no new step starts from the moment this
-    returns, and running steps are signalled to stop."""
+    returns, and running steps are signalled to stop (recorded cancelled after the grace period).
+    A finished batch or job is refused."""
     with store_for(ctx) as store:
         if is_job_ref(target):
             job_id = parse_job(target)
-            store.find_job(job_id)
+            job = store.find_job(job_id)
+            if job["status"] in FINISHED:
+                raise UsageError(f"job {job_id} is already {job['status']}: nothing to cancel")
+            _confirm(f"job {job_id}", yes)
             n = api.cancel(store, job_id=job_id, actor=actor())
             click.echo(f"job {job_id} cancelled ({n} step(s))")
             return
         batch = resolve_batch(store, target)
+        if batch["status"] in FINISHED:
+            raise UsageError(f"batch {batch['name']} is already {batch['status']}: nothing to cancel")
+        _confirm(f"batch {batch['name']} (#{batch['id']})", yes)
         n = api.cancel(store, batch_id=batch["id"], actor=actor())
         click.echo(f"batch {batch['name']} (#{batch['id']}) cancelled ({n} step(s))")
 

@@ -36,7 +36,11 @@ def retry(ctx: click.Context, target: str, from_step: str | None, failed: bool) 
             store.step_id_for(job_id, from_step)
         n = api.retry_job(store, job_id, from_step=from_step, actor=actor())
         batch = resolve_batch(store, str(job["batch_id"]))["name"]
-        click.echo(f"job {job_id}: {n} step(s) ready again; run: {command_hint(ctx, 'resume', batch)}")
+        if n == 0:
+            click.echo(f"job {job_id}: nothing to retry (its steps have not run since the last retry); "
+                       f"run: {command_hint(ctx, 'resume', batch)}")
+            return
+        click.echo(f"job {job_id}: {n} step(s) to run again; run: {command_hint(ctx, 'resume', batch)}")
 
 
 COMMANDS = [retry]

@@ -103,19 +103,27 @@ def _announce(ref: api.BatchRef) -> None:
 @click.option("--no-progress", is_flag=True,
               help="Plain lines instead of the live view (the default when piped).")
 @allow_path_option
+@click.option("--accept-changes", is_flag=True,
+              help="Apply the manifest's execution and policy changes to its existing batch.")
 @click.pass_context
 def run(ctx: click.Context, manifest: Path, detach: bool, sequential: bool, concurrency: int,
-        no_progress: bool, allow_path: bool) -> None:
+        no_progress: bool, allow_path: bool, accept_changes: bool) -> None:
     """Create (or resume) the batch of MANIFEST and supervise it until nothing is runnable.
 
     The manifest is validated before anything is written. Running the same manifest again resumes
-    the same batch. Exit 0 done, 1 some jobs failed, 2 usage/manifest error, 3 waiting on
-    decisions, 4 cancelled, 130 interrupted.
+    the same batch: it first prints what it changes (as `regctl plan`) and refuses pipeline,
+    execution or policy changes unless --accept-changes. Exit 0 done, 1 some jobs failed, 2
+    usage/manifest error, 3 waiting on decisions, 4 cancelled, 130 interrupted.
     """
+    from regctl.commands.plan import plan_lines
+
     loaded = load_manifest(manifest, allow_paths=allow_path)
     sequential = sequential or loaded.execution.mode == "sequential"
     with store_for(ctx, create=True) as store:
-        ref = api.submit_batch(store, loaded, actor=actor())
+        found = store.plan(loaded)
+        if found.exists:
+            click.echo("\n".join(plan_lines(found)), err=True)
+        ref = api.submit_batch(store, loaded, actor=actor(), accept_changes=accept_changes)
         _announce(ref)
         if detach:
             pid, log = start_background_supervisor(db_url(ctx) or store.url, ref.id, ref.name,

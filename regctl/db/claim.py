@@ -20,6 +20,7 @@ from sqlalchemy import (
     Update,
     and_,
     bindparam,
+    exists,
     insert,
     literal,
     null,
@@ -28,11 +29,11 @@ from sqlalchemy import (
 )
 
 from regctl.db.records import ClaimedStep
-from regctl.db.schema import step_events, steps
+from regctl.db.schema import jobs, step_events, steps
 from regctl.db.sqlbits import per_dialect
-from regctl.engine.states import StepStatus
+from regctl.engine.states import JobStatus, StepStatus
 
-__all__ = ["claim_ids_txn", "claim_ready_txn", "claims_log_events"]
+__all__ = ["ADMITTED", "claim_ids_txn", "claim_ready_txn", "claims_log_events"]
 
 _RETURNED = (
     steps.c.id,
@@ -46,6 +47,7 @@ _RETURNED = (
     steps.c.attempts,
     steps.c.max_attempts,
     steps.c.timeout,
+    steps.c.recoveries,
 )
 _LEASE: dict[str, Any] = {
     "status": StepStatus.RUNNING.value,
@@ -57,11 +59,17 @@ _LEASE: dict[str, Any] = {
 }
 
 
+# A step starts only in a running (admitted) job: a job answered out of `waiting` or retried is
+# `pending` again until admission finds it room under max_parallel_restaurants.
+ADMITTED = exists().where(jobs.c.id == steps.c.job_id, jobs.c.status == JobStatus.RUNNING.value)
+
+
 def _claim_statement(*, postgres: bool, one_batch: bool) -> Update:
     due = and_(
         steps.c.status == StepStatus.READY.value,
         steps.c.next_attempt_at <= bindparam("now"),
         steps.c.limited.is_(False),
+        ADMITTED,
     )
     if one_batch:
         due = and_(due, steps.c.batch_id == bindparam("batch"))
@@ -98,7 +106,7 @@ _CLAIM_LOGGED = {one: _logged(_claim_statement(postgres=True, one_batch=one)) fo
 _CLAIM_IDS = per_dialect(
     lambda ids: (
         update(steps)
-        .where(ids(steps.c.id), steps.c.status == StepStatus.READY.value)
+        .where(ids(steps.c.id), steps.c.status == StepStatus.READY.value, ADMITTED)
         .values(**_LEASE)
         .returning(*_RETURNED)
     )
@@ -119,6 +127,7 @@ def _claimed(rows: Sequence[Any]) -> list[ClaimedStep]:
             r.attempts,
             r.max_attempts,
             r.timeout,
+            r.recoveries,
         )
         for r in sorted(rows, key=lambda r: r.id)
     ]

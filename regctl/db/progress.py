@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, tuple_, update
 
+from regctl.db.batch_status import refresh_batches_txn
 from regctl.db.records import Event, StepOutcome
 from regctl.db.schema import batches, jobs, restaurants, step_events, steps
 from regctl.db.sqlbits import InIds, in_array, in_list, per_dialect
@@ -479,6 +480,8 @@ def _job_status_change(job: Any, nodes: list[StepNode], now: float) -> dict[str,
     if job.status in (JobStatus.PENDING, JobStatus.CANCELLED):
         return None  # not admitted yet / cancelled: the status is not derived from steps
     new = derive_job_status((n.status, n.critical, skipped_by_failure(n)) for n in nodes)
+    if new == JobStatus.RUNNING and job.status != JobStatus.RUNNING:
+        new = JobStatus.PENDING  # answered out of `waiting`: back through admission (the one way in)
     if new == job.status:
         return None
     finished = new in FINISHED_JOB
@@ -521,7 +524,5 @@ def resolve_jobs_txn(
     progress.newly_ready = sum(1 for p in out[0] if p["b_status"] == StepStatus.READY.value)
     progress.events = out[1]
     if refresh and progress.changed_batches:
-        from regctl.db.admission import refresh_batches_txn  # admission builds on this module
-
         refresh_batches_txn(conn, progress.changed_batches, now)
     return progress

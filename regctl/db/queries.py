@@ -161,6 +161,14 @@ class Reads:
         with self._read() as conn:
             return _dicts(conn.execute(stmt))
 
+    def batches_with_policies(self, batch_id: int | None = None) -> dict[int, dict[str, Any]]:
+        """Policies by batch id, of the live batches whose manifest names any."""
+        stmt = select(batches.c.id, batches.c.policies).where(batches.c.cancelled_at.is_(None))
+        if batch_id is not None:
+            stmt = stmt.where(batches.c.id == batch_id)
+        with self._read() as conn:
+            return {row.id: dict(row.policies) for row in conn.execute(stmt) if row.policies}
+
     def waiting_steps(
         self, *, batch_id: int | None = None, job_id: int | None = None, key: str | None = None
     ) -> list[dict[str, Any]]:
@@ -231,11 +239,13 @@ class Reads:
         }
 
     def runnable(self, *, batch_id: int | None = None) -> int:
-        """Steps that are ready (now or later) or running, plus jobs not yet admitted."""
+        """Steps that are ready (now or later) or running, plus jobs not yet admitted — never those
+        of a cancelled batch, which takes no work (else `resume --all` would wait on them forever)."""
+        live = select(batches.c.id).where(batches.c.cancelled_at.is_(None))
         step_q = select(func.count()).where(
-            steps.c.status.in_([StepStatus.READY.value, StepStatus.RUNNING.value])
+            steps.c.status.in_([StepStatus.READY.value, StepStatus.RUNNING.value]), steps.c.batch_id.in_(live)
         )
-        job_q = select(func.count()).where(jobs.c.status == "pending")
+        job_q = select(func.count()).where(jobs.c.status == "pending", jobs.c.batch_id.in_(live))
         if batch_id is not None:
             step_q, job_q = (
                 step_q.where(steps.c.batch_id == batch_id),

@@ -12,7 +12,7 @@ __all__ = ["ClaimedStep", "Event", "StepOutcome"]
 
 @dataclass(frozen=True)
 class ClaimedStep:
-    """A step a supervisor has just leased; ``attempt`` already counts this run."""
+    """A step a supervisor has just leased (and starts at once); ``attempt`` already counts this run."""
 
     id: int
     job_id: int
@@ -25,6 +25,7 @@ class ClaimedStep:
     attempt: int
     max_attempts: int
     timeout: float | None
+    recoveries: int = 0  # earlier runs of this attempt lost with their supervisor
 
 
 @dataclass

@@ -122,7 +122,8 @@ steps = Table(
     Column("resources", Json, nullable=False),
     Column("max_attempts", Integer, nullable=False),
     Column("timeout", Float),
-    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("attempts", Integer, nullable=False, server_default="0"),  # executions started (retries)
+    Column("recoveries", Integer, nullable=False, server_default="0"),  # runs lost with their supervisor
     Column("next_attempt_at", Float),
     Column("lease_owner", String(100)),
     Column("lease_expires_at", Float),

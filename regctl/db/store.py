@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, Engine, exc, func, select, text, update
 
 from regctl.db import queries
-from regctl.db.admission import BATCH_TRANSITIONS, admit_jobs_txn, refresh_batches_txn
+from regctl.db.admission import admit_jobs_txn
+from regctl.db.batch_status import BATCH_TRANSITIONS, refresh_batches_txn
 from regctl.db.claim import claim_ready_txn, claims_log_events
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
+from regctl.db.plan import Plan, accept_changes_txn, plan_txn
 from regctl.db.progress import (
     lock_jobs_txn,
     record_outcomes_txn,
@@ -38,6 +40,7 @@ from regctl.db.transitions import (
     retry_job_txn,
 )
 from regctl.engine.states import StepStatus
+from regctl.errors import UsageError
 
 if TYPE_CHECKING:
     from regctl.manifest import Manifest
@@ -169,13 +172,32 @@ class Store(queries.Reads):
 
     # ------------------------------------------------------------ batches ----------------------
 
-    def submit_batch(self, manifest: Manifest, *, actor: str) -> tuple[int, bool, int, int]:
+    def submit_batch(
+        self, manifest: Manifest, *, actor: str, accept_changes: bool = False
+    ) -> tuple[int, bool, int, int]:
+        """Create or resume the manifest's batch. Pipeline, execution or policy changes to an existing
+        batch raise UsageError (nothing written) unless ``accept_changes``."""
+
         def work(conn: Connection) -> tuple[int, bool, int, int]:
+            plan = plan_txn(conn, manifest)
+            if plan.refused_changes and not plan.cancelled:
+                if not accept_changes:
+                    raise UsageError(
+                        f"the manifest changes the pipeline, execution or policies of batch "
+                        f"{manifest.batch!r}: see `regctl plan MANIFEST`; run with --accept-changes to apply "
+                        f"them, or give the manifest a new `batch:` name"
+                    )
+                accept_changes_txn(conn, manifest, now=time.time())
             made = submit_batch_txn(conn, manifest, actor=actor, now=time.time())
             notify_txn(conn, "batch")
             return made
 
         return self.transact(work)
+
+    def plan(self, manifest: Manifest) -> Plan:
+        """What running ``manifest`` would change (read-only)."""
+        with self._read() as conn:
+            return plan_txn(conn, manifest)
 
     def cancel(self, *, actor: str, batch_id: int | None = None, job_id: int | None = None) -> int:
         return self.transact(
@@ -308,30 +330,59 @@ class Store(queries.Reads):
             )
         )
 
-    def heartbeat(self, sid: str, *, lease: float) -> list[int]:
-        """Renew our leases; returns ids of our running steps whose job was cancelled."""
+    def heartbeat(
+        self, sid: str, *, lease: float, held: Collection[int] = ()
+    ) -> tuple[list[int], list[int]]:
+        """Renew our leases. Returns our running steps whose job was cancelled, and those of ``held``
+        (the steps we run) whose lease is no longer ours (another supervisor reclaimed it)."""
 
-        def work(conn: Connection) -> list[int]:
+        def work(conn: Connection) -> tuple[list[int], list[int]]:
             now = time.time()
             conn.execute(update(supervisors).where(supervisors.c.id == sid).values(heartbeat_at=now))
-            conn.execute(
-                update(steps)
-                .where(steps.c.lease_owner == sid, steps.c.status == StepStatus.RUNNING.value)
-                .values(lease_expires_at=now + lease)
-            )
-            return list(
-                conn.execute(
-                    select(steps.c.id)
-                    .join(jobs, jobs.c.id == steps.c.job_id)
-                    .where(
-                        steps.c.lease_owner == sid,
-                        steps.c.status == StepStatus.RUNNING.value,
-                        jobs.c.status == "cancelled",
-                    )
-                ).scalars()
-            )
+            ours = (steps.c.lease_owner == sid) & (steps.c.status == StepStatus.RUNNING.value)
+            conn.execute(update(steps).where(ours).values(lease_expires_at=now + lease))
+            rows = conn.execute(
+                select(steps.c.id, jobs.c.status).join(jobs, jobs.c.id == steps.c.job_id).where(ours)
+            ).all()
+            cancelled = [r.id for r in rows if r.status == "cancelled"]
+            still = {r.id for r in rows}
+            return cancelled, [step_id for step_id in held if step_id not in still]
 
         return self.transact(work)
+
+    def hold_start(
+        self,
+        step_ids: Collection[int],
+        sid: str,
+        hand_over: Callable[[set[int]], None],
+        started: Callable[[], object],
+    ) -> None:
+        """Look once more at steps we just claimed, at the moment they start, and keep `cancel` out
+        until they have: ``hand_over(ids that must not start)`` (their job was cancelled, or the lease
+        is no longer ours), then ``started()`` (it returns once the others' code has begun), then
+        commit. A cancel waits for the job rows (PostgreSQL: ``FOR SHARE`` here, ``FOR UPDATE``
+        there) or the database (SQLite: every transaction is ``BEGIN IMMEDIATE``), so no step starts
+        after `regctl cancel` has returned.
+        """
+
+        def work(conn: Connection) -> None:
+            mine = select(steps.c.job_id).where(steps.c.id.in_(list(step_ids)))
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(jobs.c.id).where(jobs.c.id.in_(mine)).with_for_update(read=True))
+            startable = conn.execute(
+                select(steps.c.id)
+                .join(jobs, jobs.c.id == steps.c.job_id)
+                .where(
+                    steps.c.id.in_(list(step_ids)),
+                    steps.c.status == StepStatus.RUNNING.value,
+                    steps.c.lease_owner == sid,
+                    jobs.c.status != "cancelled",
+                )
+            ).scalars()
+            hand_over(set(step_ids) - set(startable))
+            started()
+
+        self.transact(work)
 
     def stop_supervisor(self, sid: str) -> int:
         """Give back the leases we still hold (not a failed attempt) and mark us stopped."""
@@ -376,10 +427,14 @@ class Store(queries.Reads):
 
     # ------------------------------------------------------------ limits -----------------------
 
-    def take_rate_limit(self, organisation: str, name: str, *, default: tuple[int, float]) -> float:
+    def take_rate_limit(
+        self, organisation: str, name: str, *, default: tuple[int, float],
+        override: tuple[int, float] | None = None,
+    ) -> float:
         """Take one token of the organisation's ``name``: 0.0 if taken, else seconds until one is free."""
         return self.transact(
-            lambda c: take_rate_limit_txn(c, organisation, name, now=time.time(), default=default)
+            lambda c: take_rate_limit_txn(c, organisation, name, now=time.time(), default=default,
+                                          override=override)
         )
 
     def renew_lease(self, step_id: int, supervisor_id: str, *, lease: float) -> None:

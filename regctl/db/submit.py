@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, update
 
-from regctl.db.schema import batches, jobs, rate_limits, restaurants, steps
+from regctl.db.schema import batches, jobs, restaurants, steps
 from regctl.db.tenancy import refuse_foreign_organisation_txn
 from regctl.engine.states import BatchStatus, JobStatus, StepStatus
 from regctl.errors import UsageError
@@ -43,9 +43,23 @@ def _norm(text: str | None) -> str:
     return re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).strip()
 
 
+# Street-type words and their usual abbreviations (NZ Post / Australia Post address standards):
+# "12 Great North Road" and "12 great north rd" are one restaurant.
+_STREET_WORDS = {
+    "road": "rd", "street": "st", "avenue": "ave", "av": "ave", "drive": "dr", "place": "pl",
+    "lane": "ln", "terrace": "tce", "crescent": "cres", "court": "ct", "highway": "hwy",
+    "boulevard": "blvd", "parade": "pde", "square": "sq", "close": "cl", "way": "wy",
+}
+
+
+def _norm_address(text: str | None) -> str:
+    return " ".join(_STREET_WORDS.get(word, word) for word in _norm(text).split())
+
+
 def restaurant_key(name: str, address: str | None) -> str:
-    """Stable identity of a restaurant within an organisation: normalised name + address."""
-    return f"{_norm(name)}|{_norm(address)}"
+    """Stable identity of a restaurant within an organisation: normalised name + address (case,
+    spaces, punctuation and street-type spelling — "Road"/"Rd" — do not matter)."""
+    return f"{_norm(name)}|{_norm_address(address)}"
 
 
 def _restaurant_row(org: str, data: dict[str, Any], now: float) -> dict[str, Any]:
@@ -93,10 +107,12 @@ def _upsert_restaurants(
 
 def _find_or_create_batch(conn: Connection, m: Manifest, actor: str, now: float) -> tuple[int, bool]:
     found = conn.execute(
-        select(batches.c.id).where(batches.c.organisation_id == m.organisation, batches.c.name == m.batch)
-    ).scalar_one_or_none()
+        select(batches.c.id, batches.c.cancelled_at).where(
+            batches.c.organisation_id == m.organisation, batches.c.name == m.batch
+        )
+    ).first()
     if found is not None:
-        return found, False
+        return found.id, False
     row = {
         "name": m.batch,
         "organisation_id": m.organisation,
@@ -191,17 +207,8 @@ def _create_jobs(
     return len(ids), len(have)
 
 
-def _set_rate_limits(conn: Connection, org: str, overrides: dict[str, dict[str, float]]) -> None:
-    for name, spec in overrides.items():
-        capacity, window = int(spec["capacity"]), float(spec["window"])
-        updated = conn.execute(
-            update(rate_limits)
-            .where(rate_limits.c.organisation_id == org, rate_limits.c.name == name)
-            .values(capacity=capacity, window=window)
-        )
-        if updated.rowcount == 0:
-            conn.execute(rate_limits.insert().values(organisation_id=org, name=name, capacity=capacity,
-                                                     window=window, taken=[]))
+def _cancelled(conn: Connection, batch_id: int) -> bool:
+    return conn.execute(select(batches.c.cancelled_at).where(batches.c.id == batch_id)).scalar() is not None
 
 
 def submit_batch_txn(conn: Connection, m: Manifest, *, actor: str, now: float) -> tuple[int, bool, int, int]:
@@ -210,6 +217,11 @@ def submit_batch_txn(conn: Connection, m: Manifest, *, actor: str, now: float) -
     batch_id, created = _find_or_create_batch(conn, m, actor, now)
     restaurant_ids = _upsert_restaurants(conn, m.organisation, m.restaurants, now)
     made, existing = _create_jobs(conn, batch_id, m, restaurant_ids, now)
+    if made and _cancelled(conn, batch_id):  # raising rolls the whole submission back
+        raise UsageError(
+            f"batch {m.batch!r} was cancelled and takes no new jobs: give the manifest a new `batch:` "
+            f"name, or reopen its jobs first with `regctl retry job:ID`"
+        )
     total = made + existing
     conn.execute(update(batches).where(batches.c.id == batch_id).values(total_jobs=total, updated_at=now))
     if made and not created:  # new jobs in a finished batch make it runnable again
@@ -218,5 +230,4 @@ def submit_batch_txn(conn: Connection, m: Manifest, *, actor: str, now: float) -
             .where(batches.c.id == batch_id, batches.c.cancelled_at.is_(None))
             .values(status=BatchStatus.RUNNING.value, finished_at=None)
         )
-    _set_rate_limits(conn, m.organisation, m.execution.rate_limits)
     return batch_id, created, made, existing

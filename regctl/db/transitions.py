@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text, update
 
-from regctl.db.admission import refresh_batches_txn
+from regctl.db.batch_status import refresh_batches_txn
 from regctl.db.connect import insert_ignoring_conflicts
 from regctl.db.progress import lock_jobs_txn, resolve_jobs_txn, write_events_txn
 from regctl.db.records import Event
@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 S = StepStatus
+MAX_RECOVERIES = 3  # runs a step may lose with its supervisor before it fails (apart from retries)
 _FINISHED_JOBS = (
     JobStatus.COMPLETED.value,
     JobStatus.COMPLETED_WITH_WARNINGS.value,
@@ -71,6 +72,7 @@ def _step_rows(conn: Connection, where: Any) -> Sequence[Any]:
             steps.c.status,
             steps.c.attempts,
             steps.c.max_attempts,
+            steps.c.recoveries,
             steps.c.needs,
             steps.c.after,
             steps.c.note,
@@ -144,16 +146,22 @@ def cancel_txn(
 # ------------------------------------------------------------------ retry ----------------------
 
 
-def _dependents(rows: Sequence[Any], start: str) -> set[str]:
-    """``start`` and every step that needs or comes after it, transitively."""
+def _dependents(rows: Sequence[Any], start: str, *, relations: tuple[str, ...] = ("needs", "after")
+                ) -> set[str]:
+    """``start`` and every step that needs or comes after it (by ``relations``), transitively."""
     found, frontier = {start}, [start]
     while frontier:
         key = frontier.pop()
         for r in rows:
-            if r.key not in found and key in (list(r.needs or ()) + list(r.after or ())):
+            linked = [k for rel in relations for k in (getattr(r, rel) or ())]
+            if r.key not in found and key in linked:
                 found.add(r.key)
                 frontier.append(r.key)
     return found
+
+
+_NOT_RUN = (S.PENDING.value, S.READY.value, S.RUNNING.value)  # nothing to retry: it has not run (yet)
+_RAN = (S.COMPLETED.value, S.FAILED.value, S.SKIPPED.value, S.CANCELLED.value)
 
 
 def _retry_targets(rows: Sequence[Any], from_step: str | None) -> list[Any]:
@@ -161,13 +169,16 @@ def _retry_targets(rows: Sequence[Any], from_step: str | None) -> list[Any]:
         if from_step not in {r.key for r in rows}:
             raise NotFound(f"the job has no step {from_step!r}")
         keys = _dependents(rows, from_step)
-        return [r for r in rows if r.key in keys and r.status != S.RUNNING.value]
+        return [r for r in rows if r.key in keys and r.status not in _NOT_RUN]
 
     def stuck(r: Any) -> bool:
         node = StepNode(r.id, r.key, S(r.status), (), (), None, bool(r.critical), r.note)
         return r.status in (S.FAILED, S.BLOCKED, S.CANCELLED) or skipped_by_failure(node)
 
-    return [r for r in rows if stuck(r)]
+    targets = {r.key for r in rows if stuck(r)}
+    # an `after:` step that ran past a failure runs again after the retried step (issue 13, finding 8)
+    later = {k for key in targets for k in _dependents(rows, key, relations=("after",))}
+    return [r for r in rows if r.key in targets or (r.key in later and r.status in _RAN)]
 
 
 def _budgets(conn: Connection, batch_id: int) -> dict[str, int]:
@@ -208,7 +219,7 @@ def retry_job_txn(
     progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, [job_id]), actor=actor, now=now, refresh=False)
     write_events_txn(conn, events + progress.events, now)
     refresh_batches_txn(conn, [rows[0].batch_id], now)
-    _notify(conn, "ready")
+    _notify(conn, "batch")  # the job is pending again: admission decides when it runs
     return len(targets)
 
 
@@ -220,7 +231,7 @@ def _reopen_job(conn: Connection, job_id: int, batch_id: int, now: float) -> Non
             conn.execute(
                 update(jobs)
                 .where(jobs.c.id == job_id)
-                .values(status=JobStatus.RUNNING.value, active=True, finished_at=None, updated_at=now)
+                .values(status=JobStatus.PENDING.value, active=True, finished_at=None, updated_at=now)
             )
     except IntegrityError as exc:
         raise UsageError(f"job {job_id}: its restaurant has another active job; finish that first") from exc
@@ -295,43 +306,67 @@ def answer_step_txn(
         conn, [_event(row, actor, row.status, new.value, decision.get("via")), *progress.events], now
     )
     refresh_batches_txn(conn, progress.changed_batches, now)
-    _notify(conn, "ready")
+    _notify(conn, "batch")  # the job is pending again unless other steps kept it running: admit it
     return True
 
 
 # ------------------------------------------------------------------ leases ---------------------
 
 
-def reclaim_expired_txn(conn: Connection, *, actor: str, now: float) -> int:
-    """Steps whose lease expired go back to ready (attempt + 1 at the next claim), or fail if spent."""
-    stmt = select(steps.c.id).where(steps.c.status == S.RUNNING.value, steps.c.lease_expires_at < now)
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    ids = list(conn.execute(stmt).scalars())
-    if not ids:
+def _lost_run(r: Any, cancelled: set[int], limit: int) -> tuple[S, str]:
+    """What a run lost with its supervisor becomes, and why (the attempt itself is given back)."""
+    if r.job_id in cancelled:
+        return S.CANCELLED, "cancelled (its supervisor was lost)"
+    if r.recoveries + 1 > limit:
+        return S.FAILED, f"lost its supervisor {r.recoveries + 1} times (held by {r.lease_owner})"
+    return S.READY, f"lease expired (held by {r.lease_owner}); recovery {r.recoveries + 1} of {limit}"
+
+
+_recover = (
+    update(steps)
+    .where(steps.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        finished_at=bindparam("b_finished"),
+        next_attempt_at=bindparam("b_next"),
+        error=bindparam("b_error"),
+        attempts=steps.c.attempts - 1,
+        recoveries=steps.c.recoveries + 1,
+        lease_owner=None,
+        lease_expires_at=None,
+    )
+)
+
+
+def reclaim_expired_txn(conn: Connection, *, actor: str, now: float, limit: int = MAX_RECOVERIES) -> int:
+    """Steps whose lease expired were running when their supervisor was lost: a recovery, not an attempt.
+
+    The attempt is given back and ``recoveries`` rises; past ``limit`` recoveries the step fails
+    ("lost its supervisor N times"), as DBOS keeps max_recovery_attempts apart from retries.
+    """
+    expired = (steps.c.status == S.RUNNING.value) & (steps.c.lease_expires_at < now)
+    job_ids = set(conn.execute(select(steps.c.job_id).where(expired)).scalars())
+    if not job_ids:
         return 0
-    rows = _step_rows(conn, steps.c.id.in_(ids))
+    locked = lock_jobs_txn(conn, job_ids)  # the lock order: job rows, then step rows
+    rows = _step_rows(conn, expired & steps.c.job_id.in_(list(locked)))  # re-read under the job locks
+    if not rows:
+        return 0
     params, events, failed_jobs = [], [], set()
     cancelled = _cancelled_jobs(conn, {r.job_id for r in rows})
     for r in rows:
-        spent = r.attempts >= r.max_attempts or r.job_id in cancelled
-        new = S.CANCELLED if r.job_id in cancelled else S.FAILED if spent else S.READY
+        new, why = _lost_run(r, cancelled, limit)
+        final = new != S.READY
         params.append(
-            {
-                "b_id": r.id,
-                "b_status": new.value,
-                "b_finished": now if spent else None,
-                "b_next": None if spent else now,
-                "b_error": f"lease expired (held by {r.lease_owner})",
-            }
+            {"b_id": r.id, "b_status": new.value, "b_finished": now if final else None,
+             "b_next": None if final else now, "b_error": why}
         )
-        events.append(
-            _event(r, actor, S.RUNNING.value, new.value, f"lease expired (held by {r.lease_owner})")
-        )
-        if spent:
+        events.append(_event(r, actor, S.RUNNING.value, new.value, why))
+        if final:
             failed_jobs.add(r.job_id)
-    conn.execute(_set_status, params)
-    progress = resolve_jobs_txn(conn, lock_jobs_txn(conn, failed_jobs), actor=actor, now=now, refresh=False)
+    conn.execute(_recover, params)
+    touched = {j: locked[j] for j in failed_jobs}
+    progress = resolve_jobs_txn(conn, touched, actor=actor, now=now, refresh=False)
     write_events_txn(conn, events + progress.events, now)
     refresh_batches_txn(conn, progress.changed_batches, now)
     _notify(conn, "ready")

@@ -123,13 +123,16 @@ def _notify_batch_transition(*args: Any, **kwargs: Any) -> Any:
     return notify_batch_transition(*args, **kwargs)
 
 
-def submit_batch(store: Store, manifest: Manifest, *, actor: str) -> BatchRef:
+def submit_batch(store: Store, manifest: Manifest, *, actor: str, accept_changes: bool = False) -> BatchRef:
     """Create the batch, its restaurants, jobs and steps — or resume the existing one of that name.
 
     Idempotent: the same manifest twice never duplicates jobs. A restaurant with an active job in
-    another batch is refused with a UsageError naming both.
+    another batch is refused with a UsageError naming both; so are a cancelled batch and (unless
+    ``accept_changes``) pipeline, execution or policy changes to an existing batch.
     """
-    batch_id, created, made, existing = store.submit_batch(manifest, actor=actor)
+    batch_id, created, made, existing = store.submit_batch(
+        manifest, actor=actor, accept_changes=accept_changes
+    )
     return BatchRef(
         id=batch_id, name=manifest.batch, created=created, jobs_created=made, jobs_existing=existing
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +40,12 @@ class BatchInfo:
     execution: JSON
 
     def rate_limit(self, name: str) -> tuple[int, float]:
+        return self.rate_limit_override(name) or DEFAULT_RATE_LIMITS.get(name, (1, 1.0))
+
+    def rate_limit_override(self, name: str) -> tuple[int, float] | None:
+        """This batch's own bound on ``name`` (its manifest's ``execution.rate_limits``), if any."""
         spec = (self.execution.get("rate_limits") or {}).get(name)
-        if spec:
-            return int(spec["capacity"]), float(spec["window"])
-        return DEFAULT_RATE_LIMITS.get(name, (1, 1.0))
+        return (int(spec["capacity"]), float(spec["window"])) if spec else None
 
 
 def batch_info(store: Store, batch_id: int) -> BatchInfo:
@@ -82,12 +85,20 @@ class EngineContext:
         # params are stored as written; ${ENV} references are expanded in memory only (docs/security.md)
         self.step_key, self.attempt = step.key, step.attempt
         self.params = expand_references(dict(step.params))
+        self.recoveries = step.recoveries  # how often this attempt was lost with its supervisor before
         self.step_id = step.id
         self.database_url = store.url
         self.shared = shared if shared is not None else {}
         self.batch = batch
         self._cancel = threading.Event()
         self.stopping = False  # the supervisor (not the job) is stopping: the step goes back to ready
+        self.lost = False  # another supervisor took the lease over: the result will be dropped
+        self.timed_out = False
+        self.threaded = False  # the step's code runs in a thread of its own (it cannot be interrupted)
+        self.started_at: float | None = None  # time.monotonic() when its code started (the timeout's clock)
+        self.begun = threading.Event()  # set when its code starts, or when it will not run here
+        self.cancelled_at: float | None = None  # … when it was first asked to stop (the grace period's clock)
+        self.abandoned: Any = None  # the work of a step that outlived its grace period
         self._data: JSON | None = None
         self._data_dir: Path | None = None
 
@@ -138,9 +149,16 @@ class EngineContext:
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def cancel(self, *, stopping: bool = False) -> None:
-        """Signal the step to stop (job cancelled, timeout, or supervisor stopping)."""
+    def mark_started(self) -> None:
+        self.started_at = time.monotonic()
+        self.begun.set()
+
+    def cancel(self, *, stopping: bool = False, lost: bool = False) -> None:
+        """Signal the step to stop (job cancelled, timeout, lease lost, or supervisor stopping)."""
         self.stopping = self.stopping or stopping
+        self.lost = self.lost or lost
+        if self.cancelled_at is None:
+            self.cancelled_at = time.monotonic()
         self._cancel.set()
 
     def wait_cancelled(self, timeout: float) -> bool:
@@ -156,7 +174,8 @@ class EngineContext:
         self._store.renew_lease(self.step_id, self.supervisor_id, lease=self._lease)
 
     def acquire_rate_limit(self, name: str) -> None:
-        wait = self._store.take_rate_limit(self.batch.organisation, name, default=self.batch.rate_limit(name))
+        default, override = DEFAULT_RATE_LIMITS.get(name, (1, 1.0)), self.batch.rate_limit_override(name)
+        wait = self._store.take_rate_limit(self.batch.organisation, name, default=default, override=override)
         if wait > 0:
             raise RateLimited(f"rate limit {name!r} is exhausted", retry_after=wait)
 
@@ -176,5 +195,6 @@ def context_for(store: Store, step_id: int, *, actor: str = "cli") -> EngineCont
         attempt=max(1, row["attempts"]),
         max_attempts=row["max_attempts"],
         timeout=row["timeout"],
+        recoveries=row["recoveries"],
     )
     return EngineContext(store, step, batch_info(store, row["batch_id"]), supervisor_id=actor)

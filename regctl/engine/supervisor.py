@@ -13,13 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import os
 import secrets
 import socket
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -29,19 +27,24 @@ from regctl.db.store import BACKOFF_FIRST, BACKOFF_MAX, Store, connection_lost, 
 from regctl.engine.context import BatchInfo, EngineContext, batch_info
 from regctl.engine.listen import Listener
 from regctl.engine.policy import Leases, RetryPolicy
-from regctl.engine.policy_hook import apply_policy, policy_for
+from regctl.engine.policy_hook import PolicyTask, apply_policy, policy_for, unanswered
 from regctl.engine.runner import run_step
 from regctl.engine.states import StepStatus
 from regctl.steps.base import SHARED_CLOSERS
-from regctl.steps.registry import load_builtins, lookup
+from regctl.steps.registry import lookup
 
 __all__ = ["Stats", "Supervisor", "new_supervisor_id"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-PREFETCH_MAX = 8  # the adaptive prefetch queue holds at most this many times ``concurrency`` steps
 ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
 TICK = 0.25  # how often the loop looks at the stop flag while idle
+START_WAIT = 2.0  # at most this long a start holds off a cancel (a step's code normally begins in ms)
+
+
+def _settle(future: asyncio.Future[set[int]], value: set[int]) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 def new_supervisor_id() -> str:
@@ -74,7 +77,6 @@ class Supervisor:
         on_progress: Callable[[], None] | None = None,
         poll: float | None = None,
         supervisor_id: str | None = None,
-        prefetch: int | None = None,
     ) -> None:
         self.store, self.concurrency, self.until_idle = store, max(1, concurrency), until_idle
         self.batch_id = batch_id
@@ -86,21 +88,15 @@ class Supervisor:
         self.id = supervisor_id or new_supervisor_id()
         self.stats = Stats()
         self.shared: dict[str, Any] = {}
-        # Claimed steps wait here for a free slot, so a finishing step is replaced without waiting
-        # for a database round trip. They hold leases (renewed like running ones) and are handed
-        # back, attempt returned, if we stop before starting them. Without a fixed ``prefetch``
-        # the queue grows for steps that finish faster than a database turn (see `prefetch`).
-        self._fixed_prefetch = None if prefetch is None else max(0, prefetch)
-        self._step_s: float | None = None  # moving averages: how long a step runs…
-        self._turn_s: float | None = None  # …and how long a database turn takes
-        self._burst = 0.0  # how many steps lately finished between two turns (a decaying maximum)
-        self._queue: deque[EngineContext] = deque()
+        self._step_s: float | None = None  # moving average of how long a step runs
+        self._turn_s: float | None = None  # … and of how long a database turn takes
         self._running: dict[int, EngineContext] = {}
-        self._slots: set[asyncio.Task[None]] = set()  # a task per busy slot (steps run one after another)
+        self._slots: set[asyncio.Task[None]] = set()  # a task per busy slot
         self._admitted = False  # the last turn admitted jobs (and so claimed nothing)
         self._next_expiry: float | None = None  # when another supervisor's first lease runs out
         self._types_seen: set[str] = set()  # step types already looked up (imported) here
         self._policies: set[asyncio.Future[bool]] = set()  # policy evaluations in flight
+        self._policy_seen: set[tuple[int, int]] = set()  # (step id, attempt) already evaluated here
         self._done: list[tuple[StepOutcome, EngineContext]] = []
         self._batches: dict[int, BatchInfo] = {}
         self._db_pool = ThreadPoolExecutor(1, thread_name_prefix="regctl-db")
@@ -152,6 +148,7 @@ class Supervisor:
     def _wake_up(self, payload: str = "") -> None:
         if payload == "cancel":
             self._check_cancels = True
+            self._poke.set()
         if payload == "batch":  # a batch was submitted: admit its jobs now, not at the next admission tick
             self._last_admit = 0.0
         self._wake.set()
@@ -161,8 +158,11 @@ class Supervisor:
         self._loop.call_soon_threadsafe(self._wake_up, payload)
 
     def run(self) -> Stats:
-        """Run until stopped (or idle with ``until_idle``); always releases leases on the way out."""
-        load_builtins()
+        """Run until stopped (or idle with ``until_idle``); always releases leases on the way out.
+
+        Step types are looked up (their modules imported) in a worker thread when first claimed:
+        a supervisor imports only what its steps need.
+        """
         try:
             return asyncio.run(self._main())
         finally:
@@ -172,6 +172,7 @@ class Supervisor:
     async def _main(self) -> Stats:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
+        self._poke = asyncio.Event()  # wakes housekeeping (a cancel was notified)
         self._check_cancels = False
         await self._db(
             self.store.register_supervisor,
@@ -182,6 +183,7 @@ class Supervisor:
             batch_id=self.batch_id,
         )
         listener = Listener.start(self.store, self._notified)
+        await self._unanswered_policies()
         housekeeping = asyncio.create_task(self._housekeeping())
         try:
             await self._work()
@@ -216,14 +218,12 @@ class Supervisor:
             if (
                 self.until_idle
                 and not self._running
-                and not self._queue
                 and not claimed
                 and not self._done
                 and not self._policies
             ) and await self._db(self.store.runnable, batch_id=self.batch_id) == 0:
                 return
-            full = 0 < want == len(claimed) and self._room() > 0  # there may be more to queue
-            if not self._done and not self._admitted and not full:
+            if not self._done and not self._admitted:
                 await self._sleep()
 
     async def _turn(self, done: list[tuple[StepOutcome, EngineContext]], want: int) -> list[ClaimedStep]:
@@ -243,23 +243,19 @@ class Supervisor:
             )
         )
         self._turn_s = self._average(self._turn_s, time.monotonic() - now)
-        self._burst = max(float(len(done)), 0.9 * self._burst)
         if admit:
             self._last_admit = now
         self._admitted = cycle.admitted > 0  # claim the admitted jobs' steps at once, without sleeping
         self.stats.add(outcomes)
         self.stats.cycles += 1
-        await self._import_step_types(cycle.claimed)
-        for step in cycle.claimed:
-            self._queue.append(await self._context(step))
-        self._fill()
+        await self._start(cycle.claimed)
         self._after_outcomes(done)
         self._progress()
         return cycle.claimed
 
     def _held_steps(self, outcomes: list[StepOutcome]) -> list[int]:
         """Ids of the steps this process knows it holds (running, queued or just finished)."""
-        return [*self._running, *(ctx.step_id for ctx in self._queue), *(o.step_id for o in outcomes)]
+        return [*self._running, *(o.step_id for o in outcomes)]
 
     async def _sleep(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -278,28 +274,6 @@ class Supervisor:
             self._batches[batch_id] = await self._db(batch_info, self.store, batch_id)
         return self._batches[batch_id]
 
-    @property
-    def prefetch(self) -> int:
-        """How many claimed steps may wait for a slot.
-
-        A second set of slots' worth until step and turn times are known; then half the slots, or —
-        when steps finish faster than a database turn — enough to refill every slot twice over
-        during one turn (no more than PREFETCH_MAX × concurrency), so quick steps are claimed,
-        recorded and unlocked in large batches instead of a turn per handful; and at least as many
-        as lately finished between two turns (steps that started together finish together).
-        """
-        base = self.concurrency // 2
-        if self._fixed_prefetch is not None:
-            return self._fixed_prefetch
-        if self.concurrency == 1:  # sequential: one step claimed at a time, nothing held ahead
-            return 0
-        if self._step_s is None or self._turn_s is None:
-            # the first steps start together and so may finish together: have a second set ready
-            return self.concurrency
-        need = math.ceil(2 * self.concurrency * self._turn_s / max(self._step_s, 1e-4))
-        need = max(need, math.ceil(self._burst))  # steps that start together finish together
-        return max(base, min(need, PREFETCH_MAX * self.concurrency))
-
     @staticmethod
     def _average(old: float | None, new: float) -> float:
         return new if old is None else 0.8 * old + 0.2 * new
@@ -314,14 +288,8 @@ class Supervisor:
             self._types_seen.add(uses)
 
     def _room(self) -> int:
-        """How many more steps to claim: free slots plus the prefetch queue's free places.
-
-        When idle, just the slots: the smaller claim commits sooner, the steps start, and the next
-        turn (at once, while they run) fills the queue.
-        """
-        if not self._running and not self._queue:
-            return self.concurrency
-        return self.concurrency + self.prefetch - len(self._running) - len(self._queue)
+        """Free slots: claim only what can start now (a claimed step not yet started is no attempt)."""
+        return self.concurrency - len(self._running)
 
     async def _context(self, step: ClaimedStep) -> EngineContext:
         batch = await self._batch(step.batch_id)
@@ -329,46 +297,76 @@ class Supervisor:
             self.store, step, batch, supervisor_id=self.id, shared=self.shared, lease=self.leases.duration
         )
 
-    def _can_start(self) -> bool:
-        return bool(self._queue) and len(self._running) < self.concurrency and self._stopping_since is None
+    async def _start(self, claimed: list[ClaimedStep]) -> None:
+        """Look once more, at the moment they start, then start the claimed steps.
 
-    def _take(self) -> EngineContext:
-        ctx = self._queue.popleft()
-        self._running[ctx.step_id] = ctx
-        return ctx
+        The look holds off `regctl cancel` until the steps' code has begun (``Store.hold_start``);
+        steps of a job cancelled since the claim end cancelled without spending an attempt.
+        """
+        if not claimed:
+            return
+        await self._import_step_types(claimed)
+        contexts = [await self._context(step) for step in claimed]
+        looked: asyncio.Future[set[int]] = self._loop.create_future()
 
-    def _fill(self) -> None:
-        """Start a slot for each queued step while slots are free (and we are not stopping)."""
-        while self._can_start():
-            slot = asyncio.create_task(self._slot(self._take()))
+        def hand_over(stopped: set[int]) -> None:
+            self._loop.call_soon_threadsafe(_settle, looked, stopped)
+
+        def started() -> None:
+            deadline = time.monotonic() + START_WAIT
+            for ctx in contexts:
+                ctx.begun.wait(max(0.0, deadline - time.monotonic()))
+
+        held = asyncio.ensure_future(
+            self._db(self.store.hold_start, [c.id for c in claimed], self.id, hand_over, started)
+        )
+        either: set[asyncio.Future[Any]] = {looked, held}
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        stopped = looked.result() if looked.done() else {c.id for c in claimed}
+        for ctx in contexts:
+            if ctx.step_id in stopped:
+                ctx.cancel()
+            self._running[ctx.step_id] = ctx
+            slot = asyncio.create_task(self._slot(ctx))
             self._slots.add(slot)
             slot.add_done_callback(self._slots.discard)
+        await held  # its errors are ours; it returns once every step has begun (or START_WAIT passed)
 
     async def _slot(self, ctx: EngineContext) -> None:
-        """One slot: run the step, then the next queued one at once — no loop round trip between."""
-        while True:
-            began = time.monotonic()
-            try:
-                outcome = await run_step(ctx, self._steps_pool, self.retry)
-            finally:  # also when the loop cancels us at shutdown: the step no longer runs here
-                self._running.pop(ctx.step_id, None)
-            self._step_s = self._average(self._step_s, time.monotonic() - began)
+        """One slot: run the step; the slot is free again when its code has returned (or was abandoned)."""
+        began = time.monotonic()
+        try:
+            outcome = await run_step(ctx, None, self.retry, grace=self.leases.grace)
+        finally:  # also when the loop cancels us at shutdown: the step no longer runs here
+            self._running.pop(ctx.step_id, None)
+        self._step_s = self._average(self._step_s, time.monotonic() - began)
+        if not ctx.lost:  # another supervisor holds it now: its late result is not ours to record
             self._done.append((outcome, ctx))
-            self._wake.set()
-            if not self._can_start():
-                return
-            ctx = self._take()
+        self._wake.set()
 
     def _after_outcomes(self, done: list[tuple[StepOutcome, EngineContext]]) -> None:
         """Hand newly waiting action steps to their batch's policy, if the manifest names one."""
         for outcome, ctx in done:
-            policy = policy_for(ctx, outcome)
-            if policy is not None:
-                future = self._loop.run_in_executor(
-                    self._steps_pool, apply_policy, self.store, ctx, outcome, policy
-                )
-                self._policies.add(future)
-                future.add_done_callback(self._policy_done)
+            task = policy_for(ctx, outcome)
+            if task is not None:
+                self._hand_to_policy(task)
+
+    def _hand_to_policy(self, task: PolicyTask) -> None:
+        """Evaluate each waiting step's policy once in this process (a person may still be needed)."""
+        if (task.step_id, task.attempt) in self._policy_seen:
+            return
+        self._policy_seen.add((task.step_id, task.attempt))
+        future = self._loop.run_in_executor(self._steps_pool, apply_policy, self.store, task)
+        self._policies.add(future)
+        future.add_done_callback(self._policy_done)
+
+    async def _unanswered_policies(self) -> None:
+        """Policies are durable: a waiting step with a policy and no decision is evaluated again by
+        any supervisor (its first evaluation may have been lost with a crashed one)."""
+        batches = await self._db(self.store.batches_with_policies, self.batch_id)
+        if batches:
+            for task in await self._db(unanswered, self.store, self.batch_id, batches):
+                self._hand_to_policy(task)
 
     def _policy_done(self, future: asyncio.Future[bool]) -> None:
         self._policies.discard(future)
@@ -382,19 +380,33 @@ class Supervisor:
             now = time.monotonic()
             if now - last_lease >= self.leases.heartbeat_every or self._check_cancels:
                 self._check_cancels = False
-                cancelled = await self._db(self.store.heartbeat, self.id, lease=self.leases.duration)
-                waiting = {ctx.step_id: ctx for ctx in self._queue}
-                for step_id in cancelled:
-                    ctx = self._running.get(step_id) or waiting.get(step_id)
-                    if ctx is not None:
-                        ctx.cancel()
+                await self._heartbeat()
                 if now - last_lease >= self.leases.heartbeat_every:
                     await self._reclaim()
+                    await self._unanswered_policies()
                     last_lease = now
             if self._next_expiry is not None and time.time() >= self._next_expiry:
                 await self._reclaim()  # another supervisor's lease ran out between our heartbeats
-            await asyncio.sleep(min(1.0, self.leases.heartbeat_every))
+            # A cancel NOTIFY wakes us at once (PostgreSQL); SQLite looks every poll interval.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._poke.wait(), min(1.0, self.leases.heartbeat_every))
+            self._poke.clear()
             self._check_cancels = self._check_cancels or not self.store.is_postgres
+
+    async def _heartbeat(self) -> None:
+        """Renew our leases; stop the steps whose job was cancelled and those whose lease we lost."""
+        running = list(self._running)
+        lease = self.leases.duration
+        cancelled, lost = await self._db(self.store.heartbeat, self.id, lease=lease, held=running)
+        for step_id in cancelled:
+            ctx = self._running.get(step_id)
+            if ctx is not None:
+                ctx.cancel()
+        for step_id in lost:
+            ctx = self._running.get(step_id)
+            if ctx is not None:
+                log.warning("supervisor %s lost the lease of step %s; stopping it", self.id, step_id)
+                ctx.cancel(lost=True)
 
     async def _reclaim(self) -> None:
         await self._db(self.store.reclaim_expired, actor=self.id)
@@ -407,6 +419,8 @@ class Supervisor:
         if self._stopping_since is not None and time.monotonic() - self._stopping_since > self.leases.grace:
             for ctx in self._running.values():
                 ctx.cancel(stopping=True)
+                # the grace period ran from the stop request: a step still running is handed back now
+                ctx.cancelled_at = min(ctx.cancelled_at or self._stopping_since, self._stopping_since)
 
     async def _finish_running(self) -> None:
         """Give running steps one last short chance to end, then record whatever finished."""

@@ -85,12 +85,16 @@ def _load_builtins() -> None:
     if _builtins_loaded:
         return
     for module in BUILTIN_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:  # a real import error inside the module
-                raise
+        _import_builtin(module)
     _builtins_loaded = True
+
+
+def _import_builtin(module: str) -> None:
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # a real import error inside the module
+            raise
 
 
 def _from_path(name: str) -> StepType:
@@ -121,10 +125,17 @@ def _from_entry_point(name: str) -> StepType | None:
 
 
 def lookup(name: str) -> StepType:
-    """The step type called ``name``; raises :class:`UnknownStepType` naming what is missing."""
-    _load_builtins()
+    """The step type called ``name``; raises :class:`UnknownStepType` naming what is missing.
+
+    Built-in modules are imported one by one until the name is found, so a supervisor that only
+    runs ``builtin.*`` steps never imports the onboarding steps (and their libraries).
+    """
     if name in _registry:
         return _registry[name]
+    for module in BUILTIN_MODULES:
+        _import_builtin(module)
+        if name in _registry:
+            return _registry[name]
     if ":" in name:
         return register(_from_path(name))
     found = _from_entry_point(name)
