@@ -319,6 +319,8 @@ def test_resource_slots_hold_across_batches(store: Store, tmp_path: Path) -> Non
 
 
 def test_a_manifest_rate_limit_bounds_its_batch_only(store: Store) -> None:
-    assert store.take_rate_limit("extraction_api", default=(10, 60.0), override=(1, 60.0)) == 0.0
-    assert store.take_rate_limit("extraction_api", default=(10, 60.0), override=(1, 60.0)) > 0
-    assert store.take_rate_limit("extraction_api", default=(10, 60.0)) == 0.0  # others keep 10/60 s
+    assert store.take_rate_limit("org", "extraction_api", default=(10, 60.0), override=(1, 60.0)) == 0.0
+    assert store.take_rate_limit("org", "extraction_api", default=(10, 60.0), override=(1, 60.0)) > 0
+    assert store.take_rate_limit("org", "extraction_api", default=(10, 60.0)) == 0.0  # others keep 10/60 s
+    # and another organisation's batch never spends this one's tokens
+    assert store.take_rate_limit("other", "extraction_api", default=(10, 60.0), override=(1, 60.0)) == 0.0
