@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from review_helpers import CLEAR, CTRL_C, DOWN, ENTER, recorded, recorded_json, terminal
 
-from regctl.review.config_flow import find_field
+from regctl.review.config_flow import _actions, find_field
 from regctl.review.flows import ask
 from regctl.review.protocol import FlowContext, LeaveWaiting
 from regctl.steps.base import DecisionRequest
@@ -225,3 +225,9 @@ def test_yes_no_needs_enter_so_one_key_never_answers_two_questions() -> None:
         first = t.prompter.confirm("First?", default=False)
         second = t.prompter.confirm("Second?", default=False)
     assert (first, second) == (False, True)
+
+
+def test_every_yolo_mode_action_fits_one_80_column_row() -> None:
+    """`o) Accept, and apply my changes to the 5 other restaurant(s) waiting in this` — the rest of
+    the answer (`batch (a diff first)`) was cut at the edge of an 80-column terminal."""
+    assert all(len(" » o) " + choice.title) <= 80 for choice in _actions(999))

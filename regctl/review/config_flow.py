@@ -82,8 +82,9 @@ def ask_configuration(p: Prompter, request: DecisionRequest, flow: FlowContext) 
 def _actions(remaining: int) -> list[Choice]:
     choices = [Choice("Accept these settings for this restaurant", ACCEPT, key="a")]
     if remaining > 0:
-        choices.append(Choice(f"Accept, and apply my changes to the {remaining} other restaurant(s) "
-                              "waiting in this batch (a diff first)", APPLY_ALL, key="o"))
+        # one 80-column row with its cursor and key (" » o) "): a longer title was cut at the edge
+        choices.append(Choice(f"Accept, and apply my changes to the {remaining} other(s) waiting "
+                              "(a diff first)", APPLY_ALL, key="o"))
     return [*choices,
             Choice("Edit one field (by its path, e.g. website.theme)", EDIT_FIELD, key="e"),
             Choice("Edit everything as YAML in $EDITOR", EDITOR, key="v"),
