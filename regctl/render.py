@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -203,19 +203,39 @@ def progress_view(view: Mapping[str, Any], *, max_rows: int = 20, width: int | N
     bar = progress_bar(finished, total, width=min(50, (width or 80) - 10))
     columns = ("job", "restaurant", "steps", "status", "current") + (() if narrow else ("last error",))
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="ellipsis", no_wrap=True)
     jobs = sorted(view["jobs"], key=lambda j: (_ROW_ORDER.get(j["status"], 9), j["position"]))[:max_rows]
-    for job in jobs:
-        name = _short(job["restaurant"], 22 if narrow else 32)
-        cells: list[RenderableType] = [str(job["id"]), name, glyphs(job["steps"]), _styled(job["status"]),
-                                       current_step(job["steps"])]
-        table.add_row(*cells, *(() if narrow else (last_error(job),)))
+    rows = [[str(job["id"]), _short(job["restaurant"], 22 if narrow else 32), glyphs(job["steps"]),
+             _styled(job["status"]), current_step(job["steps"]), *(() if narrow else (last_error(job),))]
+            for job in jobs]
+    widths = _column_widths(columns, rows, width)
+    for column in columns:
+        table.add_column(column, overflow="ellipsis", no_wrap=True, width=widths.get(column))
+    for row in rows:
+        table.add_row(*row)
     parts: list[RenderableType] = [header, bar, table]
     rest = _rest(view, jobs)
     if rest:
         parts.append(Text(f"… and {sum(rest.values())} more: " + _counts_text(rest), style="dim"))
     return Group(*parts)
+
+
+def _column_widths(columns: Sequence[str], rows: list[list[Any]], width: int | None) -> dict[str, int]:
+    """Widths that fit ``width``: the job id and the status whole (an 80-column terminal squeezed both
+    to nothing, and 120 columns cut `running` to `run…`), the step glyphs up to 18, the restaurant up
+    to its shortened name; the current step and the last error share the rest."""
+    if width is None or not rows:
+        return {}
+    natural = {c: max(len(c), *(len(str(row[i])) for row in rows)) for i, c in enumerate(columns)}
+    widths = {"job": natural["job"], "status": natural["status"], "steps": min(natural["steps"], 18)}
+    rest = width - sum(widths.values()) - 2 * (len(columns) - 1) - 1
+    widths["restaurant"] = max(10, min(natural["restaurant"], rest // (3 if "last error" in columns else 2)))
+    rest -= widths["restaurant"]
+    if "last error" in columns:
+        widths["current"] = max(7, min(natural["current"], rest // 2))
+        widths["last error"] = max(10, rest - widths["current"])
+    else:
+        widths["current"] = max(7, rest)
+    return widths
 
 
 def _rest(view: Mapping[str, Any], shown: list[Mapping[str, Any]]) -> Counter[str]:

@@ -22,7 +22,7 @@ from regctl.cli import hoist_global_options
 from regctl.engine import api
 from regctl.errors import NotFound
 from regctl.manifest import load_manifest
-from regctl.render import batch_detail, batch_table
+from regctl.render import batch_detail, batch_table, progress_view
 
 REGCTL = str(Path(sys.executable).parent / "regctl")
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -181,6 +181,26 @@ def test_status_at_80_columns_keeps_every_column_readable() -> None:
     assert "Long Restaurant Name" in row and "✔✔✔✔✔✖" in row and "failed" in row
     batches = [{"id": 1, "name": "week-48", "status": "failed", "jobs_by_status": {"failed": 3}}]
     assert all(len(line) <= 80 for line in fits(batch_table(batches, width=80), 80))
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_demo_batch_keeps_job_ids_and_statuses_whole(width: int) -> None:
+    """The demo (12 jobs, 18 steps, several steps running at once): rich squeezed the job id and the
+    status to nothing at 80 columns and cut them (`…`, `run…`) at 120 — the id is what `show` needs."""
+    running = ["generate_code", "create_onboarding_user", "register_restaurant"]
+    jobs = [{"id": i, "position": i, "restaurant": f"Bangkok Street Food (Newtown) {i}", "status": "running",
+             "error": None,
+             "steps": [{"key": f"step_{k}", "status": "completed", "attempts": 1, "error": None}
+                       for k in range(15)] + [{"key": key, "status": "running", "attempts": 1,
+                                               "error": "ArgumentError: a long first line " * 4}
+                                              for key in running]}
+            for i in range(1, 13)]
+    view = {"id": 1, "name": "demo", "status": "running", "jobs": jobs}
+    lines = fits(progress_view(view, width=width), width)
+    assert max(len(line) for line in lines) <= width
+    rows = [line for line in lines if "Bangkok" in line]
+    assert [row.split()[0] for row in rows] == [str(i) for i in range(1, 13)]
+    assert all(" running " in row and "✔" * 15 in row for row in rows)
 
 
 def test_status_on_an_80_column_terminal(done: str, tmp_path: Path) -> None:

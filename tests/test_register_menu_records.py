@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from regctl.db import schema
+from regctl.db.artifacts import record_artifact
 from regctl.db.domain import records_for
 from regctl.menu_csv import build_menu_csv
 from regctl.steps.onboarding import menu_records
@@ -94,3 +95,13 @@ def test_item_tags_map_to_items(menu_db: tuple[str, int]) -> None:
     url, mid = menu_db
     assert menu_records.item_tags(url, mid) == {"Popular": ["Burger"], "Vegan": ["Tofu Bowl (V)"],
                                                 "Spicy": ["Tofu Bowl (V)"]}
+
+
+def test_a_bare_database_path_is_sqlite(menu_db: tuple[str, int]) -> None:
+    """`regctl run … --db demo.db` hands the steps the path as given: upload_images failed with
+    `ArgumentError: Could not parse SQLAlchemy URL` on every restaurant with a menu."""
+    url, menu_id = menu_db
+    path = url.removeprefix("sqlite:///")
+    pending, already = menu_records.images_to_upload(path, menu_id)
+    assert [p.source_url for p in pending] == ["http://x/img/burger.jpg"] and already == 1
+    record_artifact(path, job_id=999, step_key="none", attempt=1, kind="csv", path=Path(path))  # no such job

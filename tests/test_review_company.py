@@ -67,6 +67,26 @@ def test_one_screen_fits_45_rows() -> None:
     assert t.shown.splitlines()[0] == "Decision 3 of 12 · demo · Spice Route"
 
 
+@pytest.mark.parametrize(("width", "count"), [(80, 5), (120, 9)])
+def test_the_matchers_evidence_still_fits_45_rows(width: int, count: int) -> None:
+    """The demo's Spice Route request as stored (issue 16's evidence: ~330 characters a candidate):
+    four candidates filled an 80-column screen to the last row; a fifth pushed the header away."""
+    stored = recorded_json("select_company_evidence")
+    options = [{**stored["options"][i % 4], "company_number": str(5103900 + i)} for i in range(count)]
+    request = DecisionRequest.from_json({**stored, "options": options})
+    with terminal(width=width) as t:
+        t.keys(ENTER)
+        ask(t.prompter, request, FlowContext(header="Decision 3 of 12 · demo · Spice Route (Mount Eden)"))
+    question = f"? {request.prompt} (↑↓ or its key, then Enter)"
+    question_rows = -(-len(question) // width) + count + 4
+    assert len(t.shown.splitlines()) + question_rows <= 45
+    assert t.shown.splitlines()[0].startswith("Decision 3 of 12")
+    flowing = " ".join(t.shown.split())
+    assert "chain: a chain (3 registered" in flowing and "…" in flowing  # shortened, still read
+    if count == 5:  # a short piece stays whole
+        assert "phone: register phone +6496302211 is the restaurant's phone;" in flowing
+
+
 def test_only_removed_companies_leave_the_cursor_on_none_of_these() -> None:
     with terminal() as t:
         t.keys(ENTER)

@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_helpers import CLEAR, CTRL_C, DOWN, ENTER, recorded, terminal
+from review_helpers import CLEAR, CTRL_C, DOWN, ENTER, recorded, recorded_json, terminal
 
-from regctl.review.config_flow import find_field
+from regctl.review.config_flow import _actions, find_field
 from regctl.review.flows import ask
 from regctl.review.protocol import FlowContext, LeaveWaiting
+from regctl.steps.base import DecisionRequest
 
 EDIT, ACCEPT, APPLY_ALL, EDITOR, LEAVE = ("e", ENTER), ("a", ENTER), ("o", ENTER), ("v", ENTER), ("w", ENTER)
 
@@ -39,6 +40,24 @@ def test_the_overview_shows_only_what_differs_from_the_defaults() -> None:
     assert "theme" not in website and "item_layout" not in website  # dark and card are the defaults
     assert "payment     (all defaults)" in t.shown
     assert "opening_hours 1 day(s) 10:00–22:00" in t.shown
+
+
+def test_the_overview_shortens_data_dir_paths_and_groups_split_shifts() -> None:
+    """With the default (relative) data directory the overview showed each logo as
+    `regctl-data/rev/7/extract_branding/branding/logo_nobg.png`, and Golden Dragon's lunch and dinner
+    as ten entries (`Tue 11:00–14:30, Tue 17:00–21:30, …`): four 80-column rows for two lines' worth."""
+    raw = recorded_json("configure_registration")
+    defaults = raw["defaults"]
+    defaults["website"]["header_logo_source"] = "regctl-data/rev/7/extract_branding/branding/logo_nobg.png"
+    defaults["restaurant"]["opening_hours"] = [{"day": day, "open": o, "close": c}
+                                               for day in ("Tuesday", "Wednesday")
+                                               for o, c in (("11:00", "14:30"), ("17:00", "21:30"))]
+    with terminal() as t, pytest.raises(LeaveWaiting):
+        t.keys("w", ENTER)
+        ask(t.prompter, DecisionRequest.from_json(raw), FlowContext(header="Decision 1 of 4"))
+    flowing = " ".join(t.shown.split())
+    assert "header_logo_source …/logo_nobg.png" in flowing and "regctl-data/" not in flowing
+    assert "opening_hours Tue 11:00–14:30 17:00–21:30, Wed 11:00–14:30 17:00–21:30" in flowing
 
 
 def test_the_overview_says_what_the_defaults_were_derived_from() -> None:
@@ -206,3 +225,9 @@ def test_yes_no_needs_enter_so_one_key_never_answers_two_questions() -> None:
         first = t.prompter.confirm("First?", default=False)
         second = t.prompter.confirm("Second?", default=False)
     assert (first, second) == (False, True)
+
+
+def test_every_yolo_mode_action_fits_one_80_column_row() -> None:
+    """`o) Accept, and apply my changes to the 5 other restaurant(s) waiting in this` — the rest of
+    the answer (`batch (a diff first)`) was cut at the edge of an 80-column terminal."""
+    assert all(len(" » o) " + choice.title) <= 80 for choice in _actions(999))

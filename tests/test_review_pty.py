@@ -105,3 +105,23 @@ def test_resume_shows_the_live_view_and_names_the_outcome(store: Store, database
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
+
+
+def test_the_end_of_review_and_resume_carries_the_db_in_its_hint(store: Store, database_url: str,
+                                                                  tmp_path: Path) -> None:
+    """`regctl review X --db URL` continued the batch and ended `…: regctl review X`: the next
+    command, pasted, looked in ./regctl.db (the `--db` given after the command, as an operator types)."""
+    batch_id = waiting_batch(store, tmp_path)
+    first = store.batch_view(batch_id)["jobs"][0]["id"]
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "REGCTL_DATA_DIR": str(tmp_path)}
+    args = ["review", "approvals", "--job", str(first), "--continue", "--db", database_url]
+    child = pexpect.spawn(REGCTL, args, env=env, encoding="utf-8", timeout=60, dimensions=(45, 400))
+    _children.append(child)
+    _answer(child, "y", "first@example.nz")
+    child.expect(r"1 decision\(s\) waiting: regctl review approvals --db (\S+)")
+    assert child.match.group(1).strip("'") == database_url
+    child.expect(pexpect.EOF)
+    child = _spawn(database_url, tmp_path, "approvals", command="resume")
+    child.expect(r"1 decision\(s\) waiting: regctl review approvals --db (\S+)")
+    assert child.match.group(1).strip("'") == database_url
+    child.expect(pexpect.EOF)

@@ -58,6 +58,20 @@ def test_every_problem_is_reported_at_once_in_line_order(tmp_path: Path) -> None
     assert [e["line"] for e in data["errors"]] == [5, 7, 8] and data["error"]["line"] == 5
 
 
+def test_an_unknown_step_type_gets_a_suggestion_and_hides_no_other_step(tmp_path: Path) -> None:
+    """`uses: builtin.sleeep` stopped validation at that step: no suggestion, and the other step's
+    `seconds: abc` came only after the operator fixed the first line."""
+    path = manifest(tmp_path, "    - {key: nap, uses: builtin.sleep, with: {seconds: abc}}\n"
+                              "    - {key: nap2, uses: builtin.sleeep}")
+    result = regctl("validate", str(path))
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert [ln.split()[1] for ln in lines] == [f"{path}:6:", f"{path}:7:"], result.err
+    assert "'abc' is not a number" in lines[0]
+    assert lines[1].endswith("pipeline.steps[1].uses: unknown step type 'builtin.sleeep' "
+                             "(did you mean 'builtin.sleep'?); `regctl steps` lists them")
+
+
 def test_the_errors_are_capped(tmp_path: Path) -> None:
     rows = "".join(f"  - {{name: R{i}, email: bad{i}}}\n" for i in range(MAX_ERRORS + 7))
     path = tmp_path / "capped.yaml"

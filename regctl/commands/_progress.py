@@ -72,7 +72,8 @@ class ProgressWatcher:
     def refresh(self) -> None:
         view = batch_progress(self.store, self.batch_id)
         if self._live is not None:
-            self._live.update(progress_view(view, max_rows=_rows_that_fit()), refresh=True)
+            width = console().size.width
+            self._live.update(progress_view(view, max_rows=_rows_that_fit(), width=width), refresh=True)
             return
         self._seen, lines = changed_steps(self._seen, view)
         for line in lines:

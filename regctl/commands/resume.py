@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from regctl.commands._common import is_terminal, resolve_batch, store_for
+from regctl.commands._common import command_hint, is_terminal, resolve_batch, store_for
 from regctl.commands._progress import follow
 from regctl.db.views import batch_progress
 from regctl.engine import api
@@ -33,13 +33,13 @@ def resume(ctx: click.Context, batch: str | None, all_batches: bool, concurrency
         raise UsageError("give a BATCH (name or id) or --all")
     with store_for(ctx) as store:
         batch_id = resolve_batch(store, batch)["id"] if batch else None
-        summary = _resume(store, batch_id, concurrency)
+        summary = _resume(ctx, store, batch_id, concurrency)
         click.echo(f"resumed: {summary.steps_run} step(s) run, {summary.steps_completed} completed, "
                    f"{summary.steps_failed} failed, {summary.waiting_decisions} decision(s) waiting")
         ctx.exit(summary.exit_code if batch_id is not None else _worst(store))
 
 
-def _resume(store: Store, batch_id: int | None, concurrency: int) -> api.RunSummary:
+def _resume(ctx: click.Context, store: Store, batch_id: int | None, concurrency: int) -> api.RunSummary:
     """api.resume, under the live progress view `regctl run` shows when one batch runs on a terminal."""
     if batch_id is None or not is_terminal():
         return api.resume(store, batch_id=batch_id, concurrency=concurrency)
@@ -48,7 +48,8 @@ def _resume(store: Store, batch_id: int | None, concurrency: int) -> api.RunSumm
         return api.resume(store, batch_id=batch_id, concurrency=concurrency)
 
     summary: api.RunSummary = follow(store, batch_id, work, live=True)
-    click.echo(summary_line(batch_progress(store, batch_id)))
+    name = str(store.batch_row(batch_id)["name"])
+    click.echo(summary_line(batch_progress(store, batch_id), review=command_hint(ctx, "review", name)))
     return summary
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from regctl.commands._common import (
     actor,
     bounded_actor,
+    command_hint,
     console,
     emit_json,
     is_terminal,
@@ -70,7 +71,7 @@ def review(ctx: click.Context, batch: str | None, job_ref: str | None, step_key:
                              batch_id=batch_id, job_id=job_id, step_key=step_key)
         _report(summary)
         if not summary.interrupted:
-            _maybe_continue(store, prompter, summary, continue_run)
+            _maybe_continue(ctx, store, prompter, summary, continue_run)
     ctx.exit(EXIT_WAITING if summary.interrupted or summary.left_waiting else 0)
 
 
@@ -123,7 +124,7 @@ def _report(summary: ReviewSummary) -> None:
         out.print(f"{summary.left_waiting} decision(s) left waiting.")
 
 
-def _maybe_continue(store: Store, prompter: Prompter, summary: ReviewSummary,
+def _maybe_continue(ctx: click.Context, store: Store, prompter: Prompter, summary: ReviewSummary,
                     continue_run: bool | None) -> None:
     """No supervisor alive → offer to run the answered batches in the foreground now, with the live
     view `regctl run` shows, ending with the batch's name and outcome."""
@@ -141,10 +142,11 @@ def _maybe_continue(store: Store, prompter: Prompter, summary: ReviewSummary,
                 return api.supervise(store, until_idle=True, batch_id=batch_id, on_progress=poke, stop=stop)
 
             follow(store, batch_id, work, live=is_terminal())
-            click.echo(summary_line(batch_progress(store, batch_id)))
+            name = str(store.batch_row(batch_id)["name"])
+            hint = command_hint(ctx, "review", name)
+            click.echo(summary_line(batch_progress(store, batch_id), review=hint))
             if stop.is_set():
-                name = store.batch_row(batch_id)["name"]
-                click.echo(f"Stopped; `regctl resume {name}` carries on.", err=True)
+                click.echo(f"Stopped; `{command_hint(ctx, 'resume', name)}` carries on.", err=True)
                 return
 
 

@@ -188,12 +188,22 @@ def _pipeline(value: Any, located: Located) -> Pipeline:
         model = PipelineModel.model_validate(value)
     except ValidationError as exc:
         raise ManifestErrors(located_errors(exc, located, ("pipeline",))) from None
+    # Every step's own problems at once (an unknown type no longer hides another step's `with:`),
+    # then how the steps fit together.
+    errors: list[ManifestError] = []
+    specs: list[StepSpec] = []
+    for i, s in enumerate(model.steps):
+        try:
+            specs.append(_step(s, i))
+        except PipelineError as exc:
+            errors.append(_locate_pipeline_error(exc, located))
+            continue
+        errors.extend(_param_errors(s, i, located))
+    _raise_all(errors)
     try:
-        pipeline = build_pipeline(model.name, [_step(s, i) for i, s in enumerate(model.steps)])
+        return build_pipeline(model.name, specs)
     except PipelineError as exc:
         raise _locate_pipeline_error(exc, located) from None
-    _raise_all([e for i, s in enumerate(model.steps) for e in _param_errors(s, i, located)])
-    return pipeline
 
 
 def _param_errors(step: StepModel, index: int, located: Located) -> list[ManifestError]:

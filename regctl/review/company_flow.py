@@ -46,6 +46,7 @@ MANUAL_FIELDS: JSON = {
 }
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
 _INACTIVE = ("removed", "struck off", "closed", "liquidation", "deregistered")
+EVIDENCE_CHARACTERS = 1000  # shared by the candidates of one screen (evidence_budget)
 
 
 def ask_select_company(p: Prompter, request: DecisionRequest, flow: FlowContext) -> Outcome:
@@ -86,13 +87,24 @@ def _show(p: Prompter, request: DecisionRequest) -> None:
         p.say(f"Searched:   {searched}")
     if not request.options:
         p.say("No candidate company was found.")
+    budget = evidence_budget(len(request.options))
     for i, candidate in enumerate(request.options, 1):
-        p.say("\n".join(candidate_lines(i, candidate)))
+        p.say("\n".join(candidate_lines(i, candidate, budget)))
 
 
-def candidate_lines(number: int, candidate: Mapping[str, Any]) -> list[str]:
-    """Two lines per candidate: who it is, then where it is registered and why it matched."""
+def evidence_budget(candidates: int) -> int:
+    """Characters of evidence per candidate, so that the screen fits 45 rows at 80 columns for up to
+    five candidates (the matcher's explanations run to ~330 characters each: four of them filled the
+    80-column screen, a fifth pushed the header away) and at 120 columns for nine."""
+    return max(110, EVIDENCE_CHARACTERS // max(1, candidates))
+
+
+def candidate_lines(number: int, candidate: Mapping[str, Any], budget: int | None = None) -> list[str]:
+    """Two lines per candidate: who it is, then where it is registered and why it matched (the
+    evidence cut to ``budget`` characters, each piece shortened alike, strongest first)."""
     name, company_number, status, incorporated, address, evidence, score = candidate_rows([candidate])[0][1:]
+    if budget is not None:
+        evidence = evidence_text(candidate, budget)
     scored = f"  ·  score {score}" if isinstance(candidate.get("score"), int | float) else ""
     nzbn = f"  ·  NZBN {candidate['nzbn']}" if candidate.get("nzbn") else ""
     return [f"{number:>2}. {name}  ·  {company_number}{nzbn}  ·  {status}  ·  incorporated {incorporated}",
@@ -135,17 +147,30 @@ def registered_address(candidate: Mapping[str, Any]) -> str:
     return str(addresses[0]) if isinstance(addresses, list) and addresses else ""
 
 
-def evidence_text(candidate: Mapping[str, Any]) -> str:
-    """The matcher's explanation (strongest first) when stored, else how the search found it."""
+def evidence_text(candidate: Mapping[str, Any], budget: int | None = None) -> str:
+    """The matcher's explanation (strongest first) when stored, else how the search found it.
+
+    ``budget``: at most that many characters; over it, each piece is shortened to an equal share
+    (a short piece gives its spare to the others) and ends with ``…``."""
     evidence = [e for e in candidate.get("evidence") or [] if isinstance(e, Mapping)]
     if evidence:
         ranked = sorted(evidence, key=lambda e: -float(e.get("weight") or 0))
-        return "; ".join(f"{e.get('kind', '?')}: {e.get('detail', '')}".rstrip(": ") for e in ranked)
+        pieces = [f"{e.get('kind', '?')}: {e.get('detail', '')}".rstrip(": ") for e in ranked]
+        return "; ".join(_shortened(pieces, budget) if budget is not None else pieces)
     found = str(candidate.get("match_source") or candidate.get("matched_by") or "")
     found_by = {"both": "name + address", "name": "name", "address": "address"}.get(found, found)
     similarity = candidate.get("similarity")
     name = f"name {float(similarity):.2f}" if isinstance(similarity, int | float) else ""
     return " · ".join(part for part in (f"found by {found_by}" if found_by else "", name) if part) or "—"
+
+
+def _shortened(pieces: list[str], budget: int) -> list[str]:
+    out, left = list(pieces), budget
+    for done, i in enumerate(sorted(range(len(pieces)), key=lambda i: len(pieces[i]))):
+        share = max(24, left // (len(pieces) - done))
+        out[i] = pieces[i] if len(pieces[i]) <= share else pieces[i][: share - 1].rstrip() + "…"
+        left -= len(out[i]) + 2
+    return out
 
 
 def _score(candidate: Mapping[str, Any]) -> str:

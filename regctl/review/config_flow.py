@@ -82,8 +82,9 @@ def ask_configuration(p: Prompter, request: DecisionRequest, flow: FlowContext) 
 def _actions(remaining: int) -> list[Choice]:
     choices = [Choice("Accept these settings for this restaurant", ACCEPT, key="a")]
     if remaining > 0:
-        choices.append(Choice(f"Accept, and apply my changes to the {remaining} other restaurant(s) "
-                              "waiting in this batch (a diff first)", APPLY_ALL, key="o"))
+        # one 80-column row with its cursor and key (" » o) "): a longer title was cut at the edge
+        choices.append(Choice(f"Accept, and apply my changes to the {remaining} other(s) waiting "
+                              "(a diff first)", APPLY_ALL, key="o"))
     return [*choices,
             Choice("Edit one field (by its path, e.g. website.theme)", EDIT_FIELD, key="e"),
             Choice("Edit everything as YAML in $EDITOR", EDITOR, key="v"),
@@ -164,7 +165,7 @@ def _shown(name: str, value: Any) -> str:
         return HIDDEN
     if name == "opening_hours" and isinstance(value, list):
         return _hours(value)
-    if isinstance(value, str) and value.startswith("/") and "/" in value[1:]:
+    if isinstance(value, str) and _local_file(value):
         return "…/" + os.path.basename(value)  # a local file: its name is what tells them apart
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -173,12 +174,22 @@ def _shown(name: str, value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def _local_file(value: str) -> bool:
+    """A path on this machine, absolute or under the data directory (``regctl-data/…/logo.png``)."""
+    return "://" not in value and "/" in value.strip("/") and " " not in value
+
+
 def _hours(hours: list[Any]) -> str:
+    """``7 day(s) 11:00–21:00``; else the days in order, each day's spans together
+    (``Tue 11:00–14:30 17:00–21:30, Wed …``, not one entry per span)."""
     spans = [f"{h.get('open')}–{h.get('close')}" for h in hours if isinstance(h, Mapping)]
     if spans and len(set(spans)) == 1:
         return f"{len(spans)} day(s) {spans[0]}"
-    return ", ".join(f"{str(h.get('day', ''))[:3]} {h.get('open')}–{h.get('close')}" for h in hours
-                     if isinstance(h, Mapping))
+    days: dict[str, list[str]] = {}
+    for h in hours:
+        if isinstance(h, Mapping):
+            days.setdefault(str(h.get("day", ""))[:3], []).append(f"{h.get('open')}–{h.get('close')}")
+    return ", ".join(f"{day} {' '.join(day_spans)}" for day, day_spans in days.items())
 
 
 # ------------------------------------------------------------------ edits ------------------------

@@ -141,7 +141,10 @@ def lookup(name: str) -> StepType:
     found = _from_entry_point(name)
     if found is not None:
         return register(found)
-    raise UnknownStepType(f"unknown step type {name!r}")
+    from regctl.suggest import did_you_mean
+
+    raise UnknownStepType(f"unknown step type {name!r}{did_you_mean(name, _registry)}; "
+                          "`regctl steps` lists them")
 
 
 def known() -> list[str]:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from regctl.db.connect import normalise_url
 from regctl.db.schema import (
     item_images,
     menu_categories,
@@ -37,10 +38,11 @@ _engines: dict[str, sa.Engine] = {}
 
 
 def _open(url: str) -> sa.Engine:
-    """An engine for the step's database (psycopg 3 on PostgreSQL; SQLite waits for its lock)."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            url = "postgresql+psycopg://" + url[len(prefix):]
+    """An engine for the step's database (psycopg 3 on PostgreSQL; SQLite waits for its lock).
+
+    The URL is the store's as the operator gave it: ``--db demo.db`` (a bare path) means SQLite.
+    """
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         return sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     return sa.create_engine(url, pool_size=2, max_overflow=4)
