@@ -107,3 +107,35 @@ def test_plain_retry_reruns_an_after_step_that_ran_past_the_failure(
     events = [e for e in store.events(job_id=job["id"]) if e["to_status"] == "completed"]
     order = [store.step_row(e["step_id"])["key"] for e in events]
     assert order == ["report", "flaky", "report"]  # report ran again, after the retried flaky
+
+
+def test_cancel_asks_on_a_terminal_with_the_review_prompts_key_rules(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """y/n, then Enter, as every review question (issue 15: one prompt library); no cancels nothing."""
+    import os
+    import sys
+
+    import pexpect
+
+    waits = "    - {key: approve, uses: builtin.wait, with: {schema: {type: object}}}\n"
+    assert regctl("run", "--no-progress", str(manifest(tmp_path, waits, count=1)), db=database_url).code == 3
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "REGCTL_DATA_DIR": str(tmp_path)}
+    regctl_bin = str(Path(sys.executable).with_name("regctl"))
+
+    def ask(keys: str) -> int:
+        child = pexpect.spawn(regctl_bin, ["--db", database_url, "cancel", "cli-test"], env=env,
+                              encoding="utf-8", timeout=60, dimensions=(45, 120))
+        try:
+            child.expect(r"Cancel batch cli-test")
+            child.expect(r"y/N, then Enter")
+            child.send(keys)
+            child.expect(pexpect.EOF)
+        finally:
+            child.close()
+        return int(child.exitstatus or 0)
+
+    assert ask("n\r") == 1
+    assert store.find_batch("cli-test")["status"] != "cancelled"
+    assert ask("y\r") == 0
+    assert store.find_batch("cli-test")["status"] == "cancelled"

@@ -6,7 +6,15 @@ import sys
 
 import click
 
-from regctl.commands._common import actor, is_job_ref, is_terminal, parse_job, resolve_batch, store_for
+from regctl.commands._common import (
+    actor,
+    console,
+    is_job_ref,
+    is_terminal,
+    parse_job,
+    resolve_batch,
+    store_for,
+)
 from regctl.engine import api
 from regctl.errors import UsageError
 
@@ -19,7 +27,14 @@ def _confirm(what: str, yes: bool) -> None:
     """On a terminal, ask before cancelling (``--yes`` skips it); scripts and pipes are not asked."""
     if yes or not (is_terminal() and sys.stdin.isatty()):
         return
-    if not click.confirm(f"Cancel {what}? Its running steps stop and nothing more of it runs", default=False):
+    from regctl.review.prompter import QuestionaryPrompter  # the one prompt library: y/n, then Enter
+
+    question = f"Cancel {what}? Its running steps stop and nothing more of it runs"
+    try:
+        agreed = QuestionaryPrompter(console()).confirm(question, default=False)
+    except KeyboardInterrupt:
+        agreed = False
+    if not agreed:
         raise click.exceptions.Exit(1)
 
 

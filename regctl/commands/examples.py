@@ -12,14 +12,17 @@ __all__ = ["EXAMPLES", "epilog"]
 EXAMPLES: dict[str, str] = {
     "run": """regctl run manifests/demo.yaml                  create or resume the batch; live view
   regctl run batch.yaml --detach                  hand it to a background supervisor
+  regctl run batch.yaml --accept-changes          apply edited execution/policies to its batch
   regctl run batch.yaml --no-progress | tee run.log""",
+    "plan": """regctl plan batch.yaml               what running it would change, writing nothing
+  regctl plan batch.yaml --db postgresql://regctl@db/regctl""",
     "resume": """regctl resume demo                   run what is left of one batch
   regctl resume --all                  the nightly job: every batch with work left""",
     "retry": """regctl retry 12                      a failed job's failed and blocked steps
   regctl retry job:12 --from import_menu
   regctl retry demo --failed           every failed job of the batch""",
-    "cancel": """regctl cancel demo                   the whole batch
-  regctl cancel job:12                 one job""",
+    "cancel": """regctl cancel demo                   the whole batch (asks first on a terminal)
+  regctl cancel job:12 --yes           one job, without asking""",
     "review": """regctl review demo                   answer every decision the batch waits on
   regctl review --list                 what waits, without asking
   regctl review demo --job 12 --step select_company""",
