@@ -29,7 +29,7 @@ from regctl.db.progress import (
     write_events_txn,
 )
 from regctl.db.records import ClaimedStep, Event, StepOutcome
-from regctl.db.schema import jobs, steps, supervisors
+from regctl.db.schema import batches, jobs, steps, supervisors
 from regctl.db.submit import submit_batch_txn
 from regctl.db.transitions import (
     answer_step_txn,
@@ -119,6 +119,14 @@ def describe_db_error(error: BaseException) -> str:
     orig = getattr(error, "orig", None) or error
     first = (str(orig).strip().splitlines() or [""])[0]
     return f"{type(orig).__name__}: {first[:200]}"
+
+
+# the ``start`` hook of Store.cycle: (claimed steps, reader of batch rows in the same transaction)
+Starter = Callable[[list[ClaimedStep], Callable[[int], dict[str, Any]]], None]
+
+
+def _batch_row_txn(conn: Connection, batch_id: int) -> dict[str, Any]:
+    return dict(conn.execute(select(batches).where(batches.c.id == batch_id)).one()._mapping)
 
 
 def notify_txn(conn: Connection, payload: str) -> None:
@@ -224,14 +232,22 @@ class Store(queries.Reads):
         batch_id: int | None = None,
         admit: bool = False,
         keep: Collection[int] | None = None,
+        start: Starter | None = None,
     ) -> Cycle:
         """Record outcomes, unlock dependents, admit jobs and claim up to ``claim`` steps: ONE transaction.
 
         ``keep``: when given (after a lost connection, when an earlier claim may have committed
         unseen), every step we hold a lease on except these is handed back before claiming.
+        ``start``: called with the claimed steps (and a reader of batch rows in this transaction —
+        on SQLite another connection could not read while it holds the database) at the very end
+        of the transaction, before it commits; it returns once their code has begun. The claim
+        *is* the start: a `cancel` (which must lock the claimed rows, or the database on SQLite)
+        returns only after they began, so no step starts after `regctl cancel` has returned. If
+        the commit then fails, the caller must treat the started steps as not its own (it is
+        called again on a retry).
         """
         return self.transact(
-            lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
+            lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep, start)
         )
 
     def _cycle_txn(
@@ -244,6 +260,7 @@ class Store(queries.Reads):
         batch_id: int | None,
         admit: bool,
         keep: Collection[int] | None = None,
+        start: Starter | None = None,
     ) -> Cycle:
         now = time.time()
         events: list[Event] = []
@@ -289,6 +306,8 @@ class Store(queries.Reads):
         refresh_batches_txn(conn, changed, now)  # last: the batch row lock is held only to commit
         if ready > len(claimed):
             notify_txn(conn, "ready")
+        if start is not None:  # last: nothing after it may fail but the commit
+            start(claimed, lambda b: _batch_row_txn(conn, b))
         return Cycle(claimed=claimed, recorded=recorded, jobs_finished=finished, admitted=started)
 
     @staticmethod
@@ -349,40 +368,6 @@ class Store(queries.Reads):
             return cancelled, [step_id for step_id in held if step_id not in still]
 
         return self.transact(work)
-
-    def hold_start(
-        self,
-        step_ids: Collection[int],
-        sid: str,
-        hand_over: Callable[[set[int]], None],
-        started: Callable[[], object],
-    ) -> None:
-        """Look once more at steps we just claimed, at the moment they start, and keep `cancel` out
-        until they have: ``hand_over(ids that must not start)`` (their job was cancelled, or the lease
-        is no longer ours), then ``started()`` (it returns once the others' code has begun), then
-        commit. A cancel waits for the job rows (PostgreSQL: ``FOR SHARE`` here, ``FOR UPDATE``
-        there) or the database (SQLite: every transaction is ``BEGIN IMMEDIATE``), so no step starts
-        after `regctl cancel` has returned.
-        """
-
-        def work(conn: Connection) -> None:
-            mine = select(steps.c.job_id).where(steps.c.id.in_(list(step_ids)))
-            if conn.dialect.name == "postgresql":
-                conn.execute(select(jobs.c.id).where(jobs.c.id.in_(mine)).with_for_update(read=True))
-            startable = conn.execute(
-                select(steps.c.id)
-                .join(jobs, jobs.c.id == steps.c.job_id)
-                .where(
-                    steps.c.id.in_(list(step_ids)),
-                    steps.c.status == StepStatus.RUNNING.value,
-                    steps.c.lease_owner == sid,
-                    jobs.c.status != "cancelled",
-                )
-            ).scalars()
-            hand_over(set(step_ids) - set(startable))
-            started()
-
-        self.transact(work)
 
     def stop_supervisor(self, sid: str) -> int:
         """Give back the leases we still hold (not a failed attempt) and mark us stopped."""

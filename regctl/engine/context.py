@@ -23,7 +23,7 @@ from regctl.secrets import decrypt_secret_fields, expand_references
 if TYPE_CHECKING:
     from regctl.db.store import Store
 
-__all__ = ["BatchInfo", "EngineContext", "batch_info", "context_for", "data_root"]
+__all__ = ["BatchInfo", "EngineContext", "batch_info", "batch_info_of", "context_for", "data_root"]
 
 JSON = dict[str, Any]
 
@@ -49,7 +49,10 @@ class BatchInfo:
 
 
 def batch_info(store: Store, batch_id: int) -> BatchInfo:
-    row = store.batch_row(batch_id)
+    return batch_info_of(store.batch_row(batch_id))
+
+
+def batch_info_of(row: Mapping[str, Any]) -> BatchInfo:
     return BatchInfo(
         id=row["id"],
         name=row["name"],

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from regctl.db.records import ClaimedStep, StepOutcome
 from regctl.db.store import BACKOFF_FIRST, BACKOFF_MAX, Store, connection_lost, describe_db_error
-from regctl.engine.context import BatchInfo, EngineContext, batch_info
+from regctl.engine.context import BatchInfo, EngineContext, batch_info_of
 from regctl.engine.listen import Listener
 from regctl.engine.policy import Leases, RetryPolicy
 from regctl.engine.policy_hook import PolicyTask, apply_policy, policy_for, unanswered
@@ -40,11 +40,6 @@ T = TypeVar("T")
 ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
 TICK = 0.25  # how often the loop looks at the stop flag while idle
 START_WAIT = 2.0  # at most this long a start holds off a cancel (a step's code normally begins in ms)
-
-
-def _settle(future: asyncio.Future[set[int]], value: set[int]) -> None:
-    if not future.done():
-        future.set_result(value)
 
 
 def new_supervisor_id() -> str:
@@ -231,24 +226,30 @@ class Supervisor:
         outcomes = [o for o, _ in done]
         admit = want > 0 and now - self._last_admit >= ADMIT_EVERY
         held = self._held_steps(outcomes)
-        cycle = await self._db_retrying(
-            lambda lost: self.store.cycle(
-                outcomes,
-                supervisor_id=self.id,
-                claim=want,
-                lease=self.leases.duration,
-                batch_id=self.batch_id,
-                admit=admit,
-                keep=held if lost else None,  # a lost claim's steps are handed back, not leaked
+        start, started = self._starter()
+        try:
+            cycle = await self._db_retrying(
+                lambda lost: self.store.cycle(
+                    outcomes,
+                    supervisor_id=self.id,
+                    claim=want,
+                    lease=self.leases.duration,
+                    batch_id=self.batch_id,
+                    admit=admit,
+                    keep=held if lost else None,  # a lost claim's steps are handed back, not leaked
+                    start=start,
+                )
             )
-        )
+        except BaseException:
+            for ctx in started:  # started, but the claim did not commit: not ours
+                ctx.cancel(lost=True)
+            raise
         self._turn_s = self._average(self._turn_s, time.monotonic() - now)
         if admit:
             self._last_admit = now
         self._admitted = cycle.admitted > 0  # claim the admitted jobs' steps at once, without sleeping
         self.stats.add(outcomes)
         self.stats.cycles += 1
-        await self._start(cycle.claimed)
         self._after_outcomes(done)
         self._progress()
         return cycle.claimed
@@ -269,68 +270,62 @@ class Supervisor:
 
     # ------------------------------------------------------------------ steps ------------------
 
-    async def _batch(self, batch_id: int) -> BatchInfo:
-        if batch_id not in self._batches:
-            self._batches[batch_id] = await self._db(batch_info, self.store, batch_id)
-        return self._batches[batch_id]
+    def _starter(
+        self,
+    ) -> tuple[Callable[[list[ClaimedStep], Callable[[int], dict[str, Any]]], None], list[EngineContext]]:
+        """The ``start`` hook of a turn's claim (see :meth:`Store.cycle`) and the steps it started.
+
+        Runs on the database thread inside the claiming transaction: builds the steps' contexts
+        (their types are looked up — imported — here, once per type and process), starts them on
+        the loop and waits until their code has begun, so the claim commits only then. A second
+        call means the first try of the transaction did not commit: the steps it started are not
+        ours (their results will be dropped).
+        """
+        started: list[EngineContext] = []
+
+        def start(claimed: list[ClaimedStep], batch_row: Callable[[int], dict[str, Any]]) -> None:
+            for ctx in started:
+                ctx.cancel(lost=True)
+            started.clear()
+            if not claimed:
+                return
+            contexts = [self._context_now(step, batch_row) for step in claimed]
+            started.extend(contexts)
+            self._loop.call_soon_threadsafe(self._launch, contexts)
+            deadline = time.monotonic() + START_WAIT
+            for ctx in contexts:
+                ctx.begun.wait(max(0.0, deadline - time.monotonic()))
+
+        return start, started
+
+    def _context_now(self, step: ClaimedStep, batch_row: Callable[[int], dict[str, Any]]) -> EngineContext:
+        """A claimed step's context, built on the database thread (reads on their own connection)."""
+        if step.uses not in self._types_seen:
+            with contextlib.suppress(Exception):  # an unknown type fails its step in run_step
+                lookup(step.uses)
+            self._types_seen.add(step.uses)
+        batch = self._batches.get(step.batch_id)
+        if batch is None:
+            batch = self._batches[step.batch_id] = batch_info_of(batch_row(step.batch_id))
+        return EngineContext(
+            self.store, step, batch, supervisor_id=self.id, shared=self.shared, lease=self.leases.duration
+        )
 
     @staticmethod
     def _average(old: float | None, new: float) -> float:
         return new if old is None else 0.8 * old + 0.2 * new
 
-    async def _import_step_types(self, claimed: list[ClaimedStep]) -> None:
-        """Look up step types new to this process in a worker thread: a ``module:function`` type
-        imports its module, which must not stall the steps running on the loop."""
-        new = {step.uses for step in claimed} - self._types_seen
-        for uses in new:
-            with contextlib.suppress(Exception):  # an unknown type fails its step in run_step
-                await self._loop.run_in_executor(self._steps_pool, lookup, uses)
-            self._types_seen.add(uses)
-
     def _room(self) -> int:
         """Free slots: claim only what can start now (a claimed step not yet started is no attempt)."""
         return self.concurrency - len(self._running)
 
-    async def _context(self, step: ClaimedStep) -> EngineContext:
-        batch = await self._batch(step.batch_id)
-        return EngineContext(
-            self.store, step, batch, supervisor_id=self.id, shared=self.shared, lease=self.leases.duration
-        )
-
-    async def _start(self, claimed: list[ClaimedStep]) -> None:
-        """Look once more, at the moment they start, then start the claimed steps.
-
-        The look holds off `regctl cancel` until the steps' code has begun (``Store.hold_start``);
-        steps of a job cancelled since the claim end cancelled without spending an attempt.
-        """
-        if not claimed:
-            return
-        await self._import_step_types(claimed)
-        contexts = [await self._context(step) for step in claimed]
-        looked: asyncio.Future[set[int]] = self._loop.create_future()
-
-        def hand_over(stopped: set[int]) -> None:
-            self._loop.call_soon_threadsafe(_settle, looked, stopped)
-
-        def started() -> None:
-            deadline = time.monotonic() + START_WAIT
-            for ctx in contexts:
-                ctx.begun.wait(max(0.0, deadline - time.monotonic()))
-
-        held = asyncio.ensure_future(
-            self._db(self.store.hold_start, [c.id for c in claimed], self.id, hand_over, started)
-        )
-        either: set[asyncio.Future[Any]] = {looked, held}
-        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-        stopped = looked.result() if looked.done() else {c.id for c in claimed}
+    def _launch(self, contexts: list[EngineContext]) -> None:
+        """On the loop: a slot task per started step."""
         for ctx in contexts:
-            if ctx.step_id in stopped:
-                ctx.cancel()
             self._running[ctx.step_id] = ctx
             slot = asyncio.create_task(self._slot(ctx))
             self._slots.add(slot)
             slot.add_done_callback(self._slots.discard)
-        await held  # its errors are ours; it returns once every step has begun (or START_WAIT passed)
 
     async def _slot(self, ctx: EngineContext) -> None:
         """One slot: run the step; the slot is free again when its code has returned (or was abandoned)."""
