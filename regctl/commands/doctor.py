@@ -109,27 +109,25 @@ def _portal_login(name: str, email: str | None) -> tuple[str, str, str]:
 
 
 def _hub_login(name: str) -> dict[str, str]:
-    """The marketing hub's URL and login for the probe's hub pages ({} when the target has none)."""
+    """The marketing hub's URL and login, for the hub pages' visits (``ProbeContext.extra``)."""
     from regctl import targets
 
-    try:
-        hub = targets.resolve_target(name).system("marketing_hub")
-        return {"hub_url": hub.url, "hub_email": hub.credential("email"),
-                "hub_password": hub.credential("password")}
-    except RegctlError:
+    hub = targets.resolve_target(name).systems.get("marketing_hub")
+    if hub is None or not hub.url:
         return {}
+    return {"hub_url": hub.url, "hub_email": hub.credentials.get("email", ""),
+            "hub_password": hub.credentials.get("password", "")}
 
 
 def check_portal(name: str, email: str | None = None) -> list[Check]:
     """The drift probe (regctl.steps.portal.drift_probe): one check per page, read-only."""
     import asyncio
 
-    from regctl.steps.portal import hub_locators, menus_locators  # noqa: F401  (their tables and visits)
     from regctl.steps.portal.drift_probe import ProbeContext, probe_with_browser
 
     admin_url, email, password = _portal_login(name, email)
-    ctx = ProbeContext(admin_url, email, password, extra=_hub_login(name))
-    reports = asyncio.run(probe_with_browser(ctx))
+    probe_ctx = ProbeContext(admin_url, email, password, extra=_hub_login(name))
+    reports = asyncio.run(probe_with_browser(probe_ctx))
     return [Check(f"portal {r.page}", r.ok,
                   r.error or ("; ".join(f.line() for f in r.findings) or f"{r.checked} locators found"))
             for r in reports]

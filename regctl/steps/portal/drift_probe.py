@@ -66,7 +66,8 @@ class ProbeContext:
     email: str
     password: str
     restaurant_id: str = ""  # filled by the dashboard visit
-    extra: dict[str, str] = field(default_factory=dict)  # for other visits (e.g. the hub's login)
+    # for other visits: the marketing hub's "hub_url", "hub_email", "hub_password" (regctl doctor)
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 Visit = Callable[[Page, ProbeContext], Awaitable[None]]
