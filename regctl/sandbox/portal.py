@@ -13,6 +13,7 @@ Faults (``world.faults.active("portal.<page>")``): pages ``login``, ``dashboard`
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,7 @@ from regctl.sandbox.portal_web import LOADER_MS, WebContext, form_bool, form_tex
 
 __all__ = ["DAYS", "routes", "storefront_routes"]
 
+NOTIFICATION_HOLD_S = 0.4  # the dashboard poll's hold: < the 500 ms network-idle window, so never idle
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -166,12 +168,18 @@ class Portal(WebContext):
         if not name:
             return JSONResponse({"error": "Name is required"}, status_code=400)
         restaurants = self.state.restaurants_of(email)
-        chosen = form_text(form, "restaurant") or (restaurants[0].id if restaurants else "")
-        self.state.add_api_key(email, name, [chosen] if chosen else [])
+        # "Restaurant Access" is a multi-select (§15, AK:211-274); absent for one restaurant, which is
+        # then the key's (auto-selected).
+        chosen = [str(v) for v in form.getlist("restaurant") if str(v)]
+        if not chosen and restaurants:
+            chosen = [restaurants[0].id]
+        self.state.add_api_key(email, name, chosen)
         self.audit(request, f"create api key {name!r} for {email}")
         return redirect(request, "/developers")
 
     async def notifications(self, request: Request, email: str) -> Response:
+        """The dashboard's poll; held a little so that one is always in flight (§1.3, §18.1 [R] SES:8,9)."""
+        await asyncio.sleep(NOTIFICATION_HOLD_S)
         return JSONResponse({"unread": 0})
 
     async def address_search(self, request: Request, email: str) -> Response:

@@ -172,21 +172,40 @@ def test_every_onboarding_flow_goes_through(served: str) -> None:
     assert results["system"]["facts"]["sound"] == "Plucky"  # SY:1028, the 6th option
     assert results["csv_rejected"]["facts"]["error"]
     # [R] RWY:40 Uploadcare's CSS on every admin page; §3.3 every h4 on the dashboard is a restaurant name
-    assert results["login"]["facts"] == {"uploadcare_css": True, "h4_outside_list": 0}
+    assert results["login"]["facts"] == {
+        "uploadcare_css": True,
+        "h4_outside_list": 0,
+        "dashboard_network_idle": False,
+    }
 
 
-def test_the_stripe_form_without_connect_goes_through(served: str) -> None:
-    """§2 #1: the second live version of the Payments form (no Connect block, rows one up)."""
+def test_the_stripe_form_without_connect_and_an_account_with_two_restaurants(served: str) -> None:
+    """§2 #1: the second live version of the Payments form (no Connect block, rows one up); §3.3 the
+    fuzzy pick among two restaurants; §15 "Restaurant Access" shown for two and both picked (AK)."""
     get_json(
         served + "/_sandbox/faults", "PUT", {"faults": {"portal.payments": {"stripe_form": "no_connect"}}}
     )
     try:
-        results = run_client(served, ["create_restaurant", "payments"])
+        results = run_client(
+            served, ["create_restaurant", "create_second_restaurant", "payments", "developers"]
+        )
     finally:
         get_json(served + "/_sandbox/faults", "PUT", {})
     assert not failures(results), "\n".join(failures(results))
     assert results["payments"]["facts"]["stripe_form"].startswith("SN")
-    r = restaurant(served, results["create_restaurant"]["facts"]["restaurant_id"])
+    first, second = (
+        results[f]["facts"]["restaurant_id"] for f in ("create_restaurant", "create_second_restaurant")
+    )
+    assert results["payments"]["facts"]["restaurant_id"] == first
+    r = restaurant(served, first)
     assert [
         (p["currency"], p["min_order"], p["max_order"]) for p in r["payments"] if p["kind"] == "stripe"
     ] == [("NZD", 2.0, 9999.0)]
+    assert restaurant(served, second)["payments"] == []
+    assert results["developers"]["facts"]["restaurant_access_shown"] is True
+    keys = [
+        k
+        for k in get_json(served + "/_sandbox/state")["portal"]["api_keys"]
+        if k["owner_email"] == r["owner_email"]
+    ]
+    assert sorted(keys[-1]["restaurants"]) == sorted([first, second])  # AK picks every restaurant
