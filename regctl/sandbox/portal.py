@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from regctl.sandbox.portal_state import PortalWorld, Restaurant, TimeSlot, portal_subdomain
@@ -28,6 +28,13 @@ from regctl.sandbox.portal_web import LOADER_MS, WebContext, form_bool, form_tex
 
 __all__ = ["DAYS", "routes", "storefront_routes"]
 
+# [R] RWY:19,30,36-44 (§3.1): with the default headless user agent the real portal answered a page
+# titled "Admin Dashboard" with no form at all (0 inputs, 0 forms), only Uploadcare's CSS; the prior
+# system's workaround was a desktop Chrome user agent (RWY:53-54, BC), as regctl.browser sets.
+HEADLESS_UA_MARK = "HeadlessChrome"
+BOT_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Admin Dashboard</title>"
+            "<style>.uploadcare--jcrop-handle{box-sizing:border-box;width:10px;height:10px}</style>"
+            "</head><body><div id=\"root\"></div></body></html>")
 NOTIFICATION_HOLD_S = 0.4  # the dashboard poll's hold: < the 500 ms network-idle window, so never idle
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -82,6 +89,8 @@ class Portal(WebContext):
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
         """Render a portal page with what every page shows: the account (top nav) and store domain."""
+        if HEADLESS_UA_MARK in request.headers.get("user-agent", ""):
+            return HTMLResponse(BOT_PAGE)  # [R] RWY:19,30,36-44 the real portal's bot detection
         host = request.headers.get("host", "")
         context.setdefault("email", self.sessions.email(request))
         context.setdefault("store_domain", host.partition(".")[2] or host)

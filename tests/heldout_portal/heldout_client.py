@@ -308,6 +308,22 @@ class Portal:
             except Exception:
                 run.facts["dashboard_network_idle"] = False
 
+    def bot_detection(self, run: Run, browser: Browser) -> None:
+        """[R] RWY:19,30,36-44: the default headless user agent gets "Admin Dashboard" with no form."""
+        with run.at("bot detection: /login with the default headless user agent"):
+            ctx = browser.new_context()
+            try:
+                page = ctx.new_page()
+                page.goto(self.base + "/login", wait_until="domcontentloaded")
+                pause(page, 1000)
+                run.facts["user_agent_headless"] = "HeadlessChrome" in page.evaluate("navigator.userAgent")
+                run.facts["title"] = page.title()
+                run.facts["forms_inputs"] = [page.locator("form").count(), page.locator("input").count()]
+            finally:
+                ctx.close()
+            if run.facts["forms_inputs"] != [0, 0] or run.facts["title"] != "Admin Dashboard":
+                raise FlowFailed(f"a headless user agent got {run.facts}: the real portal shows no form")
+
     @staticmethod
     def same_document(page: Page) -> bool:
         """§1.3, §18.2: Manage, Settings, the tabs, sections and saves change the view without a load."""
@@ -1236,6 +1252,7 @@ class Hub:
 # ------------------------------------------------------------------------------------- main ----
 
 FLOWS = [
+    "bot_detection",
     "login",
     "create_restaurant",
     "csv_import",
@@ -1315,6 +1332,7 @@ def run_flows(
         name = restaurant["name"]
         actions: dict[str, Callable[[Run], None]] = {
             "login": lambda run: portal.login_flow(run),
+            "bot_detection": lambda run: portal.bot_detection(run, browser),
             "create_restaurant": lambda run: portal.create_restaurant(run, restaurant),
             "csv_import": lambda run: portal.import_csv(run, name, csv_path),
             "create_second_restaurant": lambda run: portal.create_restaurant(run, second),

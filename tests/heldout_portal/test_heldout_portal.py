@@ -172,6 +172,7 @@ def test_every_onboarding_flow_goes_through(served: str) -> None:
     assert results["system"]["facts"]["sound"] == "Plucky"  # SY:1028, the 6th option
     assert results["csv_rejected"]["facts"]["error"]
     # [R] RWY:40 Uploadcare's CSS on every admin page; §3.3 every h4 on the dashboard is a restaurant name
+    assert results["bot_detection"]["facts"]["user_agent_headless"] is True
     assert results["login"]["facts"] == {
         "uploadcare_css": True,
         "h4_outside_list": 0,
