@@ -146,3 +146,17 @@ def test_a_reset_logs_everyone_out(browser: BrowserRunner, portal_site: PortalSi
         return page.url
 
     assert browser.run(flow) == portal_site.admin_url + "/login"
+
+
+def test_a_restaurant_without_hours_leaves_the_first_row_blank(browser: BrowserRunner,
+                                                               portal_site: PortalSite) -> None:
+    """The form starts with one empty time row; a restaurant with no hours is created without slots."""
+    closed = NewRestaurant(name="Closed Kitchen", address="5 Queen Street, Auckland", phone="09 555 0199")
+
+    async def flow(page: Page) -> str:
+        await login(page, portal_site.admin_url, OWNER_EMAIL, OWNER_PASSWORD)
+        await create_restaurant(page, closed)
+        return await open_restaurant(page, closed.name)
+
+    restaurant = portal_site.state.find_restaurant(browser.run(flow))
+    assert restaurant is not None and restaurant.hours == []

@@ -240,9 +240,12 @@ class Portal(WebContext):
 
 
 def _time_slots(days: list[str], opens: list[str], closes: list[str]) -> list[TimeSlot | str]:
-    """Rows of the opening-hours editor; a malformed row becomes its error text."""
+    """Rows of the opening-hours editor; a malformed row becomes its error text. A row left blank (the
+    form starts with one, its times empty) is no slot."""
     slots: list[TimeSlot | str] = []
     for index, (day, opening, closing) in enumerate(zip(days, opens, closes, strict=False), start=1):
+        if not opening.strip() and not closing.strip():
+            continue
         if day not in DAYS:
             slots.append(f"Time slot {index}: unknown day {day!r}")
         elif not (_is_time(opening) and _is_time(closing)):
