@@ -143,3 +143,65 @@ def test_the_real_hub_selectors_hold_on_every_view(browser: BrowserRunner, porta
         CARD_TITLES, True)
     assert out["url"].endswith("/ordering-page") and "://manage." in out["url"]
 
+
+
+def test_the_prior_scripts_flows_go_through(browser: BrowserRunner, portal_site: PortalSite) -> None:
+    """OU (Add User) and OP (the code generator, light theme without gradients) as the production
+    scripts drive them: their selectors, strict where they were strict, element waits for their sleeps."""
+    async def flow(page: Page) -> tuple[str, str]:
+        await page.goto(portal_site.hub_url, wait_until="networkidle")  # OU:108
+        await page.fill("#email", HUB_ADMIN_EMAIL)
+        await page.fill("#password", HUB_ADMIN_PASSWORD)
+        await page.locator(LOGIN_BUTTON).click()  # OP:91, strict
+        await page.locator('nav button:has-text("Super Admin")').first.click()  # OU:164
+        await page.locator('h1:has-text("Super Admin")').wait_for()
+        await page.locator('button:has-text("Add User")').first.click()
+        await page.locator('label:has-text("Name") + input, label:has-text("Name") ~ input, '
+                           'input[placeholder*="Name"]').first.fill("Ari Ngata")
+        await page.locator('label:has-text("Email") + input, label:has-text("Email") ~ input, '
+                           'input[type="email"]').first.fill("ari@kai.example.nz")
+        await page.locator('xpath=//*[contains(@id, "password")]').fill("Str0ng-sandbox-pass")  # strict
+        await page.locator('text="New Sign Up"').wait_for()
+        await page.locator('button:has-text("Create User")').last.click()
+        await page.locator('text="ari@kai.example.nz"').first.wait_for()
+        for _ in range(2):  # OP:107-116 clicks it twice
+            await page.locator('nav button:has-text("Ordering Page")').first.click()
+        colours = page.locator("input.font-mono.text-sm")
+        await colours.first.fill("#0055AA")
+        await colours.nth(1).fill("#FFFFFF")
+        await page.click("#light-mode")
+        await page.click('button:has-text("Presets"), [id*="trigger-presets"]')
+        await page.locator(ORDERING_FACTS[4][0]).first.click()  # OP:190: Interactive Showcase
+        await page.click('button:has-text("Components"), [id*="trigger-components"]')
+        cards = ('[id*="content-components"] > div > div.space-y-6 > div:nth-child({}) > div.space-y-2 > '
+                 "div:nth-child({})")
+        await page.locator(cards.format(5, 2)).click()
+        await page.click("#serviceChoiceStyles-service-comprehensive")
+        await page.locator(cards.format(6, 1)).click()
+        await page.click("#priceTagEnhancements-price-tag-single-color")
+        await page.locator(cards.format(6, 2)).click()
+        for effect in ("gradient", "text-glow", "glow"):
+            box = page.locator(f"#navBarTextEffects-nav-logo-{effect}")
+            if await box.is_checked():
+                await box.click()
+        await page.locator(cards.format(6, 3)).click()
+        await page.click("#welcomeMessages-welcome-greeting-basic")  # off, then on: the editor opens
+        await page.click("#welcomeMessages-welcome-greeting-basic")
+        await page.locator('button:has-text("Remove Gradient")').first.click()
+        await page.locator("div.mt-6.pt-4.border-t.border-gray-200 div.space-y-6 > div:nth-child(1) > "
+                           "div:nth-child(6) > input").fill("Kai Kitchen")  # strict (OP:427)
+        await page.locator('[id*="content-head"]:not([aria-busy="true"])').wait_for()
+        head = await page.locator('[id*="content-head"] pre, [id*="content-head"] code').first.text_content()
+        await page.click('button:has-text("Body"), [id*="trigger-body"]')
+        await page.locator('[id*="content-body"]:not([aria-busy="true"])').wait_for()
+        body = await page.locator('[id*="content-body"] pre, [id*="content-body"] code').first.text_content()
+        return head or "", body or ""
+
+    head, body = browser.run(flow)
+    assert "--op-mode: light" in head and "linear-gradient" not in head
+    assert "Welcome to Kai Kitchen" in body
+    [user] = portal_site.state.hub_users
+    assert (user.name, user.email, user.role, user.organisation) == ("Ari Ngata", "ari@kai.example.nz",
+                                                                     "New Sign Up", "None")
+    [config] = portal_site.state.code_configs
+    assert config.preset == "Interactive Showcase" and config.light_mode

@@ -181,3 +181,75 @@ def test_the_real_menus_selectors_hold_in_every_state(browser: BrowserRunner,
 
     out = browser.run(flow)
     assert {state: wrong for state, wrong in out.items() if wrong} == {}
+
+
+def test_the_prior_scripts_flows_go_through(browser: BrowserRunner, portal_site: PortalSite,
+                                            tmp_path: Any) -> None:
+    """IM, OS and IT as the production scripts drive them — their selectors, strict where they were
+    strict, no Escape after the tag colour (IT:516-624) — with element waits instead of their sleeps."""
+    r = _restaurant(portal_site)
+    csv_path = tmp_path / "menu.csv"
+    from regctl.sandbox.portal_menus import CSV_COLUMNS
+    csv_path.write_text(",".join(CSV_COLUMNS) + "\n" + ",".join(
+        {"menuName": "Lunch", "categoryName": "Mains", "dishName": "Fish", "dishPrice": "20",
+         "dishType": "standard", "isCDNImage": "FALSE"}.get(c, "") for c in CSV_COLUMNS) + "\n")
+    dialog = '[id$="-content"]:has(> div.content__Content-hOzsB.UWPkM)'
+
+    async def flow(page: Page) -> int:
+        await login(page, portal_site.admin_url, OWNER_EMAIL, OWNER_PASSWORD)
+        await open_restaurant_page(page, portal_site.admin_url, r.id)
+        await page.click("#nav-link-menus")  # IM:421
+        await page.locator(MENUS_TAB[0][0]).click()  # IM:456
+        await page.locator("div.content__Content-hOzsB.UWPkM input").first.fill("import")
+        await page.click('button:has-text("Proceed")')
+        await page.locator('input[type="file"]').first.set_input_files(csv_path)
+        await page.locator('button:has-text("Upload"):visible').click()
+        await page.locator(dialog).wait_for(state="detached")
+        errors = await page.locator("text=/Error|Failed|Invalid|Blocked|limit|rejected/i").count()  # IM:594
+        await page.locator(MENUS_TAB[1][0]).click()  # OS:113
+        await page.locator(CREATE).click()
+        await page.locator(OPTION_SET_GENERAL[0][0]).fill("Sauces")  # strict, as OS:491
+        await page.locator(OPTION_SET_GENERAL[1][0]).fill("Sauces")
+        await page.locator(f"#option-set{TABS} > div:nth-child(3) > div").click()
+        await page.locator(OPTION_SET_CONDITIONS[0][0]).click()  # Required
+        await page.locator(OPTION_SET_CONDITIONS[3][0]).fill("1")
+        await page.locator(OPTION_SET_CONDITIONS[4][0]).fill("1")
+        await page.locator(f"#option-set{TABS} > div:nth-child(2) > div").click()
+        await page.locator(OPTION_SET_OPTIONS[0][0]).click()
+        row = page.locator("form table tbody tr").nth(0)
+        await row.locator('input[type="text"]').nth(0).fill("Aioli")
+        await row.locator('input[type="text"]').nth(1).fill("Aioli")
+        await row.locator('input[type="number"]').nth(0).fill("1.50")
+        await page.locator(f"#option-set{TABS} > div:nth-child(4) > div").click()
+        await page.locator(TREE_ROOT).click()
+        chevrons = page.locator(TREE_OPEN[0][0])
+        for i in range(await chevrons.count()):
+            await chevrons.nth(i).click()
+        await page.locator('span.m-l-2:text-is("Chips")').locator("xpath=ancestor::label").click()
+        await page.locator("form > div > div:last-child > button").click()
+        await page.locator(dialog).wait_for(state="detached")
+        await page.locator(MENUS_TAB[2][0]).click()  # IT:471
+        await page.get_by_role("button", name="Create New Item Tag").wait_for()
+        await page.locator(CREATE).click()
+        await page.locator(ITEM_TAG_GENERAL[0][0]).fill("Popular")
+        await page.locator(ITEM_TAG_GENERAL[1][0]).fill("Popular")
+        await page.locator(ITEM_TAG_GENERAL[2][0]).click()
+        await page.locator(HEX).fill("#b400fa")  # strict (IT:521); no Escape follows
+        await page.locator(ITEM_TAG_GENERAL[3][0]).click()
+        await page.locator(TREE_ROOT).first.click()
+        chevrons = page.locator(TREE_OPEN[0][0])
+        for i in range(await chevrons.count()):
+            await chevrons.nth(i).click()
+        await page.locator('span.m-l-2:text-is("Kūmara Burger")').locator("xpath=ancestor::label").click()
+        await page.locator("form > div > div:nth-child(4) > button").click()
+        await page.locator(dialog).wait_for(state="detached")
+        return errors
+
+    assert browser.run(flow) == 0
+    assert [m.name for m in r.menus] == ["Menu", "Lunch"] and r.menus[1].item_names() == ["Fish"]
+    [sauces] = r.option_sets
+    assert (sauces.name, sauces.required, sauces.min_options, sauces.items) == ("Sauces", True, 1, ["Chips"])
+    assert [(o.name, o.print_name, o.price) for o in sauces.options] == [("Aioli", "Aioli", 1.5)]
+    [tag] = r.item_tags
+    assert (tag.name, tag.text, tag.colour.upper(), tag.items) == ("Popular", "Popular", "#B400FA",
+                                                                   ["Kūmara Burger"])

@@ -46,10 +46,7 @@ def base(sandbox: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> StepC
         rid = conn.execute(row).inserted_primary_key[0]
     engine.dispose()
     config = {"account": {"email": EMAIL, "password": "Spice-Route-pass-1", "phone": truth["phone"]},
-              "restaurant": {"name": truth["name"], "address": truth["address"], "phone": truth["phone"],
-                             # explicit hours: without them the create form is sent with an empty
-                             # slot (register_restaurant, portal-admin's area; reported)
-                             "opening_hours": [{"day": "Monday", "open": "11:00", "close": "21:00"}]},
+              "restaurant": {"name": truth["name"], "address": truth["address"], "phone": truth["phone"]},
               "menu": {"upload_images": True, "add_option_sets": True, "add_item_tags": True}}
     return StepCtx(config=config, data_dir=tmp_path / "data", database_url=url,
                    restaurant={"id": rid, "name": truth["name"], "ubereats_url": truth["ubereats_url"]})
