@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# ~2 minutes on an idle machine; the whole client runs in one test, so the default 300 s is too tight
+# when the suite shares two cores.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
