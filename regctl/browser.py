@@ -35,8 +35,12 @@ __all__ = [
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-blink-features=AutomationControlled")
+# The prior system's bot-detection workaround (real-portal-pages.md §3.1, RWY:53-54, BC): the real admin
+# portal answers the default headless user agent ("HeadlessChrome") with a page that has no form [R].
+USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/131.0.0.0 Safari/537.36")
 CONTEXT_OPTIONS: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}, "locale": "en-NZ",
-                                   "timezone_id": "Pacific/Auckland"}
+                                   "timezone_id": "Pacific/Auckland", "user_agent": USER_AGENT}
 DEFAULT_TIMEOUT_MS = 15_000
 # Maps a sandbox domain other than *.localhost to the sandbox, e.g. "MAP *.pumpd.test 127.0.0.1:8765"
 # (``regctl sandbox serve`` prints the value). *.localhost needs nothing: Chromium resolves it to loopback.

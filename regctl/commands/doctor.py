@@ -123,7 +123,6 @@ def check_portal(name: str, email: str | None = None) -> list[Check]:
     """The drift probe (regctl.steps.portal.drift_probe): one check per page, read-only."""
     import asyncio
 
-    from regctl.steps.portal import hub_locators, menus_locators  # noqa: F401  (their tables and visits)
     from regctl.steps.portal.drift_probe import ProbeContext, probe_with_browser
 
     admin_url, email, password = _portal_login(name, email)

@@ -13,13 +13,14 @@ Faults (``world.faults.active("portal.<page>")``): pages ``login``, ``dashboard`
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from regctl.sandbox.portal_state import PortalWorld, Restaurant, TimeSlot, portal_subdomain
@@ -27,6 +28,14 @@ from regctl.sandbox.portal_web import LOADER_MS, WebContext, form_bool, form_tex
 
 __all__ = ["DAYS", "routes", "storefront_routes"]
 
+# [R] RWY:19,30,36-44 (§3.1): with the default headless user agent the real portal answered a page
+# titled "Admin Dashboard" with no form at all (0 inputs, 0 forms), only Uploadcare's CSS; the prior
+# system's workaround was a desktop Chrome user agent (RWY:53-54, BC), as regctl.browser sets.
+HEADLESS_UA_MARK = "HeadlessChrome"
+BOT_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Admin Dashboard</title>"
+            "<style>.uploadcare--jcrop-handle{box-sizing:border-box;width:10px;height:10px}</style>"
+            "</head><body><div id=\"root\"></div></body></html>")
+NOTIFICATION_HOLD_S = 0.4  # the dashboard poll's hold: < the 500 ms network-idle window, so never idle
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -80,6 +89,8 @@ class Portal(WebContext):
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
         """Render a portal page with what every page shows: the account (top nav) and store domain."""
+        if HEADLESS_UA_MARK in request.headers.get("user-agent", ""):
+            return HTMLResponse(BOT_PAGE)  # [R] RWY:19,30,36-44 the real portal's bot detection
         host = request.headers.get("host", "")
         context.setdefault("email", self.sessions.email(request))
         context.setdefault("store_domain", host.partition(".")[2] or host)
@@ -166,12 +177,18 @@ class Portal(WebContext):
         if not name:
             return JSONResponse({"error": "Name is required"}, status_code=400)
         restaurants = self.state.restaurants_of(email)
-        chosen = form_text(form, "restaurant") or (restaurants[0].id if restaurants else "")
-        self.state.add_api_key(email, name, [chosen] if chosen else [])
+        # "Restaurant Access" is a multi-select (§15, AK:211-274); absent for one restaurant, which is
+        # then the key's (auto-selected).
+        chosen = [str(v) for v in form.getlist("restaurant") if str(v)]
+        if not chosen and restaurants:
+            chosen = [restaurants[0].id]
+        self.state.add_api_key(email, name, chosen)
         self.audit(request, f"create api key {name!r} for {email}")
         return redirect(request, "/developers")
 
     async def notifications(self, request: Request, email: str) -> Response:
+        """The dashboard's poll; held a little so that one is always in flight (§1.3, §18.1 [R] SES:8,9)."""
+        await asyncio.sleep(NOTIFICATION_HOLD_S)
         return JSONResponse({"unread": 0})
 
     async def address_search(self, request: Request, email: str) -> Response:

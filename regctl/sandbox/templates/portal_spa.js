@@ -241,6 +241,20 @@
     var option = e.target.closest('.selectadv__DropdownOption-bmnJxJ');
     if (option) {
       var w = option.closest('.selectadv__Wrapper-cKWklP');
+      if (w.hasAttribute('data-accumulate')) {
+        // a multi-select (API key "Restaurant Access", §15 AK:211-274): a pick adds its value
+        var have = [].slice.call(w.querySelectorAll('input[type=hidden]')).map(function (i) { return i.value; });
+        if (have.indexOf(option.dataset.value) < 0) {
+          var first = w.querySelector('input[type=hidden]');
+          var input = first.value ? first.cloneNode() : first;
+          input.value = option.dataset.value;
+          if (input !== first) { input.removeAttribute('id'); w.appendChild(input); }
+          var shown = w.querySelector('[data-display]');
+          shown.textContent = (first === input ? '' : shown.textContent + ', ') + option.textContent;
+        }
+        closeDropdowns(null);
+        return;
+      }
       w.querySelector('input[type=hidden]').value = option.dataset.value;
       w.querySelector('[data-display]').textContent = option.textContent;
       closeDropdowns(null);
@@ -468,11 +482,19 @@
   });
 
   // ------------------------------------------------------------------ the dashboard keeps polling (§3.3)
-  setInterval(function () {
+  // [R] SES:8,9: the real dashboard NEVER reaches network-idle (no 500 ms without a request in flight;
+  // waitForLoadState('networkidle') timed out after 30 s), while a restaurant page does (LR:868). So
+  // while the list is shown one request is always in flight: the server holds each poll ~0.4 s and
+  // the next one starts as soon as it returns; off the dashboard the chain only checks once a second.
+  (function poll() {
     if (location.pathname === '/' && document.getElementById('restaurant-list')) {
-      fetch('/api/notifications', {credentials: 'same-origin'}).catch(function () {});
+      fetch('/api/notifications', {credentials: 'same-origin'})
+        .then(function (r) { return r.text(); })
+        .then(poll, function () { setTimeout(poll, 1000); });
+    } else {
+      setTimeout(poll, 1000);
     }
-  }, 1000);
+  })();
 
   reopen();
   settleLoader();
