@@ -167,3 +167,37 @@ def test_configuring_stripe_without_a_method_fails_clearly(browser: BrowserRunne
 
     with pytest.raises(PermanentStepError, match="no Stripe payment method"):
         browser.run(flow)
+
+
+RECEIPT_LOGO_ROW = ("xpath=/html/body/div[1]/main/div[2]/div/div/div/div/div/div[3]/div/div[8]/div[2]/div"
+                    "/form/div/div/div/div[2]")  # SY:952-963, absolute (real-portal-pages.md §10)
+
+
+def test_receipt_logo_tab_uploads_saves_and_reopens(browser: BrowserRunner, portal_site: PortalSite,
+                                                    tmp_path: Path) -> None:
+    r = _restaurant(portal_site)
+    logo = _png(tmp_path / "receipt.png", (10, 10, 10))
+    tab = 'xpath=//*[@id="notifications-tab-options-tab-select-content"]/div[1]/div[{n}]/div'
+    open_block = "div.block__Block-ljvlRq.epsQby > div.block__Content-bopatn.lbcjnQ"
+
+    async def flow(page: Page) -> dict[str, Any]:
+        await _settings(page, portal_site, r.id, "System")
+        await page.get_by_text("Receipt Printing", exact=True).click()
+        await page.locator(tab.format(n=2)).click()  # SY:945-948
+        await page.locator(RECEIPT_LOGO_ROW + "/div[1]/button[2]").click()
+        async with page.expect_file_chooser() as chooser:
+            await page.locator(RECEIPT_LOGO_ROW + "/div[2]/div/button[1]").click()
+            await page.locator('button:has-text("Choose a local file")').first.click()
+        await (await chooser.value).set_files(str(logo))
+        await page.locator('.uploadcare--dialog button:has-text("Add")').first.click()
+        await page.locator(open_block + " > div > form > div > button").click()  # SY:996-1002
+        await page.locator(RECEIPT_LOGO_ROW + "/div[2]/div/button[1]").wait_for()  # reopened, custom shown
+        shown = await page.locator(RECEIPT_LOGO_ROW + "//img").get_attribute("src")
+        await page.locator(tab.format(n=1)).click()  # back to Printers: the pane swaps back
+        create = await page.locator(open_block + " > div > div.p-4 > div.flex > button").inner_text()
+        return {"shown": shown, "create": create}
+
+    result = browser.run(flow)
+    saved = r.system["receipt_printing"]
+    assert saved["receipt_logo_mode"] == "custom" and saved["receipt_logo_url"].endswith("receipt.png")
+    assert result == {"shown": saved["receipt_logo_url"], "create": "Create Printer"}

@@ -175,7 +175,8 @@ class Settings:
         else:
             restaurant.system[key] = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
         self.portal.audit(request, f"system {key} {restaurant.id}")
-        return self.back(request, restaurant, "system", key)
+        inner = "1" if key == "receipt_printing" else ""  # the Receipt Logo tab's form (SY:945-1002)
+        return self.back(request, restaurant, "system", key, inner)
 
     async def add_printer(self, request: Request, email: str) -> Response:
         restaurant = self.portal.owned(request)

@@ -990,8 +990,9 @@ class Portal:
         self.save(run, page, OPEN + " > div > form > div > button", "deliveries provider")
         page.close()
 
-    def system(self, run: Run, name: str) -> None:
-        """§10, SY: the System tab (the default tab) - tax, phone, printer, audio, Google login, webhook."""
+    def system(self, run: Run, name: str, png: Path) -> None:
+        """§10, SY: the System tab (the default tab) - tax, phone, printer, receipt logo, audio, Google
+        login, webhook."""
         page = self.open_settings(run, name, None)
         modal = '//*[contains(@id, "-content")]'
         self.section(run, page, 2, "General")
@@ -1031,6 +1032,20 @@ class Portal:
         with run.at("printer modal: Save, the modal closes"):
             page.locator(f"xpath={modal}/form/div/div[2]/button").click()
             page.locator(f"xpath={modal}/form").first.wait_for(state="detached", timeout=10_000)
+        with run.at('receipt printing: "Receipt Logo" tab'):  # SY:945-948, the section still open
+            page.locator(
+                'xpath=//*[@id="notifications-tab-options-tab-select-content"]/div[1]/div[2]/div'
+            ).click()
+            pause(page, 500)
+        logo_row = (
+            "xpath=/html/body/div[1]/main/div[2]/div/div/div/div/div/div[3]/div/div[8]/div[2]/div/form"
+            "/div/div/div/div[2]"
+        )  # SY:952-963, absolute
+        with run.at('receipt logo: "Custom Receipt Logo"'):
+            page.locator(logo_row + "/div[1]/button[2]").click()
+            pause(page, 500)
+        self.upload(run, page, logo_row + "/div[2]/div/button[1]", png, "receipt logo")
+        self.save(run, page, OPEN + " > div > form > div > button", "receipt logo")  # SY:996-1002
         self.section(run, page, 10, "Audio")
         audio = OPEN + " > div > form > div > div:nth-child({n}) > div > " + KP
         with run.at('audio: sound "Plucky", repeat 5, stop on click'):
@@ -1337,7 +1352,7 @@ def run_flows(
             "csv_import": lambda run: portal.import_csv(run, name, csv_path),
             "create_second_restaurant": lambda run: portal.create_restaurant(run, second),
             "csv_rejected": lambda run: portal.import_rejected(run, name, bad_csv),
-            "system": lambda run: portal.system(run, name),
+            "system": lambda run: portal.system(run, name, png),
             "option_sets": lambda run: portal.option_sets(run, name),
             "item_tags": lambda run: portal.item_tags(run, name),
             "website": lambda run: portal.website(run, name, png),

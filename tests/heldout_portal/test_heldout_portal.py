@@ -171,6 +171,8 @@ def test_every_onboarding_flow_goes_through(served: str) -> None:
     assert [(t["name"], t["rate"]) for t in r["taxes"]] == [("GST", 15.0)]
     assert [(p["name"], p["auto_print"]) for p in r["printers"]] == [("Receipt", True)]
     assert [w["url"] for w in r["webhooks"]] == ["https://example.nz/hook"]
+    receipt = r["system"]["receipt_printing"]  # SY:945-1002: Receipt Logo tab, custom logo uploaded
+    assert receipt["receipt_logo_mode"] == "custom" and receipt["receipt_logo_url"]
     assert results["system"]["facts"]["sound"] == "Plucky"  # SY:1028, the 6th option
     assert results["csv_rejected"]["facts"]["error"]
     # [R] RWY:40 Uploadcare's CSS on every admin page; §3.3 every h4 on the dashboard is a restaurant name

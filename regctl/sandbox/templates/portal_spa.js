@@ -177,10 +177,16 @@
       return;
     }
     var holder = bar.parentNode;
-    var live = holder.querySelector(':scope > form');
     var tpl = holder.querySelector(':scope > template[data-tab-pane="' + index + '"]');
-    if (live) live.remove();
-    if (tpl) holder.insertBefore(tpl.content.firstElementChild.cloneNode(true), holder.querySelector(':scope > template'));
+    holder.querySelectorAll(':scope > :not(template)').forEach(function (el) {  // the shown pane
+      if (el !== bar) el.remove();
+    });
+    if (tpl) {
+      var first = holder.querySelector(':scope > template');
+      Array.prototype.forEach.call(tpl.content.children, function (el) {
+        holder.insertBefore(el.cloneNode(true), first);
+      });
+    }
   });
 
   // ------------------------------------------------------------------ toggles (clicked labels / divs)
