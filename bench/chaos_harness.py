@@ -181,20 +181,17 @@ class Verdict:
     steps: int
     steps_lost: int  # left non-terminal (pending, ready, running, blocked) and not waiting on a person
     recorded_twice: int  # steps with more than one "completed" event
-    executed_twice: int  # same (job, step, attempt, recovery) executed twice by ONE process: two owners
+    # same (job, step, attempt, recovery) executed twice, by one process or two: two owners at once,
+    # or a run that left no record (every run is on record before its code begins: the start fence)
+    executed_twice: int
     extra_executions: int  # executions beyond one per step (allowed only after a kill)
-    # Same (job, step, attempt, recovery) run again by another process: the first run's claim died with
-    # its supervisor before it committed (a kill between the step's code beginning and the claim's
-    # commit — the window of issue 13's "no step starts after cancel returns"; docs/engine.md), so no
-    # recovery was recorded. At-least-once after a kill, like extra_executions; a duplicate when strict.
-    unrecorded_reruns: int = 0
     strict: bool = False  # from the trial: extra executions count as duplicates
     external_duplicates: int = 0  # from the trial: effects the sandbox recorded twice
     waiting: int = 0  # action_required steps and the pending steps of their jobs: a person's turn
 
     @property
     def duplicates(self) -> int:
-        repeated = self.extra_executions + self.unrecorded_reruns if self.strict else 0
+        repeated = self.extra_executions if self.strict else 0
         return self.recorded_twice + self.executed_twice + repeated + self.external_duplicates
 
     @property
@@ -205,7 +202,7 @@ class Verdict:
 
 def check(trial: Trial) -> Verdict:
     """Judge the trial from the database (statuses, event log) and the effects file."""
-    from chaos_steps import read_effects, read_runs
+    from chaos_steps import read_runs
 
     engine = sa.create_engine(trial.db_url, poolclass=sa.pool.NullPool)
     try:
@@ -222,18 +219,14 @@ def check(trial: Trial) -> Verdict:
     waiting = [(job, status) for job, status in rows
                if job in asking and status in ("action_required", "pending")]
     effects = read_runs(trial.effects)
-    pids = [pid for *_, pid in read_effects(trial.effects)]  # the same lines, in the same order
     runs = Counter((job, key, attempt, recoveries) for job, key, attempt, recoveries, _ in effects)
-    per_process = Counter((job, key, attempt, recoveries, pid)
-                          for (job, key, attempt, recoveries, _), pid in zip(effects, pids, strict=True))
     per_step = Counter((job, key) for job, key, *_ in effects)
     return Verdict(
         batches=len(batches), batches_finished=sum(s in FINISHED_BATCHES for s in batches),
         steps=len(statuses), waiting=len(waiting),
         steps_lost=sum(s not in FINISHED_STEPS for s in statuses) - len(waiting),
         recorded_twice=sum(n > 1 for n in Counter(completions).values()),
-        executed_twice=sum(n > 1 for n in per_process.values()),
-        unrecorded_reruns=sum(n - 1 for n in runs.values()) - sum(n - 1 for n in per_process.values()),
+        executed_twice=sum(n > 1 for n in runs.values()),
         extra_executions=sum(n - 1 for n in per_step.values()), strict=trial.strict,
         external_duplicates=trial.external_duplicates,
     )

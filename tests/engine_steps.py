@@ -80,3 +80,14 @@ def exits(ctx: StepContext) -> dict[str, Any]:
     import sys
 
     sys.exit(2)
+
+
+async def kills_its_supervisor(ctx: StepContext) -> dict[str, Any]:
+    """Log ``<attempt> <recoveries>`` to ``with.log``, then SIGKILL its own supervisor at once: a step
+    that crashes the process (a native library, the OOM killer) the moment its code begins."""
+    import signal
+
+    with open(str(ctx.params["log"]), "a") as log:
+        log.write(f"{ctx.attempt} {ctx.recoveries}\n")
+    os.kill(os.getpid(), signal.SIGKILL)
+    return {}

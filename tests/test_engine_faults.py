@@ -119,6 +119,34 @@ def test_a_step_lost_more_than_three_times_fails(store: Store) -> None:
     assert "lost its supervisor 4 times" in str(row["error"])
 
 
+@pytest.mark.slow
+def test_a_step_that_kills_its_supervisor_every_time_is_failed_after_four_losses(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """Every run is on record before its code begins (the start fence, docs/engine.md): a step that
+    kills its supervisor the moment it begins is a recovery each time, never an unrecorded rerun with
+    the same attempt and recovery numbers — so it ends "lost its supervisor 4 times" instead of
+    crashing every later supervisor. (Before the fence the claim committed after the code began, and
+    such a step ran forever with attempt 1, recovery 0.)"""
+    log = tmp_path / "log"
+    steps = [spec("crash", "engine_steps:kills_its_supervisor", params={"log": str(log)}, retries=1)]
+    ref = api.submit_batch(store, manifest(steps), actor="t")
+    deaths = 0
+    while _steps(store, ref.id)[0]["status"] != "failed":
+        assert deaths < 6, f"still {_steps(store, ref.id)[0]['status']} after {deaths} supervisors died"
+        sup = _supervise(database_url, "--until-idle", "--lease", "0.5", "--batch", str(ref.id))
+        code = sup.wait(timeout=60)
+        sup.stdout.close()  # type: ignore[union-attr]
+        sup.stderr.close()  # type: ignore[union-attr]
+        deaths += code == -signal.SIGKILL
+    row = _steps(store, ref.id)[0]
+    assert "lost its supervisor 4 times" in str(row["error"])
+    assert row["attempts"] == 0 and row["recoveries"] == 4
+    runs = log.read_text().split("\n")[:-1]
+    assert runs == ["1 0", "1 1", "1 2", "1 3"]  # each run once, each lost run counted
+    assert deaths == 4
+
+
 # ------------------------------------------------------------------ finding 3: timeouts ------------
 
 

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Update,
     and_,
     bindparam,
-    exists,
     insert,
     literal,
     null,
@@ -61,7 +60,12 @@ _LEASE: dict[str, Any] = {
 
 # A step starts only in a running (admitted) job: a job answered out of `waiting` or retried is
 # `pending` again until admission finds it room under max_parallel_restaurants.
-ADMITTED = exists().where(jobs.c.id == steps.c.job_id, jobs.c.status == JobStatus.RUNNING.value)
+# A correlated scalar subquery (one primary-key lookup per candidate), not EXISTS: PostgreSQL turns
+# EXISTS into a join whose plan follows the statistics, and a freshly submitted batch has none yet
+# (estimated 1 ready step: a nested loop over every running job per step, 27 ms a claim at 500 jobs).
+ADMITTED = (
+    select(jobs.c.status).where(jobs.c.id == steps.c.job_id).scalar_subquery() == JobStatus.RUNNING.value
+)
 
 
 def _claim_statement(*, postgres: bool, one_batch: bool) -> Update:

@@ -7,6 +7,7 @@ several compose in one transaction. Only this package touches SQL.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -19,6 +20,7 @@ from regctl.db import queries
 from regctl.db.admission import admit_jobs_txn
 from regctl.db.batch_status import BATCH_TRANSITIONS, refresh_batches_txn
 from regctl.db.claim import claim_ready_txn, claims_log_events
+from regctl.db.fence import StartFence
 from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
 from regctl.db.plan import Plan, accept_changes_txn, plan_txn
 from regctl.db.progress import (
@@ -29,7 +31,7 @@ from regctl.db.progress import (
     write_events_txn,
 )
 from regctl.db.records import ClaimedStep, Event, StepOutcome
-from regctl.db.schema import batches, jobs, steps, supervisors
+from regctl.db.schema import jobs, steps, supervisors
 from regctl.db.submit import submit_batch_txn
 from regctl.db.transitions import (
     answer_step_txn,
@@ -121,12 +123,8 @@ def describe_db_error(error: BaseException) -> str:
     return f"{type(orig).__name__}: {first[:200]}"
 
 
-# the ``start`` hook of Store.cycle: (claimed steps, reader of batch rows in the same transaction)
-Starter = Callable[[list[ClaimedStep], Callable[[int], dict[str, Any]]], None]
-
-
-def _batch_row_txn(conn: Connection, batch_id: int) -> dict[str, Any]:
-    return dict(conn.execute(select(batches).where(batches.c.id == batch_id)).one()._mapping)
+# the ``start`` hook of Store.cycle: starts the claimed steps and returns once their code has begun
+Starter = Callable[[list[ClaimedStep]], None]
 
 
 def notify_txn(conn: Connection, payload: str) -> None:
@@ -208,9 +206,15 @@ class Store(queries.Reads):
             return plan_txn(conn, manifest)
 
     def cancel(self, *, actor: str, batch_id: int | None = None, job_id: int | None = None) -> int:
-        return self.transact(
-            lambda c: cancel_txn(c, actor=actor, batch_id=batch_id, job_id=job_id, now=time.time())
-        )
+        """Cancel a batch or job; returns once every step that started before it is running (the
+        start fence: :mod:`regctl.db.fence`), so none of its steps starts afterwards."""
+
+        def work(conn: Connection) -> int:
+            StartFence.exclusive_txn(conn)  # PostgreSQL: first, before any row lock
+            return cancel_txn(conn, actor=actor, batch_id=batch_id, job_id=job_id, now=time.time())
+
+        with StartFence(self.engine).exclusive():  # SQLite: around the whole transaction
+            return self.transact(work)
 
     def retry_job(self, job_id: int, *, actor: str, from_step: str | None = None) -> int:
         return self.transact(
@@ -233,22 +237,28 @@ class Store(queries.Reads):
         admit: bool = False,
         keep: Collection[int] | None = None,
         start: Starter | None = None,
+        fence: StartFence | None = None,
     ) -> Cycle:
         """Record outcomes, unlock dependents, admit jobs and claim up to ``claim`` steps: ONE transaction.
 
         ``keep``: when given (after a lost connection, when an earlier claim may have committed
         unseen), every step we hold a lease on except these is handed back before claiming.
-        ``start``: called with the claimed steps (and a reader of batch rows in this transaction —
-        on SQLite another connection could not read while it holds the database) at the very end
-        of the transaction, before it commits; it returns once their code has begun. The claim
-        *is* the start: a `cancel` (which must lock the claimed rows, or the database on SQLite)
-        returns only after they began, so no step starts after `regctl cancel` has returned. If
-        the commit then fails, the caller must treat the started steps as not its own (it is
-        called again on a retry).
+        ``start``: called with the claimed steps once the transaction has committed (they are on
+        record as running, their attempt spent); it returns once their code has begun. With a
+        ``fence`` (the supervisor's :class:`~regctl.db.fence.StartFence`) a claiming turn holds it
+        shared from before the transaction until then, so a `cancel` (which holds it exclusively)
+        returns only after those steps began, and no step starts after `regctl cancel` returned.
         """
-        return self.transact(
-            lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep, start)
-        )
+        if not (claim > 0 and start is not None):
+            return self.transact(
+                lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
+            )
+        with fence.starting() if fence is not None else contextlib.nullcontext():
+            cycle = self.transact(
+                lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
+            )
+            start(cycle.claimed)
+        return cycle
 
     def _cycle_txn(
         self,
@@ -261,6 +271,7 @@ class Store(queries.Reads):
         admit: bool,
         keep: Collection[int] | None = None,
         start: Starter | None = None,
+        fence: StartFence | None = None,
     ) -> Cycle:
         now = time.time()
         events: list[Event] = []
@@ -306,8 +317,6 @@ class Store(queries.Reads):
         refresh_batches_txn(conn, changed, now)  # last: the batch row lock is held only to commit
         if ready > len(claimed):
             notify_txn(conn, "ready")
-        if start is not None:  # last: nothing after it may fail but the commit
-            start(claimed, lambda b: _batch_row_txn(conn, b))
         return Cycle(claimed=claimed, recorded=recorded, jobs_finished=finished, admitted=started)
 
     @staticmethod

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from regctl.db.fence import StartFence
 from regctl.db.records import ClaimedStep, StepOutcome
 from regctl.db.store import BACKOFF_FIRST, BACKOFF_MAX, Store, connection_lost, describe_db_error
 from regctl.engine.context import BatchInfo, EngineContext, batch_info_of
@@ -95,6 +96,7 @@ class Supervisor:
         self._done: list[tuple[StepOutcome, EngineContext]] = []
         self._batches: dict[int, BatchInfo] = {}
         self._db_pool = ThreadPoolExecutor(1, thread_name_prefix="regctl-db")
+        self._fence = StartFence(store.engine)  # used on the database thread only
         self._steps_pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="regctl-step")
         self._last_admit = 0.0
         self._last_progress = 0.0
@@ -163,6 +165,7 @@ class Supervisor:
         finally:
             self._steps_pool.shutdown(wait=False, cancel_futures=True)
             self._db_pool.shutdown(wait=True)
+            self._fence.close()
 
     async def _main(self) -> Stats:
         self._loop = asyncio.get_running_loop()
@@ -226,24 +229,19 @@ class Supervisor:
         outcomes = [o for o, _ in done]
         admit = want > 0 and now - self._last_admit >= ADMIT_EVERY
         held = self._held_steps(outcomes)
-        start, started = self._starter()
-        try:
-            cycle = await self._db_retrying(
-                lambda lost: self.store.cycle(
-                    outcomes,
-                    supervisor_id=self.id,
-                    claim=want,
-                    lease=self.leases.duration,
-                    batch_id=self.batch_id,
-                    admit=admit,
-                    keep=held if lost else None,  # a lost claim's steps are handed back, not leaked
-                    start=start,
-                )
+        cycle = await self._db_retrying(
+            lambda lost: self.store.cycle(
+                outcomes,
+                supervisor_id=self.id,
+                claim=want,
+                lease=self.leases.duration,
+                batch_id=self.batch_id,
+                admit=admit,
+                keep=held if lost else None,  # a lost claim's steps are handed back, not leaked
+                start=self._start,
+                fence=self._fence,
             )
-        except BaseException:
-            for ctx in started:  # started, but the claim did not commit: not ours
-                ctx.cancel(lost=True)
-            raise
+        )
         self._turn_s = self._average(self._turn_s, time.monotonic() - now)
         if admit:
             self._last_admit = now
@@ -270,43 +268,29 @@ class Supervisor:
 
     # ------------------------------------------------------------------ steps ------------------
 
-    def _starter(
-        self,
-    ) -> tuple[Callable[[list[ClaimedStep], Callable[[int], dict[str, Any]]], None], list[EngineContext]]:
-        """The ``start`` hook of a turn's claim (see :meth:`Store.cycle`) and the steps it started.
+    def _start(self, claimed: list[ClaimedStep]) -> None:
+        """The ``start`` hook of a turn (see :meth:`Store.cycle`): on the database thread, once the
+        claim has committed and while the start fence is held, build the steps' contexts (their
+        types are looked up — imported — here, once per type and process), start them on the loop
+        and return when their code has begun (at most START_WAIT: a step whose code has not begun
+        by then still runs, and a cancel meanwhile finds it running and signals it)."""
+        if not claimed:
+            return
+        contexts = [self._context_now(step) for step in claimed]
+        self._loop.call_soon_threadsafe(self._launch, contexts)
+        deadline = time.monotonic() + START_WAIT
+        for ctx in contexts:
+            ctx.begun.wait(max(0.0, deadline - time.monotonic()))
 
-        Runs on the database thread inside the claiming transaction: builds the steps' contexts
-        (their types are looked up — imported — here, once per type and process), starts them on
-        the loop and waits until their code has begun, so the claim commits only then. A second
-        call means the first try of the transaction did not commit: the steps it started are not
-        ours (their results will be dropped).
-        """
-        started: list[EngineContext] = []
-
-        def start(claimed: list[ClaimedStep], batch_row: Callable[[int], dict[str, Any]]) -> None:
-            for ctx in started:
-                ctx.cancel(lost=True)
-            started.clear()
-            if not claimed:
-                return
-            contexts = [self._context_now(step, batch_row) for step in claimed]
-            started.extend(contexts)
-            self._loop.call_soon_threadsafe(self._launch, contexts)
-            deadline = time.monotonic() + START_WAIT
-            for ctx in contexts:
-                ctx.begun.wait(max(0.0, deadline - time.monotonic()))
-
-        return start, started
-
-    def _context_now(self, step: ClaimedStep, batch_row: Callable[[int], dict[str, Any]]) -> EngineContext:
-        """A claimed step's context, built on the database thread (reads on their own connection)."""
+    def _context_now(self, step: ClaimedStep) -> EngineContext:
+        """A claimed step's context, built on the database thread."""
         if step.uses not in self._types_seen:
             with contextlib.suppress(Exception):  # an unknown type fails its step in run_step
                 lookup(step.uses)
             self._types_seen.add(step.uses)
         batch = self._batches.get(step.batch_id)
         if batch is None:
-            batch = self._batches[step.batch_id] = batch_info_of(batch_row(step.batch_id))
+            batch = self._batches[step.batch_id] = batch_info_of(self.store.batch_row(step.batch_id))
         return EngineContext(
             self.store, step, batch, supervisor_id=self.id, shared=self.shared, lease=self.leases.duration
         )

@@ -1,0 +1,128 @@
+"""The start fence: no step starts after `regctl cancel` returns, and every start is on record first.
+
+A supervisor's turn *records* its claimed steps as running (attempt spent, lease taken) and commits
+BEFORE their code begins, so a supervisor killed at any moment leaves a record of every run it
+began (a reclaim counts it as a recovery). What keeps a cancel from slipping in between that commit
+and the code beginning is this fence, a readers–writer lock across processes:
+
+- a claiming turn holds it **shared** from before its transaction begins until the claimed steps'
+  code has begun (a few milliseconds);
+- `cancel` holds it **exclusively** around its transaction.
+
+So a cancel waits for starts already committed to begin (it then finds them running and signals
+them), and a claim waiting behind a cancel sees the cancelled jobs. Both sides take the fence
+before any row lock, so the two never wait on each other in a circle.
+
+PostgreSQL: an advisory lock (``pg_advisory_lock_shared`` on a connection of the supervisor's own,
+``pg_advisory_xact_lock`` inside the cancel); PostgreSQL queues a new shared request behind a
+waiting exclusive one, so a busy supervisor cannot starve a cancel. SQLite: ``flock`` on a file
+beside the database (``<database>-fence``). Both are released by the operating system or the server
+when the holder dies, so a kill -9 never leaves the fence held. An in-memory SQLite database has no
+fence (no other process can reach it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, Engine, text
+
+__all__ = ["FENCE_KEY", "StartFence"]
+
+log = logging.getLogger(__name__)
+
+FENCE_KEY = 0x7265_6763_6673  # "regcfs": one advisory lock key per database
+_SHARED = text("SELECT pg_advisory_lock_shared(:k)")
+_UNSHARE = text("SELECT pg_advisory_unlock_shared(:k)")
+_EXCLUSIVE = text("SELECT pg_advisory_xact_lock(:k)")
+
+
+class StartFence:
+    """The fence of one database (see the module docstring)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+        database = engine.url.database
+        self.path = None if self.postgres or not database or database == ":memory:" else f"{database}-fence"
+        self._conn: Connection | None = None  # PostgreSQL: the supervisor's fence connection
+        self._fd: int | None = None  # SQLite: the supervisor's open fence file
+
+    # ------------------------------------------------------------ a supervisor's starts ---------
+
+    @contextlib.contextmanager
+    def starting(self) -> Iterator[None]:
+        """Hold the fence shared for one claim-and-start (blocks while a cancel holds it)."""
+        self._acquire_shared()
+        try:
+            yield
+        finally:
+            self._release_shared()
+
+    def _acquire_shared(self) -> None:
+        if self.postgres:
+            if self._conn is None:
+                self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                self._conn.execute(_SHARED, {"k": FENCE_KEY})
+            except Exception:
+                self._drop_connection()
+                raise
+        elif self.path is not None:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_SH)
+
+    def _release_shared(self) -> None:
+        """Never raises: a lost fence connection released the lock with it."""
+        if self.postgres and self._conn is not None:
+            try:
+                self._conn.execute(_UNSHARE, {"k": FENCE_KEY})
+            except Exception:
+                log.warning("start fence: releasing failed; dropping its connection", exc_info=True)
+                self._drop_connection()
+        elif self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.invalidate()
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._conn = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    # ------------------------------------------------------------ a cancel ---------------------
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """SQLite: hold the fence exclusively around a cancel's whole transaction (PostgreSQL takes it
+        inside the transaction: :meth:`exclusive_txn`)."""
+        if self.path is None:
+            yield
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    @staticmethod
+    def exclusive_txn(conn: Connection) -> None:
+        """PostgreSQL: take the fence exclusively until this transaction ends (its first statement)."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(_EXCLUSIVE, {"k": FENCE_KEY})
