@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -135,7 +136,16 @@ steps = Table(
     Column("note", Text),  # why it is skipped/blocked ("when false: …", "needs X, which failed")
     Column("limited", Boolean, nullable=False, server_default=false()),  # declares resources (slots)
     UniqueConstraint("job_id", "key", name="uq_registration_job_steps_job_key"),
-    Index("ix_registration_job_steps_claim", "status", "next_attempt_at"),
+    # Partial indexes: only the ready (claimable) and the running (leased) steps, in the orders the claim
+    # and the lease reclaim read them. A full index led by `status` was chosen by PostgreSQL for
+    # `status = 'pending'` lookups whenever its statistics were stale (every fresh batch), scanning
+    # every pending step of every batch instead of the (job_id, key) unique index.
+    Index("ix_registration_job_steps_claim", "next_attempt_at", "id",
+          postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
+    Index("ix_registration_job_steps_claim_batch", "batch_id", "next_attempt_at", "id",  # `--batch`
+          postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
+    Index("ix_registration_job_steps_running", "lease_expires_at",
+          postgresql_where=text("status = 'running'"), sqlite_where=text("status = 'running'")),
     Index("ix_registration_job_steps_lease", "lease_owner"),
     Index("ix_registration_job_steps_batch", "batch_id", "status"),
 )

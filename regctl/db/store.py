@@ -123,6 +123,12 @@ def describe_db_error(error: BaseException) -> str:
     return f"{type(orig).__name__}: {first[:200]}"
 
 
+ANALYZE_AFTER_JOBS = 50  # a submission creating this many jobs refreshes the planner's statistics
+_OWNS_STEPS = text(
+    "SELECT pg_has_role((SELECT relowner FROM pg_class"
+    " WHERE oid = 'registration_job_steps'::regclass), 'USAGE')"
+)
+
 # the ``start`` hook of Store.cycle: starts the claimed steps and returns once their code has begun
 Starter = Callable[[list[ClaimedStep]], None]
 
@@ -198,7 +204,25 @@ class Store(queries.Reads):
             notify_txn(conn, "batch")
             return made
 
-        return self.transact(work)
+        made = self.transact(work)
+        if made[2] >= ANALYZE_AFTER_JOBS:
+            self._analyze()
+        return made
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics of the engine tables after a large submission (PostgreSQL,
+        as their owner; best effort). Autovacuum would, within a minute or so — meanwhile plans made
+        for the tables as they were (say, empty) read every pending step on each turn."""
+        if not self.is_postgres:
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                owner = conn.execute(_OWNS_STEPS).scalar()
+                if owner:
+                    conn.execute(text(f"ANALYZE {jobs.name}, {steps.name}"))
+        except exc.DBAPIError as error:
+            log.info("statistics not refreshed after the submission: %s", describe_db_error(error))
 
     def plan(self, manifest: Manifest) -> Plan:
         """What running ``manifest`` would change (read-only)."""
