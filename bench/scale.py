@@ -33,6 +33,8 @@ from pathlib import Path
 import chaos_harness as h
 import yaml
 
+from regctl.manifest.models import MAX_PARALLEL
+
 STEPS_PER_JOB = 10
 TEMPLATE = f"{h.PREFIX}scale_template"
 
@@ -62,7 +64,8 @@ def write_batch(workdir: Path, restaurants: int, parallel: int | None = None) ->
              for i in range(STEPS_PER_JOB)]
     manifest = {"batch": f"scale-{restaurants}", "organisation": "scale", "target": "sandbox",
                 "pipeline": {"steps": steps},
-                "execution": {"mode": "parallel", "max_parallel_restaurants": parallel or restaurants},
+                "execution": {"mode": "parallel",
+                              "max_parallel_restaurants": parallel or min(restaurants, MAX_PARALLEL)},
                 "restaurants_from": leads.name}
     path = workdir / "manifest.yaml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False))
@@ -182,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
                              "batch: its peak memory with the whole queue waiting is what SPEC §9 is about")
     parser.add_argument("--repeat", type=int, default=3, help="timed status calls per figure (median)")
     parser.add_argument("--parallel", type=int, default=None,
-                        help="max_parallel_restaurants (default: all the batch's restaurants at once)")
+                        help="max_parallel_restaurants (default: all the batch's restaurants at once, "
+                             f"up to the manifest's limit of {MAX_PARALLEL})")
     args = parser.parse_args(argv)
     h.make_template(TEMPLATE)
     try:

@@ -104,12 +104,18 @@ BATCH_ARGUMENTS = frozenset({"batch", "target"})  # `resume BATCH`, `cancel BATC
 def _complete_batch_names(command: click.Command) -> None:
     """Shell completion offers batch names for every BATCH argument, in one place rather than in
     each command module (an argument that brings its own completion keeps it)."""
-    from regctl.commands._common import batch_names
-
     for param in command.params:
         if isinstance(param, click.Argument) and param.name in BATCH_ARGUMENTS \
                 and param._custom_shell_complete is None:
-            param._custom_shell_complete = batch_names
+            param._custom_shell_complete = _batch_names
+
+
+def _batch_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """regctl.commands._common's completion, imported when completing (it brings rich with it: a
+    command that does not print tables, such as ``supervise``, never loads it)."""
+    from regctl.commands._common import batch_names
+
+    return batch_names(ctx, param, incomplete)
 
 
 EXAMPLES = """\b

@@ -20,8 +20,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from regctl.bounds import address_problem, webhook_problem
 from regctl.db.decisions import notify_target_txn
 from regctl.db.notices import record_notification_txn
@@ -198,6 +196,8 @@ def _post_once(url: str, payload: JSON, allow_private: bool) -> tuple[bool, str]
 
 
 def _post(url: str, payload: JSON) -> tuple[bool, str]:
+    import httpx  # here, not at the top: the engine imports this module on every batch transition
+
     try:
         response = httpx.post(url, json=payload, timeout=TIMEOUT)
     except httpx.HTTPError as exc:
