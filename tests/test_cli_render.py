@@ -6,7 +6,8 @@ from typing import Any
 
 from rich.console import Console
 
-from regctl.render import GLYPHS, batch_lines, changed_steps, dumps, progress_view, redact, summary_line
+from regctl.plain_text import GLYPHS, batch_lines, changed_steps, dumps, redact, summary_line
+from regctl.render import progress_view
 
 STATUSES = ["completed", "running", "pending", "action_required", "failed", "skipped", "blocked",
             "cancelled", "ready"]

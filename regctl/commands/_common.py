@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 from regctl.engine import api
 from regctl.errors import ConfigError, UsageError
-from regctl.render import dumps, iso_timestamps
+from regctl.plain_text import dumps, iso_timestamps
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from regctl.db.store import Store
 
 __all__ = ["actor", "allow_path_option", "batch_names", "bounded_actor", "command_hint", "console",
@@ -132,7 +133,10 @@ def is_terminal() -> bool:
 
 
 def console() -> Console:
-    """Rich with colour on a terminal; plain text, wide and uncoloured, when piped."""
+    """Rich with colour on a terminal; plain text, wide and uncoloured, when piped. (rich is imported
+    here, not with this module: piped and ``--json`` output never needs it.)"""
+    from rich.console import Console
+
     if is_terminal():
         return Console()
     return Console(no_color=True, width=200, highlight=False, soft_wrap=False)

@@ -19,7 +19,8 @@ from rich.live import Live
 
 from regctl.commands._common import console
 from regctl.db.views import batch_progress
-from regctl.render import changed_steps, progress_view
+from regctl.plain_text import changed_steps
+from regctl.render import progress_view
 
 if TYPE_CHECKING:
     from regctl.db.store import Store

@@ -12,7 +12,7 @@ from regctl.commands._progress import follow
 from regctl.db.views import batch_progress
 from regctl.engine import api
 from regctl.errors import UsageError
-from regctl.render import summary_line
+from regctl.plain_text import summary_line
 
 if TYPE_CHECKING:
     from regctl.db.store import Store

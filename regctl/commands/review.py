@@ -27,7 +27,7 @@ from regctl.commands.run import graceful_stop
 from regctl.db.views import batch_progress
 from regctl.engine import api
 from regctl.errors import UsageError
-from regctl.render import summary_line
+from regctl.plain_text import summary_line
 from regctl.review.prompter import QuestionaryPrompter
 from regctl.review.protocol import Prompter
 from regctl.review.requests import WaitingDecision, waiting_decisions

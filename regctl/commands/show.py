@@ -9,7 +9,8 @@ import click
 
 from regctl.commands._common import console, emit_json, is_terminal, json_option, parse_job, store_for
 from regctl.errors import UsageError
-from regctl.render import job_detail, job_lines, redact
+from regctl.plain_text import job_lines, redact
+from regctl.render import job_detail
 
 if TYPE_CHECKING:
     from regctl.db.store import Store

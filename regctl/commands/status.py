@@ -26,16 +26,7 @@ from regctl.commands._common import (
     store_for,
 )
 from regctl.db.views import batch_progress, batch_summary, portal_drift
-from regctl.render import (
-    batch_detail,
-    batch_lines,
-    batch_table,
-    batch_tsv,
-    changed_steps,
-    summary_line,
-    supervisors_table,
-    supervisors_tsv,
-)
+from regctl.plain_text import batch_lines, batch_tsv, changed_steps, summary_line, supervisors_tsv
 
 if TYPE_CHECKING:
     from regctl.db.store import Store
@@ -115,6 +106,8 @@ def _watch(ctx: click.Context, store: Store, ref: str | None, interval: float, t
 def _watch_live(store: Store, ref: str | None, interval: float, deadline: float | None) -> bool:
     from rich.live import Live
 
+    from regctl.render import batch_detail, batch_table
+
     out = console()
     with Live(console=out, auto_refresh=False) as live:
         while True:
@@ -155,6 +148,8 @@ def _print_supervisors(live: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         emit_json(live)
     elif is_terminal():
+        from regctl.render import supervisors_table  # rich: only when drawing on a terminal
+
         console().print(supervisors_table(live))
     else:
         click.echo("\n".join(supervisors_tsv(live)))
@@ -165,6 +160,8 @@ def _print_batches(store: Store, as_json: bool) -> None:
     if as_json:
         emit_json(batches)
     elif is_terminal():
+        from regctl.render import batch_table
+
         out = console()
         out.print(batch_table(batches, width=out.width))
     else:
@@ -175,6 +172,8 @@ def _print_batch(store: Store, ref: str, as_json: bool, rows: int | None) -> Non
     if as_json:
         emit_json(batch_status(store, ref), redacted=False)  # statuses, counts and errors: nothing to mask
     elif is_terminal():
+        from regctl.render import batch_detail
+
         out = console()
         view = batch_overview(store, ref, rows=rows or rows_that_fit())
         out.print(batch_detail(view, max_rows=len(view["jobs"]), width=out.width))

@@ -13,6 +13,8 @@ decisions to review. Add columns in your section; keep the one initial migration
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -27,11 +29,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     false,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
 
 __all__ = ["metadata"]
 
@@ -44,7 +48,23 @@ naming_convention = {
 }
 metadata = MetaData(naming_convention=naming_convention)
 
-Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Json(TypeDecorator[Any]):
+    """JSON; JSONB on PostgreSQL. Chosen when a dialect first uses it, so a SQLite process never
+    imports the PostgreSQL dialect (a tenth of ``regctl status``'s start-up, issue 15)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identity.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 

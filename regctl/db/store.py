@@ -12,40 +12,25 @@ import logging
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from sqlalchemy import Connection, Engine, exc, func, select, text, update
 
 from regctl.db import queries
-from regctl.db.admission import admit_jobs_txn
 from regctl.db.batch_status import BATCH_TRANSITIONS, refresh_batches_txn
-from regctl.db.claim import claim_ready_txn, claims_log_events
 from regctl.db.fence import StartFence
-from regctl.db.limits import claim_limited_txn, take_rate_limit_txn
-from regctl.db.plan import Plan, accept_changes_txn, plan_txn
-from regctl.db.progress import (
-    lock_jobs_txn,
-    record_outcomes_txn,
-    resolve_jobs_txn,
-    unlock_sole_dependents_txn,
-    write_events_txn,
-)
-from regctl.db.records import ClaimedStep, Event, StepOutcome
 from regctl.db.schema import jobs, steps, supervisors
-from regctl.db.submit import submit_batch_txn
-from regctl.db.transitions import (
-    answer_step_txn,
-    cancel_txn,
-    reclaim_expired_txn,
-    release_leases_txn,
-    retry_failed_txn,
-    retry_job_txn,
-)
 from regctl.engine.states import StepStatus
 from regctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from regctl.db.plan import Plan
+    from regctl.db.records import ClaimedStep, StepOutcome
     from regctl.manifest import Manifest
+
+# The write side (claim, admission, progress, plan, submit, transitions, limits) is imported by the
+# methods that write, not here: the read commands (`regctl status`) open a Store too, and a fresh
+# process should not pay for the engine's modules to print a table (issue 15).
 
 __all__ = ["NOTIFY_CHANNEL", "Cycle", "Store", "connection_lost", "describe_db_error", "until_answered"]
 
@@ -130,7 +115,7 @@ _OWNS_STEPS = text(
 )
 
 # the ``start`` hook of Store.cycle: starts the claimed steps and returns once their code has begun
-Starter = Callable[[list[ClaimedStep]], None]
+Starter: TypeAlias = "Callable[[list[ClaimedStep]], None]"
 
 
 def notify_txn(conn: Connection, payload: str) -> None:
@@ -190,6 +175,9 @@ class Store(queries.Reads):
         """Create or resume the manifest's batch. Pipeline, execution or policy changes to an existing
         batch raise UsageError (nothing written) unless ``accept_changes``."""
 
+        from regctl.db.plan import accept_changes_txn, plan_txn
+        from regctl.db.submit import submit_batch_txn
+
         def work(conn: Connection) -> tuple[int, bool, int, int]:
             plan = plan_txn(conn, manifest)
             if plan.refused_changes and not plan.cancelled:
@@ -226,12 +214,16 @@ class Store(queries.Reads):
 
     def plan(self, manifest: Manifest) -> Plan:
         """What running ``manifest`` would change (read-only)."""
+        from regctl.db.plan import plan_txn
+
         with self._read() as conn:
             return plan_txn(conn, manifest)
 
     def cancel(self, *, actor: str, batch_id: int | None = None, job_id: int | None = None) -> int:
         """Cancel a batch or job; returns once every step that started before it is running (the
         start fence: :mod:`regctl.db.fence`), so none of its steps starts afterwards."""
+
+        from regctl.db.transitions import cancel_txn
 
         def work(conn: Connection) -> int:
             StartFence.exclusive_txn(conn)  # PostgreSQL: first, before any row lock
@@ -241,11 +233,15 @@ class Store(queries.Reads):
             return self.transact(work)
 
     def retry_job(self, job_id: int, *, actor: str, from_step: str | None = None) -> int:
+        from regctl.db.transitions import retry_job_txn
+
         return self.transact(
             lambda c: retry_job_txn(c, job_id, actor=actor, from_step=from_step, now=time.time())
         )
 
     def retry_failed(self, batch_id: int, *, actor: str) -> int:
+        from regctl.db.transitions import retry_failed_txn
+
         return self.transact(lambda c: retry_failed_txn(c, batch_id, actor=actor, now=time.time()))
 
     # ------------------------------------------------------------ the supervisor cycle ---------
@@ -294,9 +290,18 @@ class Store(queries.Reads):
         batch_id: int | None,
         admit: bool,
         keep: Collection[int] | None = None,
-        start: Starter | None = None,
-        fence: StartFence | None = None,
     ) -> Cycle:
+        from regctl.db.admission import admit_jobs_txn
+        from regctl.db.progress import (
+            lock_jobs_txn,
+            record_outcomes_txn,
+            resolve_jobs_txn,
+            unlock_sole_dependents_txn,
+            write_events_txn,
+        )
+        from regctl.db.records import Event
+        from regctl.db.transitions import release_leases_txn
+
         now = time.time()
         events: list[Event] = []
         ready = finished = 0
@@ -348,6 +353,9 @@ class Store(queries.Reads):
         conn: Connection, sid: str, limit: int, now: float, lease: float, batch_id: int | None
     ) -> tuple[list[ClaimedStep], list[ClaimedStep]]:
         """The steps claimed, and those of them whose events are still to be written."""
+        from regctl.db.claim import claim_ready_txn, claims_log_events
+        from regctl.db.limits import claim_limited_txn
+
         until, logged = now + lease, claims_log_events(conn)
         claimed = claim_ready_txn(
             conn, supervisor_id=sid, limit=limit, now=now, lease_until=until, batch_id=batch_id,
@@ -405,6 +413,8 @@ class Store(queries.Reads):
     def stop_supervisor(self, sid: str) -> int:
         """Give back the leases we still hold (not a failed attempt) and mark us stopped."""
 
+        from regctl.db.transitions import release_leases_txn
+
         def work(conn: Connection) -> int:
             released = release_leases_txn(conn, sid, now=time.time())
             conn.execute(update(supervisors).where(supervisors.c.id == sid).values(stopped_at=time.time()))
@@ -413,6 +423,8 @@ class Store(queries.Reads):
         return self.transact(work)
 
     def reclaim_expired(self, *, actor: str) -> int:
+        from regctl.db.transitions import reclaim_expired_txn
+
         return self.transact(lambda c: reclaim_expired_txn(c, actor=actor, now=time.time()))
 
     def next_lease_expiry(self, sid: str) -> float | None:
@@ -439,6 +451,8 @@ class Store(queries.Reads):
         "via": …}``. Returns False (writing nothing) when the step was already answered or is no longer
         waiting at that attempt. Unlocks the dependents and wakes supervisors.
         """
+        from regctl.db.transitions import answer_step_txn
+
         return self.transact(
             lambda c: answer_step_txn(c, step_id, attempt, result, decision, now=time.time())
         )
@@ -450,6 +464,8 @@ class Store(queries.Reads):
         override: tuple[int, float] | None = None,
     ) -> float:
         """Take one token of the organisation's ``name``: 0.0 if taken, else seconds until one is free."""
+        from regctl.db.limits import take_rate_limit_txn
+
         return self.transact(
             lambda c: take_rate_limit_txn(c, organisation, name, now=time.time(), default=default,
                                           override=override)
