@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:25:49.513966
+Create Date: 2026-12-05 19:44:04.805353
 """
 from __future__ import annotations
 
@@ -242,10 +242,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('registration_job_steps', schema=None) as batch_op:
         batch_op.create_index('ix_registration_job_steps_batch', ['batch_id', 'status'], unique=False)
-        batch_op.create_index('ix_registration_job_steps_claim', ['next_attempt_at', 'id'], unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
-        batch_op.create_index('ix_registration_job_steps_claim_batch', ['batch_id', 'next_attempt_at', 'id'], unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
+        batch_op.create_index('ix_registration_job_steps_claim', ['next_attempt_at', 'id'], unique=False)
+        batch_op.create_index('ix_registration_job_steps_claim_batch', ['batch_id', 'next_attempt_at', 'id'], unique=False)
         batch_op.create_index('ix_registration_job_steps_lease', ['lease_owner'], unique=False)
-        batch_op.create_index('ix_registration_job_steps_running', ['lease_expires_at'], unique=False, postgresql_where=sa.text("status = 'running'"), sqlite_where=sa.text("status = 'running'"))
+        batch_op.create_index('ix_registration_job_steps_running', ['lease_expires_at'], unique=False)
 
     op.create_table('menu_items',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -316,10 +316,10 @@ def downgrade() -> None:
     op.drop_table('option_set_options')
     op.drop_table('menu_items')
     with op.batch_alter_table('registration_job_steps', schema=None) as batch_op:
-        batch_op.drop_index('ix_registration_job_steps_running', postgresql_where=sa.text("status = 'running'"), sqlite_where=sa.text("status = 'running'"))
+        batch_op.drop_index('ix_registration_job_steps_running')
         batch_op.drop_index('ix_registration_job_steps_lease')
-        batch_op.drop_index('ix_registration_job_steps_claim_batch', postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
-        batch_op.drop_index('ix_registration_job_steps_claim', postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
+        batch_op.drop_index('ix_registration_job_steps_claim_batch')
+        batch_op.drop_index('ix_registration_job_steps_claim')
         batch_op.drop_index('ix_registration_job_steps_batch')
 
     op.drop_table('registration_job_steps')

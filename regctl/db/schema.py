@@ -32,7 +32,6 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
-    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
@@ -156,16 +155,15 @@ steps = Table(
     Column("note", Text),  # why it is skipped/blocked ("when false: …", "needs X, which failed")
     Column("limited", Boolean, nullable=False, server_default=false()),  # declares resources (slots)
     UniqueConstraint("job_id", "key", name="uq_registration_job_steps_job_key"),
-    # Partial indexes: only the ready (claimable) and the running (leased) steps, in the orders the claim
-    # and the lease reclaim read them. A full index led by `status` was chosen by PostgreSQL for
-    # `status = 'pending'` lookups whenever its statistics were stale (every fresh batch), scanning
-    # every pending step of every batch instead of the (job_id, key) unique index.
-    Index("ix_registration_job_steps_claim", "next_attempt_at", "id",
-          postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
-    Index("ix_registration_job_steps_claim_batch", "batch_id", "next_attempt_at", "id",  # `--batch`
-          postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
-    Index("ix_registration_job_steps_running", "lease_expires_at",
-          postgresql_where=text("status = 'running'"), sqlite_where=text("status = 'running'")),
+    # The claim's order (oldest due first), globally and for `--batch` supervisors, and the lease
+    # reclaim's. Only ready steps have a `next_attempt_at` and only running ones a `lease_expires_at`,
+    # so each range scan reads just those. Not led by `status`: with stale statistics (every fresh
+    # batch) PostgreSQL chose a status-led index for `status = 'pending'` lookups and read every
+    # pending step of every batch instead of the (job_id, key) unique index. (Partial indexes would
+    # say it outright, but their dialect options import both dialects into every process.)
+    Index("ix_registration_job_steps_claim", "next_attempt_at", "id"),
+    Index("ix_registration_job_steps_claim_batch", "batch_id", "next_attempt_at", "id"),
+    Index("ix_registration_job_steps_running", "lease_expires_at"),
     Index("ix_registration_job_steps_lease", "lease_owner"),
     Index("ix_registration_job_steps_batch", "batch_id", "status"),
 )
