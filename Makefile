@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 .PHONY: install browser demo test lint typecheck check bench chaos migration clean
 
 install: $(BIN)/regctl browser ## venv + package with extras + a Chromium for Playwright
+	@# byte-compiled ahead: each command starts without compiling regctl, also where PYTHONDONTWRITEBYTECODE is set
+	@$(BIN)/python -m compileall -q regctl
 
 $(BIN)/regctl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
