@@ -28,8 +28,9 @@ import fcntl
 import logging
 import os
 from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import URL, Connection, Engine, text
 
 __all__ = ["FENCE_KEY", "StartFence"]
 
@@ -41,14 +42,27 @@ _UNSHARE = text("SELECT pg_advisory_unlock_shared(:k)")
 _EXCLUSIVE = text("SELECT pg_advisory_xact_lock(:k)")
 
 
+def _sqlite_file(url: URL) -> str | None:
+    """The database file of a SQLite URL (None: in memory), also in URI form
+    (``sqlite:///file:/path/regctl.db?uri=true``, whose ``database`` is ``file:/path/regctl.db``)."""
+    database = url.database
+    if database and database.startswith("file:") and url.query.get("uri") in ("true", "1", "True"):
+        if url.query.get("mode") == "memory":
+            return None
+        database = unquote(urlsplit(database).path)
+    return None if not database or database == ":memory:" else database
+
+
 class StartFence:
     """The fence of one database (see the module docstring)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
-        database = engine.url.database
-        self.path = None if self.postgres or not database or database == ":memory:" else f"{database}-fence"
+        database = None if self.postgres else _sqlite_file(engine.url)
+        # the real path: SQLite follows symlinks to the one database file, so must the fence (a
+        # supervisor given a link and a cancel given the file would otherwise lock different files)
+        self.path = None if database is None else f"{os.path.realpath(database)}-fence"
         self._conn: Connection | None = None  # PostgreSQL: the supervisor's fence connection
         self._fd: int | None = None  # SQLite: the supervisor's open fence file
 

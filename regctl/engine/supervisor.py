@@ -273,14 +273,20 @@ class Supervisor:
         claim has committed and while the start fence is held, build the steps' contexts (their
         types are looked up — imported — here, once per type and process), start them on the loop
         and return when their code has begun (at most START_WAIT: a step whose code has not begun
-        by then still runs, and a cancel meanwhile finds it running and signals it)."""
+        by then — its event loop blocked by a step, say — is withdrawn and handed back without spending
+        its attempt; begun later, after the fence let a cancel through, it would start after
+        `regctl cancel` returned)."""
         if not claimed:
             return
         contexts = [self._context_now(step) for step in claimed]
         self._loop.call_soon_threadsafe(self._launch, contexts)
         deadline = time.monotonic() + START_WAIT
         for ctx in contexts:
-            ctx.begun.wait(max(0.0, deadline - time.monotonic()))
+            if not ctx.begun.wait(max(0.0, deadline - time.monotonic())) and ctx.withdraw():
+                log.warning(
+                    "supervisor %s: step %s had not begun %.0f s after its claim; handed back",
+                    self.id, ctx.step_id, START_WAIT,
+                )
 
     def _context_now(self, step: ClaimedStep) -> EngineContext:
         """A claimed step's context, built on the database thread."""

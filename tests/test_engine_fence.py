@@ -1,0 +1,76 @@
+"""The start fence under attack (issue 13, "cancel is immediate"): what a slow start, another name
+for the same database file, or a stopped fence holder do to "no step starts after `regctl cancel`
+returns". Real `regctl supervise` processes where the finding is, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from engine_helpers import manifest, spec
+from test_engine_faults import _stamps, _steps, _supervise, _wait_for, procs  # noqa: F401
+
+from regctl.db.connect import open_engine
+from regctl.db.fence import StartFence
+from regctl.db.store import Store
+from regctl.engine import api
+
+
+@pytest.mark.slow
+def test_a_step_whose_code_begins_after_the_start_wait_does_not_start_after_cancel(
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+) -> None:
+    """A claimed step whose code has not begun within START_WAIT (its event loop blocked by an async
+    step doing blocking work) used to begin whenever the loop came back — after a cancel that the
+    released fence had let through: a start after `regctl cancel` returned."""
+    log = tmp_path / "log"
+    blocker = {"seconds": 4, "log": str(log)}
+    steps = [spec("a", "engine_steps:blocks_the_loop", params=blocker),
+             spec("b", "engine_steps:blocks_the_loop", params=blocker)]
+    ref = api.submit_batch(store, manifest(steps), actor="t")
+    sup = _supervise(database_url, "--until-idle", "--concurrency", "2", "--grace", "0.5")
+    procs.append(sup)
+    _wait_for(lambda: len(_stamps(log)) >= 1)  # one of the two blocks the loop: the other cannot begin
+    api.cancel(store, batch_id=ref.id, actor="t")
+    returned = time.time()
+    sup.wait(timeout=60)
+    late = [s for s in _stamps(log) if s[0] == "start" and s[1] > returned]
+    assert late == [], (returned, _stamps(log), _steps(store, ref.id))
+    rows = {r["key"]: r for r in _steps(store, ref.id)}
+    assert {r["status"] for r in rows.values()} <= {"completed", "cancelled"}
+    never_ran = [r for r in rows.values() if r["status"] == "cancelled"]
+    assert never_ran and all(r["attempts"] == 0 for r in never_ran)  # withdrawn: no attempt spent
+
+
+@pytest.mark.parametrize("name", ["symlink", "uri"])
+def test_one_database_file_has_one_fence_whatever_its_name(tmp_path: Path, name: str) -> None:
+    """A supervisor given another name for the database file than the cancel — a symlink (SQLite
+    follows it to the one file), or SQLite's URI form ``sqlite:///file:PATH?uri=true`` (the fence
+    used to be ``file:PATH-fence``, relative to the working directory: every claim and cancel
+    raised FileNotFoundError) — must share the cancel's fence."""
+    (tmp_path / "data").mkdir()
+    real = tmp_path / "data" / "real.db"
+    real.touch()
+    (tmp_path / "link.db").symlink_to(real)
+    other = f"sqlite:///{tmp_path / 'link.db'}" if name == "symlink" else f"sqlite:///file:{real}?uri=true"
+    supervisor = StartFence(open_engine(other))
+    cancelling = StartFence(open_engine(f"sqlite:///{real}"))
+    got = threading.Event()
+
+    def cancel() -> None:
+        with cancelling.exclusive():
+            got.set()
+
+    try:
+        with supervisor.starting():
+            waiter = threading.Thread(target=cancel, daemon=True)
+            waiter.start()
+            assert not got.wait(0.5), "the cancel did not wait for the start holding the fence"
+        assert got.wait(5)
+    finally:
+        supervisor.close()
+        cancelling.close()
