@@ -6,6 +6,7 @@ returns". Real `regctl supervise` processes where the finding is, on SQLite and 
 from __future__ import annotations
 
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -74,3 +75,44 @@ def test_one_database_file_has_one_fence_whatever_its_name(tmp_path: Path, name:
     finally:
         supervisor.close()
         cancelling.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dialect", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_stopped_fence_holder_stalls_the_cancel_but_not_the_other_supervisors(
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+) -> None:
+    """A supervisor stopped (SIGSTOP, a debugger, a hung import) while it holds the fence shared keeps
+    a cancel waiting until it runs again or dies — documented. But PostgreSQL queues new shared
+    requests behind the waiting cancel: every other supervisor's next claim used to block on its
+    database thread, so its heartbeats stopped and, once a lease ran out, its RUNNING steps were
+    reclaimable by anyone (run again beside the live run). The others must keep renewing."""
+    import psycopg
+
+    from regctl.db.fence import FENCE_KEY
+
+    log = tmp_path / "log"
+    ref = api.submit_batch(store, manifest([spec("slow", "engine_steps:stamped",
+                                                 params={"seconds": 30, "log": str(log)})]), actor="t")
+    other = api.submit_batch(store, manifest([spec("a")], batch="other", organisation="org-b"), actor="t")
+    sup = _supervise(database_url, "--concurrency", "2", "--lease", "3", "--batch", str(ref.id))
+    procs.append(sup)
+    _wait_for(lambda: len(_stamps(log)) >= 1)
+    stopped = psycopg.connect(database_url, autocommit=True)  # the stopped supervisor's fence session
+    try:
+        stopped.execute("SELECT pg_advisory_lock_shared(%s)", (FENCE_KEY,))
+        cancel = subprocess.Popen([str(Path(sys.executable).parent / "regctl"), "--db", database_url,
+                                   "cancel", str(other.id), "--yes"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        procs.append(cancel)
+        time.sleep(7)  # two leases and more
+        assert cancel.poll() is None  # the cancel waits for the stopped holder (it might start a step)
+        row = _steps(store, ref.id)[0]
+        assert row["status"] == "running"
+        assert float(row["lease_expires_at"]) > time.time(), "the healthy supervisor stopped renewing"  # type: ignore[arg-type]
+        released = time.time()
+    finally:
+        stopped.close()  # the stopped supervisor dies: its fence goes with it
+    assert cancel.wait(timeout=30) == 0
+    assert time.time() >= released
+    assert [s["status"] for s in _steps(store, other.id)] == ["cancelled"]

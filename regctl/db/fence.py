@@ -13,9 +13,11 @@ So a cancel waits for starts already committed to begin (it then finds them runn
 them), and a claim waiting behind a cancel sees the cancelled jobs. Both sides take the fence
 before any row lock, so the two never wait on each other in a circle.
 
-PostgreSQL: an advisory lock (``pg_advisory_lock_shared`` on a connection of the supervisor's own,
-``pg_advisory_xact_lock`` inside the cancel); PostgreSQL queues a new shared request behind a
-waiting exclusive one, so a busy supervisor cannot starve a cancel. SQLite: ``flock`` on a file
+PostgreSQL: an advisory lock (``pg_try_advisory_lock_shared`` on a connection of the supervisor's
+own, ``pg_advisory_xact_lock`` inside the cancel); PostgreSQL refuses a new shared request while an
+exclusive one waits, so a busy supervisor cannot starve a cancel, and a turn that is refused claims
+nothing this time instead of waiting (its database thread, which also renews its leases, stays free
+even while a cancel waits for a stopped holder). SQLite: ``flock`` on a file
 beside the database (``<database>-fence``). Both are released by the operating system or the server
 when the holder dies, so a kill -9 never leaves the fence held. An in-memory SQLite database has no
 fence (no other process can reach it).
@@ -37,7 +39,7 @@ __all__ = ["FENCE_KEY", "StartFence"]
 log = logging.getLogger(__name__)
 
 FENCE_KEY = 0x7265_6763_6673  # "regcfs": one advisory lock key per database
-_SHARED = text("SELECT pg_advisory_lock_shared(:k)")
+_SHARED = text("SELECT pg_try_advisory_lock_shared(:k)")
 _UNSHARE = text("SELECT pg_advisory_unlock_shared(:k)")
 _EXCLUSIVE = text("SELECT pg_advisory_xact_lock(:k)")
 
@@ -69,27 +71,37 @@ class StartFence:
     # ------------------------------------------------------------ a supervisor's starts ---------
 
     @contextlib.contextmanager
-    def starting(self) -> Iterator[None]:
-        """Hold the fence shared for one claim-and-start (blocks while a cancel holds it)."""
-        self._acquire_shared()
-        try:
-            yield
-        finally:
-            self._release_shared()
+    def starting(self) -> Iterator[bool]:
+        """Hold the fence shared for one claim-and-start; yields whether it is held (claim only then).
 
-    def _acquire_shared(self) -> None:
+        SQLite: blocks while a cancel holds it (always True). PostgreSQL: does not wait — False while
+        a cancel holds it or waits for it: a cancel can wait long (for a holder that was stopped —
+        SIGSTOP, a debugger — until it runs again or dies), and a supervisor waiting behind it on
+        its database thread would stop renewing its leases, its running steps then reclaimable.
+        """
+        held = self._acquire_shared()
+        try:
+            yield held
+        finally:
+            if held:
+                self._release_shared()
+
+    def _acquire_shared(self) -> bool:
         if self.postgres:
             if self._conn is None:
                 self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             try:
-                self._conn.execute(_SHARED, {"k": FENCE_KEY})
+                # refused while an exclusive request waits, too (PostgreSQL checks the wait queue):
+                # busy supervisors still cannot starve a cancel
+                return bool(self._conn.execute(_SHARED, {"k": FENCE_KEY}).scalar())
             except Exception:
                 self._drop_connection()
                 raise
-        elif self.path is not None:
+        if self.path is not None:
             if self._fd is None:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(self._fd, fcntl.LOCK_SH)
+        return True
 
     def _release_shared(self) -> None:
         """Never raises: a lost fence connection released the lock with it."""

@@ -277,7 +277,9 @@ class Store(queries.Reads):
             return self.transact(
                 lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
             )
-        with fence.starting() if fence is not None else contextlib.nullcontext():
+        with fence.starting() if fence is not None else contextlib.nullcontext(True) as held:
+            if not held:  # a cancel holds the fence or waits for it (PostgreSQL): claim next turn
+                claim = 0
             cycle = self.transact(
                 lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
             )
