@@ -116,3 +116,34 @@ def test_a_stopped_fence_holder_stalls_the_cancel_but_not_the_other_supervisors(
     assert cancel.wait(timeout=30) == 0
     assert time.time() >= released
     assert [s["status"] for s in _steps(store, other.id)] == ["cancelled"]
+
+
+@pytest.mark.slow
+def test_a_supervisor_killed_while_it_holds_the_fence_does_not_leave_a_cancel_waiting(
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A supervisor importing a step type's module holds the fence (the import runs in its start hook,
+    before START_WAIT's clock): a cancel waits for it — as long as the import hangs — and a kill -9
+    of that supervisor lets the cancel through at once."""
+    hold, mark = tmp_path / "hold", tmp_path / "importing"
+    hold.touch()
+    ref = api.submit_batch(store, manifest([spec("a", "engine_slow_import:run")]), actor="t")
+    other = api.submit_batch(store, manifest([spec("a")], batch="other", organisation="org-b"), actor="t")
+    monkeypatch.setenv("REGCTL_TEST_IMPORT_HOLD", str(hold))
+    monkeypatch.setenv("REGCTL_TEST_IMPORT_MARK", str(mark))
+    sup = _supervise(database_url, "--batch", str(ref.id))
+    procs.append(sup)
+    _wait_for(mark.exists)  # inside the fence, its claim committed
+    cancel = subprocess.Popen([str(Path(sys.executable).parent / "regctl"), "--db", database_url,
+                               "cancel", str(other.id), "--yes"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    procs.append(cancel)
+    time.sleep(2)
+    assert cancel.poll() is None  # it waits for the holder (which may start a step any moment)
+    sup.kill()
+    sup.wait(timeout=10)
+    assert cancel.wait(timeout=15) == 0  # the holder's death released the fence
+    assert [s["status"] for s in _steps(store, other.id)] == ["cancelled"]
+    held = _steps(store, ref.id)[0]
+    assert held["status"] == "running" and held["attempts"] == 1  # on record: a recovery once reclaimed
