@@ -5,6 +5,7 @@ returns". Real `regctl supervise` processes where the finding is, on SQLite and 
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -147,3 +148,98 @@ def test_a_supervisor_killed_while_it_holds_the_fence_does_not_leave_a_cancel_wa
     assert [s["status"] for s in _steps(store, other.id)] == ["cancelled"]
     held = _steps(store, ref.id)[0]
     assert held["status"] == "running" and held["attempts"] == 1  # on record: a recovery once reclaimed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dialect", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_supervisor_whose_fence_connection_is_terminated_again_and_again_finishes_its_batch(
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+) -> None:
+    """pg_terminate_backend of the fence's own connection (an operator, a pooler, a failover) at any
+    moment: the supervisor reconnects it, runs every step once and ends normally."""
+    import psycopg
+
+    log = tmp_path / "log"
+    steps = [spec("work", "engine_steps:stamped", params={"seconds": 0.2, "log": str(log)})]
+    ref = api.submit_batch(store, manifest(steps, restaurants=40), actor="t")
+    sup = _supervise(database_url, "--until-idle", "--concurrency", "4", "--batch", str(ref.id))
+    procs.append(sup)
+    terminated = 0
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        while sup.poll() is None:
+            terminated += sum(bool(r[0]) for r in admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND query LIKE '%advisory_lock_shared%' AND pid <> pg_backend_pid()").fetchall())
+            time.sleep(0.05)
+    assert sup.wait(timeout=60) == 0, sup.stderr.read()  # type: ignore[union-attr]
+    assert terminated >= 2
+    starts = [s for s in _stamps(log) if s[0] == "start"]
+    assert len(starts) == len({s[3] for s in starts}) == 40  # each step ran once
+    assert {r["status"] for r in _steps(store, ref.id)} == {"completed"}
+
+
+@pytest.mark.slow
+def test_cli_cancels_racing_three_supervisors_start_nothing_afterwards(
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+) -> None:
+    """Three `regctl supervise` processes claiming chains of short steps; `regctl cancel job:ID` for
+    a few jobs and then `regctl cancel BATCH`, each a CLI process: no step of a cancelled job starts
+    after its cancel returned."""
+    log = tmp_path / "log"
+    stamped = {"seconds": 0.2, "log": str(log)}
+    steps = [spec(f"s{i}", "engine_steps:stamped", params=stamped, needs=[f"s{i - 1}"] if i else [])
+             for i in range(6)]
+    ref = api.submit_batch(store, manifest(steps, restaurants=60, max_parallel_restaurants=8), actor="t")
+    for _ in range(3):
+        procs.append(_supervise(database_url, "--until-idle", "--concurrency", "4", "--batch", str(ref.id)))
+    _wait_for(lambda: len(_stamps(log)) >= 10)
+    jobs = [j["id"] for j in store.batch_view(ref.id)["jobs"]]
+    returned: dict[int, float] = {}
+
+    def cli_cancel(target: str) -> float | None:
+        done = subprocess.run([str(Path(sys.executable).parent / "regctl"), "--db", database_url, "cancel",
+                               target, "--yes"], capture_output=True, timeout=60)
+        if done.returncode == 2 and b"already" in done.stderr:
+            return None
+        assert done.returncode == 0, done.stderr
+        return time.time()
+
+    for job in jobs[8:14]:  # running or about to: steps still to start
+        at = cli_cancel(f"job:{job}")
+        if at is not None:
+            returned[job] = at
+    everything = cli_cancel(str(ref.id))
+    assert everything is not None and returned
+    for p in procs:
+        p.wait(timeout=60)
+    late = [s for s in _stamps(log) if s[0] == "start" and s[1] > returned.get(s[3], everything)]
+    assert late == []
+    assert {r["status"] for r in _steps(store, ref.id)} <= {"completed", "cancelled"}
+
+
+@pytest.mark.parametrize("dialect", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_turn_is_refused_the_fence_while_a_cancel_waits_for_it(store: Store) -> None:
+    """PostgreSQL: a claiming turn neither waits behind a waiting cancel (its database thread renews
+    its leases) nor jumps ahead of it (busy supervisors would starve the cancel)."""
+    first, second = StartFence(store.engine), StartFence(store.engine)
+    returned = threading.Event()
+
+    def cancel() -> None:
+        with contextlib.suppress(Exception):  # no such batch: only its fence matters here
+            store.cancel(actor="t", batch_id=1)
+        returned.set()
+
+    try:
+        with first.starting() as held:
+            assert held
+            threading.Thread(target=cancel, daemon=True).start()
+            time.sleep(0.5)
+            with second.starting() as queued_behind:
+                assert not queued_behind
+            assert not returned.is_set()
+        assert returned.wait(10)
+        with second.starting() as after:  # once the cancel went through
+            assert after
+    finally:
+        first.close()
+        second.close()
