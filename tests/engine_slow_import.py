@@ -18,4 +18,8 @@ while os.environ.get("REGCTL_TEST_IMPORT_HOLD") and os.path.exists(os.environ["R
 
 
 def run(ctx: StepContext) -> dict[str, Any]:
+    """Log ``start <time.time()>`` to ``with.log`` when given."""
+    if ctx.params.get("log"):
+        with open(str(ctx.params["log"]), "a") as log:
+            log.write(f"start {time.time()!r} {ctx.step_key} {ctx.job_id} {ctx.attempt}\n")
     return {}

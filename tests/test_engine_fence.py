@@ -243,3 +243,37 @@ def test_a_turn_is_refused_the_fence_while_a_cancel_waits_for_it(store: Store) -
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dialect", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_fence_lost_with_its_connection_during_a_start_lets_no_step_start_after_cancel(
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fence's session ends while it is held (pg_terminate_backend, idle_session_timeout, a
+    network cut): PostgreSQL releases the lock, a cancel goes through and returns — and the claimed
+    step used to begin right after, once its module was imported."""
+    import psycopg
+
+    hold, mark, log = tmp_path / "hold", tmp_path / "importing", tmp_path / "log"
+    hold.touch()
+    ref = api.submit_batch(store, manifest([spec("a", "engine_slow_import:run", params={"log": str(log)})]),
+                           actor="t")
+    monkeypatch.setenv("REGCTL_TEST_IMPORT_HOLD", str(hold))
+    monkeypatch.setenv("REGCTL_TEST_IMPORT_MARK", str(mark))
+    sup = _supervise(database_url, "--until-idle", "--batch", str(ref.id))
+    procs.append(sup)
+    _wait_for(mark.exists)  # its claim committed, the fence held
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND query LIKE '%advisory_lock_shared%' AND pid <> pg_backend_pid()").fetchall()
+    assert killed == [(True,)]
+    api.cancel(store, batch_id=ref.id, actor="t")
+    returned = time.time()
+    hold.unlink()
+    sup.wait(timeout=60)
+    assert [s for s in _stamps(log) if s[1] > returned] == []
+    row = _steps(store, ref.id)[0]
+    assert row["status"] == "cancelled" and row["attempts"] == 0  # withdrawn: never begun

@@ -29,6 +29,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import time
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -42,6 +43,11 @@ FENCE_KEY = 0x7265_6763_6673  # "regcfs": one advisory lock key per database
 _SHARED = text("SELECT pg_try_advisory_lock_shared(:k)")
 _UNSHARE = text("SELECT pg_advisory_unlock_shared(:k)")
 _EXCLUSIVE = text("SELECT pg_advisory_xact_lock(:k)")
+_HELD = text(  # this session holds only the fence
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ShareLock' AND granted"
+    " AND pid = pg_backend_pid()"
+)
+LOOK_AFTER = 0.05  # seconds: a shared hold older than this is checked before its steps begin
 
 
 def _sqlite_file(url: URL) -> str | None:
@@ -67,6 +73,7 @@ class StartFence:
         self.path = None if database is None else f"{os.path.realpath(database)}-fence"
         self._conn: Connection | None = None  # PostgreSQL: the supervisor's fence connection
         self._fd: int | None = None  # SQLite: the supervisor's open fence file
+        self._since = 0.0  # time.monotonic() when the shared hold began
 
     # ------------------------------------------------------------ a supervisor's starts ---------
 
@@ -86,7 +93,23 @@ class StartFence:
             if held:
                 self._release_shared()
 
+    def lost(self) -> bool:
+        """PostgreSQL: whether the shared hold ended with its session (pg_terminate_backend,
+        idle_session_timeout, a network cut) — the server released the lock, so a cancel may have
+        gone through. Asked before claimed steps begin; only a hold older than LOOK_AFTER seconds
+        costs a round trip (a start normally takes a few ms, a module import can take seconds)."""
+        if not self.postgres or self._conn is None or time.monotonic() - self._since < LOOK_AFTER:
+            return self.postgres and self._conn is None
+        try:
+            if self._conn.execute(_HELD).scalar():
+                return False
+        except Exception:
+            log.warning("start fence: its connection was lost while held", exc_info=True)
+        self._drop_connection()
+        return True
+
     def _acquire_shared(self) -> bool:
+        self._since = time.monotonic()
         if self.postgres:
             if self._conn is None:
                 self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -279,6 +279,11 @@ class Supervisor:
         if not claimed:
             return
         contexts = [self._context_now(step) for step in claimed]
+        if self._fence.lost():  # a cancel may have gone through meanwhile: none of them begins
+            log.warning("supervisor %s: start fence lost before %d steps began; handed back", self.id,
+                        len(contexts))
+            for ctx in contexts:
+                ctx.withdraw()
         self._loop.call_soon_threadsafe(self._launch, contexts)
         deadline = time.monotonic() + START_WAIT
         for ctx in contexts:
