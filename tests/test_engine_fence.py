@@ -277,3 +277,29 @@ def test_a_fence_lost_with_its_connection_during_a_start_lets_no_step_start_afte
     assert [s for s in _stamps(log) if s[1] > returned] == []
     row = _steps(store, ref.id)[0]
     assert row["status"] == "cancelled" and row["attempts"] == 0  # withdrawn: never begun
+
+
+def test_a_deleted_fence_file_is_not_a_private_fence(tmp_path: Path) -> None:
+    """SQLite: the fence file deleted while supervisors run (a cleanup of `*-fence`, a tmp reaper):
+    a supervisor kept locking the deleted file through its open descriptor, a cancel created and
+    locked a new one — no exclusion at all until the supervisor restarted."""
+    url = f"sqlite:///{tmp_path / 'regctl.db'}"
+    supervisor, cancelling = StartFence(open_engine(url)), StartFence(open_engine(url))
+    got = threading.Event()
+
+    def cancel() -> None:
+        with cancelling.exclusive():
+            got.set()
+
+    try:
+        with supervisor.starting():
+            pass
+        assert supervisor.path is not None
+        Path(supervisor.path).unlink()
+        with supervisor.starting():
+            threading.Thread(target=cancel, daemon=True).start()
+            assert not got.wait(0.5), "the cancel did not wait for the start holding the fence"
+        assert got.wait(5)
+    finally:
+        supervisor.close()
+        cancelling.close()

@@ -61,6 +61,15 @@ def _sqlite_file(url: URL) -> str | None:
     return None if not database or database == ":memory:" else database
 
 
+def _is_at(fd: int, path: str) -> bool:
+    """Whether the open file ``fd`` is still the file at ``path`` (not deleted or replaced since)."""
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
 class StartFence:
     """The fence of one database (see the module docstring)."""
 
@@ -121,9 +130,14 @@ class StartFence:
                 self._drop_connection()
                 raise
         if self.path is not None:
-            if self._fd is None:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_SH)
+            while True:
+                if self._fd is None:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_SH)
+                if _is_at(self._fd, self.path):
+                    break
+                os.close(self._fd)  # the file was deleted or replaced: lock the one a cancel will
+                self._fd = None
         return True
 
     def _release_shared(self) -> None:
@@ -163,9 +177,13 @@ class StartFence:
         if self.path is None:
             yield
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
+            if _is_at(fd, self.path):
+                break
+            os.close(fd)
+        try:
             yield
         finally:
             os.close(fd)  # releases the lock
