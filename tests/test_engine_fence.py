@@ -96,7 +96,8 @@ def test_a_stopped_fence_holder_stalls_the_cancel_but_not_the_other_supervisors(
     ref = api.submit_batch(store, manifest([spec("slow", "engine_steps:stamped",
                                                  params={"seconds": 30, "log": str(log)})]), actor="t")
     other = api.submit_batch(store, manifest([spec("a")], batch="other", organisation="org-b"), actor="t")
-    sup = _supervise(database_url, "--concurrency", "2", "--lease", "3", "--batch", str(ref.id))
+    sup = _supervise(database_url, "--concurrency", "2", "--lease", "3", "--grace", "0.5",
+                     "--batch", str(ref.id))
     procs.append(sup)
     _wait_for(lambda: len(_stamps(log)) >= 1)
     stopped = psycopg.connect(database_url, autocommit=True)  # the stopped supervisor's fence session
@@ -106,7 +107,7 @@ def test_a_stopped_fence_holder_stalls_the_cancel_but_not_the_other_supervisors(
                                    "cancel", str(other.id), "--yes"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         procs.append(cancel)
-        time.sleep(7)  # two leases and more
+        time.sleep(11.5)  # leases of 3 s, and FENCE_PATIENCE
         assert cancel.poll() is None  # the cancel waits for the stopped holder (it might start a step)
         row = _steps(store, ref.id)[0]
         assert row["status"] == "running"
@@ -117,6 +118,9 @@ def test_a_stopped_fence_holder_stalls_the_cancel_but_not_the_other_supervisors(
     assert cancel.wait(timeout=30) == 0
     assert time.time() >= released
     assert [s["status"] for s in _steps(store, other.id)] == ["cancelled"]
+    sup.terminate()
+    sup.wait(timeout=30)
+    assert b"no claim for" in sup.stderr.read()  # type: ignore[union-attr]  # the operator is told why
 
 
 @pytest.mark.slow

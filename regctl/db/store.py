@@ -66,6 +66,7 @@ class Cycle:
     recorded: int = 0
     jobs_finished: int = 0
     admitted: int = 0  # steps made ready by admitting jobs; claimed by the next turn, not this one
+    refused: bool = False  # the start fence was refused (PostgreSQL: a cancel holds or awaits it): no claim
 
 
 def _transient(error: exc.DBAPIError) -> bool:
@@ -283,6 +284,7 @@ class Store(queries.Reads):
             cycle = self.transact(
                 lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
             )
+            cycle.refused = not held
             start(cycle.claimed)
         return cycle
 
