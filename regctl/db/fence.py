@@ -17,8 +17,10 @@ PostgreSQL: an advisory lock (``pg_try_advisory_lock_shared`` on a connection of
 own, ``pg_advisory_xact_lock`` inside the cancel); PostgreSQL refuses a new shared request while an
 exclusive one waits, so a busy supervisor cannot starve a cancel, and a turn that is refused claims
 nothing this time instead of waiting (its database thread, which also renews its leases, stays free
-even while a cancel waits for a stopped holder). SQLite: ``flock`` on a file
-beside the database (``<database>-fence``). Both are released by the operating system or the server
+even while a cancel waits for a stopped holder). SQLite: ``flock`` on a file beside the database
+(``<database>-fence``), behind a gate (``<database>-fence-gate``) a cancel holds exclusively while
+it waits and works: flock would grant new shared locks ahead of a waiting exclusive one, and busy
+supervisors starved cancels for seconds. Both are released by the operating system or the server
 when the holder dies, so a kill -9 never leaves the fence held. An in-memory SQLite database has no
 fence (no other process can reach it).
 """
@@ -61,6 +63,22 @@ def _sqlite_file(url: URL) -> str | None:
     return None if not database or database == ":memory:" else database
 
 
+def _lock_at(fd: int | None, path: str, how: int) -> tuple[int, bool]:
+    """``flock(how)`` the file at ``path`` through ``fd`` (opened when None; reopened when the file
+    was deleted or replaced since): the descriptor, and False when LOCK_NB found the lock taken."""
+    while True:
+        if fd is None:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, how)
+        except BlockingIOError:
+            return fd, False
+        if _is_at(fd, path):
+            return fd, True
+        os.close(fd)  # a cancel would lock the file now at the path
+        fd = None
+
+
 def _is_at(fd: int, path: str) -> bool:
     """Whether the open file ``fd`` is still the file at ``path`` (not deleted or replaced since)."""
     try:
@@ -82,6 +100,7 @@ class StartFence:
         self.path = None if database is None else f"{os.path.realpath(database)}-fence"
         self._conn: Connection | None = None  # PostgreSQL: the supervisor's fence connection
         self._fd: int | None = None  # SQLite: the supervisor's open fence file
+        self._gate: int | None = None  # … and its gate (``<fence>-gate``)
         self._since = 0.0  # time.monotonic() when the shared hold began
 
     # ------------------------------------------------------------ a supervisor's starts ---------
@@ -90,10 +109,10 @@ class StartFence:
     def starting(self) -> Iterator[bool]:
         """Hold the fence shared for one claim-and-start; yields whether it is held (claim only then).
 
-        SQLite: blocks while a cancel holds it (always True). PostgreSQL: does not wait — False while
-        a cancel holds it or waits for it: a cancel can wait long (for a holder that was stopped —
-        SIGSTOP, a debugger — until it runs again or dies), and a supervisor waiting behind it on
-        its database thread would stop renewing its leases, its running steps then reclaimable.
+        Does not wait — False while a cancel holds it or waits for it: a cancel can wait long (for a
+        holder that was stopped — SIGSTOP, a debugger — until it runs again or dies), and a
+        supervisor waiting behind it on its database thread would stop renewing its leases, its
+        running steps then reclaimable.
         """
         held = self._acquire_shared()
         try:
@@ -130,14 +149,16 @@ class StartFence:
                 self._drop_connection()
                 raise
         if self.path is not None:
-            while True:
-                if self._fd is None:
-                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-                fcntl.flock(self._fd, fcntl.LOCK_SH)
-                if _is_at(self._fd, self.path):
-                    break
-                os.close(self._fd)  # the file was deleted or replaced: lock the one a cancel will
-                self._fd = None
+            # flock grants a shared lock while an exclusive one waits (busy supervisors would starve
+            # a cancel), so a cancel first holds the gate exclusively; a turn passes it shared, for
+            # an instant, and is refused (claims nothing this turn) while a cancel holds it
+            self._gate, passed = _lock_at(self._gate, f"{self.path}-gate", fcntl.LOCK_SH | fcntl.LOCK_NB)
+            if not passed:
+                return False
+            try:
+                self._fd, _ = _lock_at(self._fd, self.path, fcntl.LOCK_SH)
+            finally:
+                fcntl.flock(self._gate, fcntl.LOCK_UN)
         return True
 
     def _release_shared(self) -> None:
@@ -160,13 +181,12 @@ class StartFence:
                 conn.close()
 
     def close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.close()
-            self._conn = None
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """End the fence's own session (not back to the pool: a session lock would outlive us there)."""
+        self._drop_connection()
+        for fd in (self._fd, self._gate):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._gate = None
 
     # ------------------------------------------------------------ a cancel ---------------------
 
@@ -177,16 +197,15 @@ class StartFence:
         if self.path is None:
             yield
             return
-        while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if _is_at(fd, self.path):
-                break
-            os.close(fd)
+        gate, _ = _lock_at(None, f"{self.path}-gate", fcntl.LOCK_EX)  # no new turn passes from now on
         try:
-            yield
+            fd, _ = _lock_at(None, self.path, fcntl.LOCK_EX)  # the turns already past it end
+            try:
+                yield
+            finally:
+                os.close(fd)  # releases the lock
         finally:
-            os.close(fd)  # releases the lock
+            os.close(gate)
 
     @staticmethod
     def exclusive_txn(conn: Connection) -> None:
