@@ -91,3 +91,12 @@ async def kills_its_supervisor(ctx: StepContext) -> dict[str, Any]:
         log.write(f"{ctx.attempt} {ctx.recoveries}\n")
     os.kill(os.getpid(), signal.SIGKILL)
     return {}
+
+
+async def blocks_the_loop(ctx: StepContext) -> dict[str, Any]:
+    """An async step that blocks its event loop (``time.sleep``, a sync client called from async code)
+    for ``with.seconds``; logs its start and end like ``stamped``."""
+    _stamp(ctx, "start")
+    time.sleep(float(ctx.params.get("seconds", 0)))
+    _stamp(ctx, "end")
+    return {"pid": os.getpid()}

@@ -51,6 +51,7 @@ class Cycle:
     recorded: int = 0
     jobs_finished: int = 0
     admitted: int = 0  # steps made ready by admitting jobs; claimed by the next turn, not this one
+    refused: bool = False  # the start fence was refused (PostgreSQL: a cancel holds or awaits it): no claim
 
 
 def _transient(error: exc.DBAPIError) -> bool:
@@ -273,10 +274,13 @@ class Store(queries.Reads):
             return self.transact(
                 lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
             )
-        with fence.starting() if fence is not None else contextlib.nullcontext():
+        with fence.starting() if fence is not None else contextlib.nullcontext(True) as held:
+            if not held:  # a cancel holds the fence or waits for it (PostgreSQL): claim next turn
+                claim = 0
             cycle = self.transact(
                 lambda c: self._cycle_txn(c, outcomes, supervisor_id, claim, lease, batch_id, admit, keep)
             )
+            cycle.refused = not held
             start(cycle.claimed)
         return cycle
 

@@ -100,6 +100,8 @@ class EngineContext:
         self.threaded = False  # the step's code runs in a thread of its own (it cannot be interrupted)
         self.started_at: float | None = None  # time.monotonic() when its code started (the timeout's clock)
         self.begun = threading.Event()  # set when its code starts, or when it will not run here
+        self.withdrawn = False  # its code had not begun within START_WAIT of the claim: it never will here
+        self._starting = threading.Lock()  # makes "begin" and "withdraw" exclusive
         self.cancelled_at: float | None = None  # … when it was first asked to stop (the grace period's clock)
         self.abandoned: Any = None  # the work of a step that outlived its grace period
         self._data: JSON | None = None
@@ -153,8 +155,23 @@ class EngineContext:
         return self._cancel.is_set()
 
     def mark_started(self) -> None:
-        self.started_at = time.monotonic()
-        self.begun.set()
+        """Its code begins now — unless it was withdrawn (raises Cancelled: handed back, not run)."""
+        with self._starting:
+            if self.withdrawn:
+                raise Cancelled(f"step {self.step_key} of job {self.job_id} was withdrawn before it began")
+            self.started_at = time.monotonic()
+            self.begun.set()
+
+    def withdraw(self) -> bool:
+        """If its code has not begun, make sure it never begins here: it is handed back ready (no attempt
+        spent; cancelled if its job was). The start fence is released right after, so a cancel may
+        return: a step beginning later would start after it. False when its code had already begun."""
+        with self._starting:
+            if self.started_at is not None:
+                return False
+            self.withdrawn = True
+        self.cancel(stopping=True)
+        return True
 
     def cancel(self, *, stopping: bool = False, lost: bool = False) -> None:
         """Signal the step to stop (job cancelled, timeout, lease lost, or supervisor stopping)."""

@@ -165,7 +165,7 @@ def _cancelled(step: ClaimedStep, ctx: EngineContext, *, started: bool = True) -
             StepStatus.READY,
             next_attempt_at=time.time(),
             give_back_attempt=True,
-            message="supervisor stopping",
+            message="not begun in time; handed back" if ctx.withdrawn else "supervisor stopping",
         )
     return StepOutcome(
         step.id,

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from regctl.db.fence import StartFence
+from regctl.db.fence import FENCE_KEY, StartFence
 from regctl.db.records import ClaimedStep, StepOutcome
 from regctl.db.store import BACKOFF_FIRST, BACKOFF_MAX, Store, connection_lost, describe_db_error
 from regctl.engine.context import BatchInfo, EngineContext, batch_info_of
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 ADMIT_EVERY = 0.25  # seconds between admission attempts when claims come up short
 TICK = 0.25  # how often the loop looks at the stop flag while idle
+FENCE_PATIENCE = 10.0  # seconds of refused claims before the supervisor says why it claims nothing
 START_WAIT = 2.0  # at most this long a start holds off a cancel (a step's code normally begins in ms)
 
 
@@ -102,6 +103,8 @@ class Supervisor:
         self._last_progress = 0.0
         self._stopping_since: float | None = None
         self._outage_since: float | None = None  # when the database connection was lost
+        self._refused_since: float | None = None  # since when every turn was refused the start fence
+        self._refusal_told = False
 
     # ------------------------------------------------------------------ plumbing ---------------
 
@@ -246,11 +249,28 @@ class Supervisor:
         if admit:
             self._last_admit = now
         self._admitted = cycle.admitted > 0  # claim the admitted jobs' steps at once, without sleeping
+        self._fence_refused(cycle.refused, now)
         self.stats.add(outcomes)
         self.stats.cycles += 1
         self._after_outcomes(done)
         self._progress()
         return cycle.claimed
+
+    def _fence_refused(self, refused: bool, now: float) -> None:
+        """Say so once when claims have been refused the start fence for FENCE_PATIENCE seconds."""
+        if not refused:
+            if self._refusal_told:
+                log.info("supervisor %s: claiming again", self.id)
+            self._refused_since, self._refusal_told = None, False
+        elif self._refused_since is None:
+            self._refused_since = now
+        elif not self._refusal_told and now - self._refused_since >= FENCE_PATIENCE:
+            self._refusal_told = True
+            log.warning(
+                "supervisor %s: no claim for %.0f s: a cancel holds or waits for the start fence (a "
+                "process holding it shared may be stopped), or another session holds advisory lock %d",
+                self.id, now - self._refused_since, FENCE_KEY,
+            )
 
     def _held_steps(self, outcomes: list[StepOutcome]) -> list[int]:
         """Ids of the steps this process knows it holds (running, queued or just finished)."""
@@ -273,14 +293,25 @@ class Supervisor:
         claim has committed and while the start fence is held, build the steps' contexts (their
         types are looked up — imported — here, once per type and process), start them on the loop
         and return when their code has begun (at most START_WAIT: a step whose code has not begun
-        by then still runs, and a cancel meanwhile finds it running and signals it)."""
+        by then — its event loop blocked by a step, say — is withdrawn and handed back without spending
+        its attempt; begun later, after the fence let a cancel through, it would start after
+        `regctl cancel` returned)."""
         if not claimed:
             return
         contexts = [self._context_now(step) for step in claimed]
+        if self._fence.lost():  # a cancel may have gone through meanwhile: none of them begins
+            log.warning("supervisor %s: start fence lost before %d steps began; handed back", self.id,
+                        len(contexts))
+            for ctx in contexts:
+                ctx.withdraw()
         self._loop.call_soon_threadsafe(self._launch, contexts)
         deadline = time.monotonic() + START_WAIT
         for ctx in contexts:
-            ctx.begun.wait(max(0.0, deadline - time.monotonic()))
+            if not ctx.begun.wait(max(0.0, deadline - time.monotonic())) and ctx.withdraw():
+                log.warning(
+                    "supervisor %s: step %s had not begun %.0f s after its claim; handed back",
+                    self.id, ctx.step_id, START_WAIT,
+                )
 
     def _context_now(self, step: ClaimedStep) -> EngineContext:
         """A claimed step's context, built on the database thread."""
