@@ -61,21 +61,25 @@ def test_one_database_file_has_one_fence_whatever_its_name(tmp_path: Path, name:
     other = f"sqlite:///{tmp_path / 'link.db'}" if name == "symlink" else f"sqlite:///file:{real}?uri=true"
     supervisor = StartFence(open_engine(other))
     cancelling = StartFence(open_engine(f"sqlite:///{real}"))
+    try:
+        _cancel_waits_for_a_start(supervisor, cancelling)
+    finally:
+        supervisor.close()
+        cancelling.close()
+
+
+def _cancel_waits_for_a_start(supervisor: StartFence, cancelling: StartFence) -> None:
+    """A cancel's exclusive hold waits while ``supervisor`` holds the fence for a start, then gets it."""
     got = threading.Event()
 
     def cancel() -> None:
         with cancelling.exclusive():
             got.set()
 
-    try:
-        with supervisor.starting():
-            waiter = threading.Thread(target=cancel, daemon=True)
-            waiter.start()
-            assert not got.wait(0.5), "the cancel did not wait for the start holding the fence"
-        assert got.wait(5)
-    finally:
-        supervisor.close()
-        cancelling.close()
+    with supervisor.starting():
+        threading.Thread(target=cancel, daemon=True).start()
+        assert not got.wait(0.5), "the cancel did not wait for the start holding the fence"
+    assert got.wait(5)
 
 
 @pytest.mark.slow
@@ -285,21 +289,12 @@ def test_a_deleted_fence_file_is_not_a_private_fence(tmp_path: Path) -> None:
     locked a new one — no exclusion at all until the supervisor restarted."""
     url = f"sqlite:///{tmp_path / 'regctl.db'}"
     supervisor, cancelling = StartFence(open_engine(url)), StartFence(open_engine(url))
-    got = threading.Event()
-
-    def cancel() -> None:
-        with cancelling.exclusive():
-            got.set()
-
     try:
         with supervisor.starting():
             pass
         assert supervisor.path is not None
         Path(supervisor.path).unlink()
-        with supervisor.starting():
-            threading.Thread(target=cancel, daemon=True).start()
-            assert not got.wait(0.5), "the cancel did not wait for the start holding the fence"
-        assert got.wait(5)
+        _cancel_waits_for_a_start(supervisor, cancelling)
     finally:
         supervisor.close()
         cancelling.close()
