@@ -332,3 +332,28 @@ def test_busy_supervisors_do_not_starve_a_cancel_on_sqlite(tmp_path: Path) -> No
         stop.set()
         for w in workers:
             w.join(10)
+
+
+def test_a_cancel_kept_waiting_by_the_fence_says_what_it_waits_for(store: Store, database_url: str) -> None:
+    """A stopped supervisor holding the fence keeps `regctl cancel` waiting (the price of the rule);
+    after a moment the command says on stderr what it waits for instead of looking hung, then
+    finishes as soon as the fence is let go."""
+    from test_engine_faults import REGCTL
+
+    ref = api.submit_batch(store, manifest([spec("a")], restaurants=2, batch="held"), actor="t")
+    holder = StartFence(store.engine)  # as a supervisor between its claim and its steps' start
+    try:
+        with holder.starting() as held:
+            assert held
+            cancel = subprocess.Popen(
+                [REGCTL, "--db", database_url, "cancel", "held", "--yes"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+            time.sleep(4)  # the command speaks up after 2 s
+            assert cancel.poll() is None, "the cancel returned while a start held the fence"
+        out, err = cancel.communicate(timeout=60)
+    finally:
+        holder.close()
+    assert cancel.returncode == 0, err
+    assert "waiting for supervisors that are starting steps" in err and len(err.strip().splitlines()) == 1
+    assert f"batch held (#{ref.id}) cancelled" in out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 
 import click
 
@@ -21,6 +23,39 @@ from regctl.errors import UsageError
 __all__ = ["COMMANDS"]
 
 FINISHED = ("completed", "completed_with_warnings", "cancelled")
+SLOW = 2.0  # seconds before a cancel says what it waits for
+
+
+def _waiting_said(call: Callable[[], int]) -> int:
+    """``call()`` (the cancel), saying on stderr what it waits for if it takes more than SLOW seconds.
+
+    A cancel waits for the start fence (docs/engine.md): normally milliseconds, but a supervisor that
+    is stopped (SIGSTOP, a debugger) while starting steps holds it until it runs again or dies, and a
+    silent command would look hung.
+    """
+    done = threading.Event()
+    counted: list[int] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            counted.append(call())
+        except BaseException as error:  # handed to the caller's thread
+            failed.append(error)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True, name="regctl-cancel").start()
+    if not done.wait(SLOW):
+        click.echo(
+            "waiting for supervisors that are starting steps to let go of the start fence (a stopped "
+            "supervisor holds it until it runs again or dies; Ctrl-C leaves everything as it was)…",
+            err=True,
+        )
+        done.wait()
+    if failed:
+        raise failed[0]
+    return counted[0]
 
 
 def _confirm(what: str, yes: bool) -> None:
@@ -53,14 +88,14 @@ def cancel(ctx: click.Context, target: str, yes: bool) -> None:
             if job["status"] in FINISHED:
                 raise UsageError(f"job {job_id} is already {job['status']}: nothing to cancel")
             _confirm(f"job {job_id}", yes)
-            n = api.cancel(store, job_id=job_id, actor=actor())
+            n = _waiting_said(lambda: api.cancel(store, job_id=job_id, actor=actor()))
             click.echo(f"job {job_id} cancelled ({n} step(s))")
             return
         batch = resolve_batch(store, target)
         if batch["status"] in FINISHED:
             raise UsageError(f"batch {batch['name']} is already {batch['status']}: nothing to cancel")
         _confirm(f"batch {batch['name']} (#{batch['id']})", yes)
-        n = api.cancel(store, batch_id=batch["id"], actor=actor())
+        n = _waiting_said(lambda: api.cancel(store, batch_id=batch["id"], actor=actor()))
         click.echo(f"batch {batch['name']} (#{batch['id']}) cancelled ({n} step(s))")
 
 
