@@ -7,4 +7,5 @@ pytest_plugins = [
     "fixtures_db",  # database_url / store: every test runs on SQLite and PostgreSQL
     "fixtures_sandbox",  # sandbox: an in-process sandbox server and its URLs
     "fixtures_browser",  # browser: a headless Chromium through Playwright
+    "fixtures_procs",  # procs: processes a test starts, killed and reaped afterwards
 ]

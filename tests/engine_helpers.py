@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -79,3 +80,11 @@ def listening(store: Any) -> Iterator[tuple[list[str], threading.Event]]:
         yield heard, got
     finally:
         listener.stop()
+
+
+def wait_for(predicate: object, timeout: float = 60) -> None:
+    """Poll ``predicate()`` until true; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from engine_helpers import manifest, spec
-from test_engine_faults import _stamps, _steps, _supervise, _wait_for, procs  # noqa: F401
+from test_engine_faults import _stamps, _steps, _supervise, _wait_for
 
 from regctl.db.connect import open_engine
 from regctl.db.fence import StartFence
@@ -24,7 +24,7 @@ from regctl.engine import api
 
 @pytest.mark.slow
 def test_a_step_whose_code_begins_after_the_start_wait_does_not_start_after_cancel(
-    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
     """A claimed step whose code has not begun within START_WAIT (its event loop blocked by an async
     step doing blocking work) used to begin whenever the loop came back — after a cancel that the
@@ -84,7 +84,7 @@ def _cancel_waits_for_a_start(supervisor: StartFence, cancelling: StartFence) ->
 
 @pytest.mark.slow
 def test_a_stopped_fence_holder_stalls_the_cancel_but_not_the_other_supervisors(
-    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
     """A supervisor stopped (SIGSTOP, a debugger, a hung import) while it holds the fence shared keeps
     a cancel waiting until it runs again or dies — documented. But PostgreSQL queues new shared
@@ -125,7 +125,7 @@ def test_a_stopped_fence_holder_stalls_the_cancel_but_not_the_other_supervisors(
 
 @pytest.mark.slow
 def test_a_supervisor_killed_while_it_holds_the_fence_does_not_leave_a_cancel_waiting(
-    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path,  # noqa: F811
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A supervisor importing a step type's module holds the fence (the import runs in its start hook,
@@ -157,7 +157,7 @@ def test_a_supervisor_killed_while_it_holds_the_fence_does_not_leave_a_cancel_wa
 @pytest.mark.slow
 @pytest.mark.parametrize("dialect", [pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_supervisor_whose_fence_connection_is_terminated_again_and_again_finishes_its_batch(
-    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
     """pg_terminate_backend of the fence's own connection (an operator, a pooler, a failover) at any
     moment: the supervisor reconnects it, runs every step once and ends normally."""
@@ -184,7 +184,7 @@ def test_a_supervisor_whose_fence_connection_is_terminated_again_and_again_finis
 
 @pytest.mark.slow
 def test_cli_cancels_racing_three_supervisors_start_nothing_afterwards(
-    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path  # noqa: F811
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
     """Three `regctl supervise` processes claiming chains of short steps; `regctl cancel job:ID` for
     a few jobs and then `regctl cancel BATCH`, each a CLI process: no step of a cancelled job starts
@@ -252,7 +252,7 @@ def test_a_turn_is_refused_the_fence_while_a_cancel_waits_for_it(store: Store) -
 @pytest.mark.slow
 @pytest.mark.parametrize("dialect", [pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_fence_lost_with_its_connection_during_a_start_lets_no_step_start_after_cancel(
-    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path,  # noqa: F811
+    store: Store, database_url: str, procs: list[subprocess.Popen[bytes]], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The fence's session ends while it is held (pg_terminate_backend, idle_session_timeout, a

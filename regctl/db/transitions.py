@@ -322,20 +322,8 @@ def _lost_run(r: Any, cancelled: set[int], limit: int) -> tuple[S, str]:
     return S.READY, f"lease expired (held by {r.lease_owner}); recovery {r.recoveries + 1} of {limit}"
 
 
-_recover = (
-    update(steps)
-    .where(steps.c.id == bindparam("b_id"))
-    .values(
-        status=bindparam("b_status"),
-        finished_at=bindparam("b_finished"),
-        next_attempt_at=bindparam("b_next"),
-        error=bindparam("b_error"),
-        attempts=steps.c.attempts - 1,
-        recoveries=steps.c.recoveries + 1,
-        lease_owner=None,
-        lease_expires_at=None,
-    )
-)
+# a run lost with its supervisor: _set_status, the attempt given back and one more recovery counted
+_recover = _set_status.values(attempts=steps.c.attempts - 1, recoveries=steps.c.recoveries + 1)
 
 
 def reclaim_expired_txn(conn: Connection, *, actor: str, now: float, limit: int = MAX_RECOVERIES) -> int:

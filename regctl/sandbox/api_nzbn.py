@@ -13,6 +13,8 @@ header (or ``subscription-key`` query parameter), answering 401 in Azure API Man
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -89,7 +91,8 @@ async def search_entities(request: Request, world: World) -> Response:
     return JSONResponse(search_page_json(found, page, size))
 
 
-async def get_entity(request: Request, world: World) -> Response:
+def _entity(request: Request, world: World) -> Response | dict[str, Any]:
+    """The entity at ``/entities/{nzbn}`` as JSON, or the problem response (auth, parameter, 404)."""
     denied = _auth_problem(request)
     if denied is not None:
         return denied
@@ -101,24 +104,19 @@ async def get_entity(request: Request, world: World) -> Response:
     if company is None or company.nzbn != nzbn:
         body = {"errorCode": "NotFound", "errorDescription": f"No entity found for NZBN {nzbn}"}
         return JSONResponse(body, 404)
-    return JSONResponse(entity_json(company))
+    return entity_json(company)
+
+
+async def get_entity(request: Request, world: World) -> Response:
+    entity = _entity(request, world)
+    return entity if isinstance(entity, Response) else JSONResponse(entity)
 
 
 async def get_roles(request: Request, world: World) -> Response:
     """``GET /entities/{nzbn}/roles``: the entity's roles as a JSON array (nzbn-ruby's
     ``Roles#list``; a v5 integration guide reads directors here)."""
-    denied = _auth_problem(request)
-    if denied is not None:
-        return denied
-    unknown = _unknown_param(request, ENTITY_PARAMS)
-    if unknown is not None:
-        return unknown
-    nzbn = request.path_params["nzbn"]
-    company = world.company_by_nzbn(nzbn)
-    if company is None or company.nzbn != nzbn:
-        body = {"errorCode": "NotFound", "errorDescription": f"No entity found for NZBN {nzbn}"}
-        return JSONResponse(body, 404)
-    return JSONResponse(entity_json(company).get("roles") or [])
+    entity = _entity(request, world)
+    return entity if isinstance(entity, Response) else JSONResponse(entity.get("roles") or [])
 
 
 def routes(world: World) -> list[BaseRoute]:
